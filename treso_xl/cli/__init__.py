@@ -1,0 +1,1 @@
+"""Front end: the `treso-xl` command line."""

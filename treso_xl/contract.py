@@ -1,0 +1,367 @@
+"""The workbook contract (shared/spec/classeur.md) as data: sheets, columns, closed lists, tabs."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+
+def normalize_label(text: object) -> str:
+    """Fold a header or sheet name: no case, no accents, no surrounding spaces, no trailing unit.
+
+    "  Montant (€) " -> "montant"; "Échéance" -> "echeance"; "N° facture" -> "n° facture".
+    """
+    s = str(text or "").strip()
+    # a trailing unit such as "(€)", "(jours)", "(%)"
+    if s.endswith(")") and "(" in s:
+        head = s[: s.rindex("(")].rstrip()
+        if head:
+            s = head
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("’", "'").replace("º", "°")
+    return " ".join(s.lower().split())
+
+
+class Kind(Enum):
+    """What a column holds, which decides how its cells are parsed."""
+
+    TEXT = "texte"
+    DATE = "date"
+    AMOUNT = "montant"  # euros, >= 0 for optional amounts, > 0 where required
+    CHOICE = "liste"
+    INTEGER = "entier"
+    RATE = "taux"  # percentage, "12,15 %" or 0.1215
+    EMAIL = "email"
+    URL = "url"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input sheet."""
+
+    name: str
+    field: str  # identifier of the column in the frames the reader returns
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: object = None
+    positive: bool = False  # amount must be > 0 (else >= 0)
+    width: float = 14.0  # template column width
+
+    @property
+    def key(self) -> str:
+        return normalize_label(self.name)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One input sheet: its name, columns and whether a workbook may leave it out."""
+
+    name: str
+    columns: tuple[Column, ...]
+    optional: bool = False
+
+    @property
+    def key(self) -> str:
+        return normalize_label(self.name)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.key == normalize_label(name):
+                return col
+        raise KeyError(name)
+
+
+STATUT = ("Prévu", "Réalisé")
+RECURRENCE = ("Aucune", "Mensuelle", "Trimestrielle", "Annuelle")
+ACTIVITES = (
+    "Vente de marchandises",
+    "Prestations de services BIC",
+    "Prestations de services BNC",
+    "Profession libérale CIPAV",
+)
+TYPE_CLIENT = ("Professionnel", "Particulier")
+DECLARATION = ("Mensuelle", "Trimestrielle")
+OUI_NON = ("Oui", "Non")
+MODES_PAIEMENT = ("Virement", "Carte / lien de paiement", "Chèque", "Espèces", "Prélèvement")
+# Catégories that are not turnover (contract: "Rules that keep figures honest").
+NOT_TURNOVER = ("Apport", "Emprunt", "Remboursement", "Virement interne", "Subvention")
+
+ENCAISSEMENTS = Sheet(
+    "Encaissements",
+    (
+        Column("Date", "date", Kind.DATE, required=True, width=12),
+        Column("Libellé", "libelle", Kind.TEXT, required=True, width=34),
+        Column("Client", "client", Kind.TEXT, width=22),
+        Column("Montant", "montant", Kind.AMOUNT, required=True, positive=True, width=13),
+        Column("Catégorie", "categorie", Kind.TEXT, width=16),
+        Column("Statut", "statut", Kind.CHOICE, choices=STATUT, default="Prévu", width=10),
+        Column("N° facture", "facture", Kind.TEXT, width=13),
+    ),
+)
+
+DECAISSEMENTS = Sheet(
+    "Décaissements",
+    (
+        Column("Date", "date", Kind.DATE, required=True, width=12),
+        Column("Libellé", "libelle", Kind.TEXT, required=True, width=34),
+        Column("Fournisseur", "fournisseur", Kind.TEXT, width=22),
+        Column("Montant", "montant", Kind.AMOUNT, required=True, positive=True, width=13),
+        Column("Catégorie", "categorie", Kind.TEXT, width=16),
+        Column(
+            "Récurrence", "recurrence", Kind.CHOICE, choices=RECURRENCE, default="Aucune", width=14
+        ),
+        Column("Fin", "fin", Kind.DATE, width=12),
+        Column("Statut", "statut", Kind.CHOICE, choices=STATUT, default="Prévu", width=10),
+    ),
+)
+
+FACTURES = Sheet(
+    "Factures",
+    (
+        Column("N° facture", "facture", Kind.TEXT, required=True, width=13),
+        Column("Date", "date", Kind.DATE, required=True, width=12),
+        Column("Client", "client", Kind.TEXT, required=True, width=22),
+        Column(
+            "Type de client",
+            "type_client",
+            Kind.CHOICE,
+            choices=TYPE_CLIENT,
+            default="Professionnel",
+            width=15,
+        ),
+        Column("SIREN client", "siren_client", Kind.TEXT, width=12),
+        Column("Email client", "email_client", Kind.EMAIL, width=26),
+        Column("Libellé", "libelle", Kind.TEXT, width=34),
+        Column("Montant", "montant", Kind.AMOUNT, required=True, positive=True, width=13),
+        Column("Conditions de paiement", "conditions", Kind.TEXT, width=22),
+        Column("Échéance", "echeance", Kind.DATE, width=12),
+        Column("Date de paiement", "date_paiement", Kind.DATE, width=13),
+        Column("Montant payé", "montant_paye", Kind.AMOUNT, width=13),
+        Column("Mode de paiement", "mode_paiement", Kind.TEXT, width=20),
+        Column("Lien de paiement", "lien_paiement", Kind.URL, width=30),
+    ),
+)
+
+FOURNISSEURS = Sheet(
+    "Fournisseurs",
+    (
+        Column("N°", "numero", Kind.TEXT, width=12),
+        Column("Date", "date", Kind.DATE, required=True, width=12),
+        Column("Fournisseur", "fournisseur", Kind.TEXT, required=True, width=22),
+        Column("Montant", "montant", Kind.AMOUNT, required=True, positive=True, width=13),
+        Column("Échéance", "echeance", Kind.DATE, width=12),
+        Column("Date de paiement", "date_paiement", Kind.DATE, width=13),
+    ),
+    optional=True,
+)
+
+STOCK = Sheet(
+    "Stock",
+    (
+        Column("Article", "article", Kind.TEXT, required=True, width=28),
+        Column("Quantité", "quantite", Kind.AMOUNT, required=True, width=10),
+        Column("Coût unitaire", "cout_unitaire", Kind.AMOUNT, required=True, width=13),
+        Column("Dernière vente", "derniere_vente", Kind.DATE, width=13),
+        Column("Ventes 90 jours", "ventes_90j", Kind.AMOUNT, width=13),
+        Column("Délai fournisseur (jours)", "delai_fournisseur", Kind.INTEGER, width=14),
+    ),
+    optional=True,
+)
+
+PROJETS = Sheet(
+    "Projets",
+    (
+        Column("Projet", "projet", Kind.TEXT, required=True, width=24),
+        Column("Client", "client", Kind.TEXT, required=True, width=22),
+        Column(
+            "Montant total", "montant_total", Kind.AMOUNT, required=True, positive=True, width=14
+        ),
+        Column("Début", "debut", Kind.DATE, required=True, width=12),
+        Column("Livraison", "livraison", Kind.DATE, required=True, width=12),
+        Column("Échéancier", "echeancier", Kind.TEXT, width=12),
+        Column("Conditions de paiement", "conditions", Kind.TEXT, width=22),
+    ),
+    optional=True,
+)
+
+DATA_SHEETS: tuple[Sheet, ...] = (
+    ENCAISSEMENTS,
+    DECAISSEMENTS,
+    FACTURES,
+    FOURNISSEURS,
+    STOCK,
+    PROJETS,
+)
+
+PARAMETRES_SHEET = "Paramètres"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the Paramètres sheet."""
+
+    name: str
+    field: str  # attribute of Params
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: object = None
+    signed: bool = False  # an amount that may be negative
+    template_value: object = None  # what the empty template shows
+    help: str = ""
+
+    @property
+    def key(self) -> str:
+        return normalize_label(self.name)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "Entreprise", "entreprise", Kind.TEXT, required=True, help="Nom commercial de l'entreprise"
+    ),
+    Setting(
+        "SIREN", "siren", Kind.TEXT, help="9 chiffres (obligatoire pour l'export au comptable)"
+    ),
+    Setting(
+        "Activité",
+        "activite",
+        Kind.CHOICE,
+        required=True,
+        choices=ACTIVITES,
+        help="Détermine le taux des cotisations URSSAF",
+    ),
+    Setting(
+        "Déclaration URSSAF",
+        "declaration",
+        Kind.CHOICE,
+        choices=DECLARATION,
+        default="Mensuelle",
+        template_value="Mensuelle",
+        help="Mensuelle ou Trimestrielle",
+    ),
+    Setting(
+        "Versement libératoire",
+        "versement_liberatoire",
+        Kind.CHOICE,
+        choices=OUI_NON,
+        default="Non",
+        template_value="Non",
+        help="Option pour le versement libératoire de l'impôt",
+    ),
+    Setting(
+        "ACRE",
+        "acre",
+        Kind.CHOICE,
+        choices=OUI_NON,
+        default="Non",
+        template_value="Non",
+        help="Aide à la création : réduction la première année",
+    ),
+    Setting(
+        "Date de début d'activité",
+        "debut_activite",
+        Kind.DATE,
+        help="Date de création de l'entreprise",
+    ),
+    Setting(
+        "Solde initial",
+        "solde_initial",
+        Kind.AMOUNT,
+        required=True,
+        signed=True,
+        help="Solde du compte bancaire à la date ci-dessous (peut être négatif)",
+    ),
+    Setting(
+        "Date du solde initial",
+        "date_solde",
+        Kind.DATE,
+        required=True,
+        help="Les mouvements jusqu'à cette date sont déjà dans le solde",
+    ),
+    Setting(
+        "Date de référence",
+        "date_reference",
+        Kind.DATE,
+        help="« Aujourd’hui » pour la balance âgée et les relances ; vide = jour du calcul",
+    ),
+    Setting(
+        "Horizon (mois)",
+        "horizon",
+        Kind.INTEGER,
+        default=12,
+        template_value=12,
+        help="Nombre de mois du plan, de 1 à 36",
+    ),
+    Setting(
+        "Seuil d'alerte",
+        "seuil",
+        Kind.AMOUNT,
+        default=0.0,
+        template_value=0,
+        signed=True,
+        help="Solde en dessous duquel un mois est signalé",
+    ),
+    Setting(
+        "Taux de pénalités",
+        "taux_penalites",
+        Kind.RATE,
+        help="Taux annuel des pénalités de retard ; vide = taux BCE + 10 points",
+    ),
+    Setting(
+        "Email du comptable",
+        "email_comptable",
+        Kind.EMAIL,
+        help="Adresse à laquelle l'export est envoyé",
+    ),
+    Setting(
+        "Taux du crédit de trésorerie",
+        "taux_credit",
+        Kind.RATE,
+        help="Taux annuel d'un crédit court terme proposé ; vide = besoin affiché sans coût",
+    ),
+    Setting(
+        "Rappel avant échéance (jours)",
+        "rappel_jours",
+        Kind.INTEGER,
+        help="Jours avant l'échéance pour un rappel courtois ; vide = aucun",
+    ),
+    Setting(
+        "IBAN",
+        "iban",
+        Kind.TEXT,
+        help="Compte sur lequel les clients paient, cité dans les relances",
+    ),
+    Setting("Adresse", "adresse", Kind.TEXT, help="Adresse postale, pour la mise en demeure"),
+)
+
+# Generated tabs, in the order they are appended to the workbook.
+TAB_PREVISIONNEL = "Prévisionnel"
+TAB_BFR = "BFR"
+TAB_BALANCE_AGEE = "Balance âgée"
+TAB_RELANCES = "Relances"
+TAB_URSSAF = "URSSAF"
+TAB_TABLEAU_DE_BORD = "Tableau de bord"
+TAB_CONTROLES = "Contrôles"
+GENERATED_TABS: tuple[str, ...] = (
+    TAB_TABLEAU_DE_BORD,
+    TAB_PREVISIONNEL,
+    TAB_BFR,
+    TAB_BALANCE_AGEE,
+    TAB_RELANCES,
+    TAB_URSSAF,
+    TAB_CONTROLES,
+)
+
+# Fixed row labels of the Prévisionnel tab.
+LABEL_OPENING = "Solde d'ouverture"
+LABEL_TOTAL_IN = "Total encaissements"
+LABEL_TOTAL_OUT = "Total décaissements"
+LABEL_NET = "Flux net"
+LABEL_CLOSING = "Solde de clôture"
+LABEL_LOW = "Point bas du mois"
+LABEL_OVERDUE_MEMO = "Retards clients à encaisser"
+
+HORIZON_MIN, HORIZON_MAX = 1, 36

@@ -1,0 +1,1 @@
+"""Pure engine: functions over pandas frames and small typed records, no I/O and no Excel."""

@@ -1,0 +1,53 @@
+"""Typed records the reader hands to the engine: the settings and the validated input tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Params:
+    """The Paramètres sheet, validated, with the contract's defaults applied."""
+
+    entreprise: str
+    activite: str
+    solde_initial: float
+    date_solde: dt.date
+    date_reference: dt.date
+    siren: str = ""
+    declaration: str = "Mensuelle"
+    versement_liberatoire: bool = False
+    acre: bool = False
+    debut_activite: dt.date | None = None
+    horizon: int = 12
+    seuil: float = 0.0
+    taux_penalites: float | None = None  # yearly rate as a fraction: 0.1215
+    email_comptable: str = ""
+    taux_credit: float | None = None
+    rappel_jours: int | None = None
+    iban: str = ""
+    adresse: str = ""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Everything the user typed, validated.
+
+    Each frame has one column per contract column, named by `Column.field`, plus `ligne`, the row
+    number as Excel shows it. Dates are `datetime64[ns]` (NaT when empty), amounts `float64` (NaN
+    when empty), integers nullable `Int64`, texts `str` ("" when empty, surrounding spaces removed),
+    closed-list values the canonical spelling of the contract (default applied when empty).
+    Optional sheets that are missing give an empty frame with the same columns.
+    """
+
+    params: Params
+    encaissements: pd.DataFrame
+    decaissements: pd.DataFrame
+    factures: pd.DataFrame
+    fournisseurs: pd.DataFrame
+    stock: pd.DataFrame
+    projets: pd.DataFrame
+    missing_sheets: tuple[str, ...] = field(default=())  # optional sheets absent from the workbook

@@ -1,0 +1,1 @@
+"""Layouts: each generated tab described once, free of any Excel library's types."""

@@ -1,0 +1,118 @@
+"""Renderer-neutral description of a generated tab: cells, styles, widths, panes, charts.
+
+Nothing here knows openpyxl or xlwings: a renderer turns a `SheetLayout` into a real sheet.
+Rows and columns are 1-based, as Excel numbers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+CellValue = str | int | float | dt.date | dt.datetime | bool | None
+
+EURO = '#,##0.00 "€";[Red]-#,##0.00 "€"'
+EURO_ROUND = '#,##0 "€";[Red]-#,##0 "€"'
+DATE = "dd/mm/yyyy"
+MONTH = "mmm yyyy"
+PERCENT = "0.0 %"
+DAYS = '0 "j"'
+INTEGER = "0"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks. Colours are "RRGGBB" hex strings; None means the default."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    number_format: str | None = None
+    align: str | None = None  # "left" | "center" | "right"
+    valign: str | None = None  # "top" | "center" | "bottom"
+    wrap: bool = False
+    border_bottom: bool = False
+    border_top: bool = False
+    indent: int = 0
+
+    def but(self, **changes: object) -> Style:
+        """A copy with some attributes changed."""
+        return replace(self, **changes)
+
+
+PLAIN = Style()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One written cell. A `str` value is always written as text, never as a formula."""
+
+    value: CellValue
+    style: Style = PLAIN
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a chart: values in a row or column range of the same sheet."""
+
+    title: str
+    # (first_row, first_col, last_row, last_col), 1-based, inclusive
+    values: tuple[int, int, int, int]
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart placed on the sheet."""
+
+    kind: str  # "line" | "bar" | "stacked_bar"
+    title: str
+    anchor: str  # top-left cell, e.g. "B20"
+    categories: tuple[int, int, int, int]
+    series: tuple[Series, ...]
+    width_cm: float = 16.0
+    height_cm: float = 7.5
+    y_title: str | None = None
+    number_format: str | None = None
+
+
+@dataclass
+class SheetLayout:
+    """A whole generated tab."""
+
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    column_widths: dict[int, float] = field(default_factory=dict)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    freeze: tuple[int, int] | None = None  # (row, col) of the first unfrozen cell, e.g. (2, 2)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tab_color: str | None = None
+
+    def put(self, row: int, col: int, value: CellValue, style: Style = PLAIN) -> None:
+        """Write one cell."""
+        self.cells[(row, col)] = Cell(value, style)
+
+    def put_row(self, row: int, col: int, values: list[CellValue], style: Style = PLAIN) -> None:
+        """Write values side by side from (row, col)."""
+        for i, value in enumerate(values):
+            self.cells[(row, col + i)] = Cell(value, style)
+
+    def restyle(self, row: int, col: int, style: Style) -> None:
+        """Change the style of a written cell, keeping its value."""
+        cell = self.cells.get((row, col), Cell(None))
+        self.cells[(row, col)] = Cell(cell.value, style)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+    def value(self, row: int, col: int) -> CellValue:
+        cell = self.cells.get((row, col))
+        return None if cell is None else cell.value
