@@ -1,0 +1,153 @@
+"""The monthly cash plan: opening, receipts and disbursements by category, closing, daily low."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from treso_xl.core.calendar import add_months, month_end, month_start, month_starts
+from treso_xl.core.flows import IN, OUT, build_flows, expected_invoice_receipts
+from treso_xl.core.invoices import invoice_positions
+from treso_xl.core.records import Ledger
+
+
+@dataclass(frozen=True)
+class CashPlan:
+    """A computed plan. Series and frame columns are indexed by the months' first days."""
+
+    months: list[dt.date]
+    receipts: pd.DataFrame  # rows: categories, columns: months
+    disbursements: pd.DataFrame
+    opening: pd.Series
+    total_in: pd.Series
+    total_out: pd.Series
+    net: pd.Series
+    closing: pd.Series
+    low: pd.Series  # lowest end-of-day balance of the month
+    low_day: pd.Series  # the day of that low point
+    overdue_memo: pd.Series  # overdue client receipts, shown in the reference month
+    below: pd.Series  # True where closing or low point is under the threshold
+    threshold: float
+    date_solde: dt.date
+    end: dt.date
+    flows: pd.DataFrame  # flows the plan applies (after the opening balance, up to `end`)
+    overdue: pd.DataFrame  # unpaid invoice rests already due on the reference date
+
+    @property
+    def lowest_month(self) -> dt.date:
+        """Month with the lowest low point (first one on a tie)."""
+        return self.low.idxmin()
+
+
+def horizon_end(date_solde: dt.date, horizon: int) -> dt.date:
+    """Last day of the plan: end of the horizon-th month from the opening balance's month."""
+    return month_end(add_months(month_start(date_solde), horizon - 1))
+
+
+def build_plan(ledger: Ledger, flows: pd.DataFrame | None = None) -> CashPlan:
+    """Compute the plan of a ledger (flows may be passed when already built, e.g. with URSSAF)."""
+    params = ledger.params
+    months = month_starts(params.date_solde, params.horizon)
+    end = horizon_end(params.date_solde, params.horizon)
+    positions = invoice_positions(ledger.factures, ledger.encaissements)
+    if flows is None:
+        flows = build_flows(ledger, end, positions)
+    _, overdue = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
+    return plan_from_flows(
+        flows,
+        months=months,
+        opening_balance=params.solde_initial,
+        date_solde=params.date_solde,
+        threshold=params.seuil,
+        date_reference=params.date_reference,
+        overdue=overdue,
+    )
+
+
+def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
+    if flows.empty:
+        return pd.DataFrame(columns=months, dtype="float64")
+    month = flows["date"].dt.to_period("M").dt.start_time.dt.date
+    table = flows.assign(mois=month).pivot_table(
+        index="categorie", columns="mois", values="montant", aggfunc="sum", sort=False
+    )
+    order = list(dict.fromkeys(flows["categorie"]))  # first appearance, chronological
+    return table.reindex(index=order, columns=months).fillna(0.0).round(2)
+
+
+def plan_from_flows(
+    flows: pd.DataFrame,
+    months: list[dt.date],
+    opening_balance: float,
+    date_solde: dt.date,
+    threshold: float,
+    date_reference: dt.date,
+    overdue: pd.DataFrame | None = None,
+) -> CashPlan:
+    """The plan over `months` of the flows dated after `date_solde` (opening-balance rule)."""
+    end = month_end(months[-1])
+    dates = flows["date"]
+    applied = flows.loc[(dates > pd.Timestamp(date_solde)) & (dates <= pd.Timestamp(end))]
+    receipts = _by_category(applied.loc[applied["sens"] == IN], months)
+    disbursements = _by_category(applied.loc[applied["sens"] == OUT], months)
+    total_in = receipts.sum(axis=0).reindex(months).fillna(0.0).round(2)
+    total_out = disbursements.sum(axis=0).reindex(months).fillna(0.0).round(2)
+    net = (total_in - total_out).round(2)
+
+    opening, closing = [], []
+    balance = round(float(opening_balance), 2)
+    for month in months:
+        opening.append(balance)
+        balance = round(balance + net[month], 2)
+        closing.append(balance)
+    opening_s = pd.Series(opening, index=months, dtype="float64")
+    closing_s = pd.Series(closing, index=months, dtype="float64")
+
+    signed = applied["montant"].where(applied["sens"] == IN, -applied["montant"])
+    daily = signed.groupby(applied["date"].dt.date).sum().sort_index()
+    low, low_day = [], []
+    for i, month in enumerate(months):
+        first_day = max(month, date_solde)
+        last_day = month_end(month)
+        in_month = daily.loc[(daily.index >= first_day) & (daily.index <= last_day)]
+        # end-of-day balances: the carried opening counts unless a flow falls on the first day
+        candidates = {}
+        if in_month.empty or in_month.index[0] != first_day or first_day == date_solde:
+            candidates[first_day] = opening[i]
+        if not in_month.empty:
+            balances = (opening[i] + in_month.cumsum()).round(2)
+            candidates.update(balances.items())
+        day = min(candidates, key=lambda d: (candidates[d], d))
+        low.append(candidates[day])
+        low_day.append(day)
+    low_s = pd.Series(low, index=months, dtype="float64")
+    below = (closing_s < threshold) | (low_s < threshold)
+
+    if overdue is None:
+        overdue = pd.DataFrame(columns=["reste_du"])
+    memo = pd.Series(0.0, index=months)
+    memo_month = month_start(date_reference)
+    if memo_month not in memo.index:
+        memo_month = months[0] if date_reference < months[0] else months[-1]
+    memo[memo_month] = round(float(overdue["reste_du"].sum()), 2)
+    return CashPlan(
+        months=months,
+        receipts=receipts,
+        disbursements=disbursements,
+        opening=opening_s,
+        total_in=total_in,
+        total_out=total_out,
+        net=net,
+        closing=closing_s,
+        low=low_s,
+        low_day=pd.Series(low_day, index=months),
+        overdue_memo=memo,
+        below=below,
+        threshold=float(threshold),
+        date_solde=date_solde,
+        end=end,
+        flows=applied.reset_index(drop=True),
+        overdue=overdue,
+    )

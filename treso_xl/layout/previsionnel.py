@@ -1,0 +1,131 @@
+"""Layout of the `Prévisionnel` tab: one column per month, months under the threshold in red."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from treso_xl import contract
+from treso_xl.core.plan import CashPlan
+from treso_xl.layout import styles
+from treso_xl.layout.model import MONTH, SheetLayout, Style
+
+HEADER_ROW = 6
+FIRST_MONTH_COL = 2
+
+
+def _euros(value: float) -> str:
+    """French rendering of an amount for notes: 1 234,50 €."""
+    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date) -> SheetLayout:
+    """The monthly cash plan as a tab."""
+    sheet = SheetLayout(contract.TAB_PREVISIONNEL, tab_color=styles.HEADER_FILL)
+    months = plan.months
+    n = len(months)
+    total_col = FIRST_MONTH_COL + n
+
+    sheet.put(1, 1, f"Plan de trésorerie — {entreprise}", styles.TITLE)
+    sheet.put(
+        2,
+        1,
+        f"Solde initial de {_euros(plan.opening.iloc[0])} au {_date(plan.date_solde)} ; "
+        f"seuil d'alerte {_euros(plan.threshold)} ; date de référence {_date(date_reference)}. "
+        "Les mouvements datés jusqu'au solde initial inclus sont déjà dans ce solde.",
+        styles.SUBTITLE,
+    )
+    sheet.put(3, 1, "Légende :", styles.NOTE.but(bold=True))
+    sheet.put(3, 2, "Mois sous le seuil", styles.ALERT)
+    sheet.put(
+        3,
+        3,
+        "solde de clôture ou point bas du mois sous le seuil d'alerte ; "
+        "montants négatifs en rouge.",
+        styles.NOTE,
+    )
+    flagged = [m for m in months if plan.below[m]]
+    if flagged:
+        names = ", ".join(m.strftime("%m/%Y") for m in flagged)
+        sheet.put(4, 1, f"Mois sous le seuil d'alerte : {names}.", styles.ALERT)
+    else:
+        sheet.put(4, 1, "Aucun mois sous le seuil d'alerte sur l'horizon.", styles.GOOD)
+
+    header_style = styles.HEADER.but(number_format=MONTH)
+    sheet.put(HEADER_ROW, 1, "Poste", styles.HEADER_LEFT)
+    for j, month in enumerate(months):
+        style = styles.alert(header_style) if plan.below[month] else header_style
+        sheet.put(HEADER_ROW, FIRST_MONTH_COL + j, month, style)
+    sheet.put(HEADER_ROW, total_col, "Total", styles.HEADER)
+
+    row = HEADER_ROW + 1
+
+    def section(title: str, table) -> int:
+        nonlocal row
+        sheet.put(row, 1, title, styles.SECTION)
+        for j in range(n + 1):
+            sheet.put(row, FIRST_MONTH_COL + j, None, styles.SECTION)
+        row += 1
+        for category, values in table.iterrows():
+            sheet.put(row, 1, str(category), styles.LABEL)
+            for j, month in enumerate(months):
+                sheet.put(row, FIRST_MONTH_COL + j, float(values[month]), styles.MONEY)
+            sheet.put(row, total_col, round(float(values.sum()), 2), styles.MONEY_BOLD)
+            row += 1
+        if table.empty:
+            sheet.put(row, 1, "(aucun)", styles.NOTE)
+            row += 1
+        return row
+
+    section("Encaissements", plan.receipts)
+    section("Décaissements", plan.disbursements)
+    row += 1
+
+    summary = [
+        (contract.LABEL_OPENING, plan.opening, None),
+        (contract.LABEL_TOTAL_IN, plan.total_in, round(float(plan.total_in.sum()), 2)),
+        (contract.LABEL_TOTAL_OUT, plan.total_out, round(float(plan.total_out.sum()), 2)),
+        (contract.LABEL_NET, plan.net, round(float(plan.net.sum()), 2)),
+        (contract.LABEL_CLOSING, plan.closing, None),
+        (contract.LABEL_LOW, plan.low, None),
+    ]
+    for label, series, total in summary:
+        highlight = label in (contract.LABEL_CLOSING, contract.LABEL_LOW)
+        sheet.put(row, 1, label, styles.TOTAL_LABEL)
+        for j, month in enumerate(months):
+            style: Style = styles.TOTAL_MONEY
+            under = series[month] < plan.threshold
+            if highlight and plan.below[month]:
+                style = styles.alert(style) if under else style.but(bold=True)
+            sheet.put(row, FIRST_MONTH_COL + j, float(series[month]), style)
+        sheet.put(row, total_col, total, styles.TOTAL_MONEY)
+        row += 1
+    sheet.put(row, 1, "Jour du point bas", styles.LABEL)
+    for j, month in enumerate(months):
+        sheet.put(row, FIRST_MONTH_COL + j, plan.low_day[month], styles.DATE_CELL)
+    row += 2
+
+    sheet.put(row, 1, contract.LABEL_OVERDUE_MEMO, styles.WARN)
+    for j, month in enumerate(months):
+        value = float(plan.overdue_memo[month])
+        sheet.put(row, FIRST_MONTH_COL + j, value, styles.MONEY.but(italic=True))
+    sheet.put(row, total_col, round(float(plan.overdue_memo.sum()), 2), styles.MONEY_BOLD)
+    row += 1
+    sheet.put(
+        row,
+        1,
+        f"Pour mémoire, non compris dans les soldes : {len(plan.overdue)} facture(s) échue(s) et "
+        f"impayée(s) au {_date(date_reference)}, montrées dans le mois de la date de référence.",
+        styles.NOTE,
+    )
+
+    sheet.column_widths[1] = 34
+    for j in range(n + 1):
+        sheet.column_widths[FIRST_MONTH_COL + j] = 13.5
+    sheet.row_heights[HEADER_ROW] = 20
+    sheet.freeze = (HEADER_ROW + 1, FIRST_MONTH_COL)
+    return sheet
