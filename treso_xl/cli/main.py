@@ -1,0 +1,189 @@
+"""The `treso-xl` command line: init, refresh, check, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from treso_xl import __version__
+from treso_xl.cli import francais
+from treso_xl.cli.summary import plan_table
+from treso_xl.workbooks import sample_path, template_path
+
+francais.apply()
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class FrenchGroup(click.Group):
+    """A group whose usage line and headings are French."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Utilisation : ")
+
+
+class FrenchCommand(click.Command):
+    """A command whose usage line is French."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Utilisation : ")
+
+
+FrenchGroup.command_class = FrenchCommand
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _run_refresh(source: Path, output: Path | None, today: dt.date | None = None):
+    """Refresh and turn every expected failure into a French message and an exit code."""
+    from treso_xl.errors import DataError, FileError, describe
+    from treso_xl.refresh import refresh_file
+
+    try:
+        return refresh_file(source, output, today)
+    except DataError as error:
+        _fail(describe(error), EXIT_DATA)
+    except FileError as error:
+        _fail(describe(error), EXIT_USAGE)
+    return None
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"« {value} » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj).")
+
+
+@click.group(
+    cls=FrenchGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]..."
+)
+@click.version_option(
+    __version__, "-V", "--version", prog_name="treso-xl", message="%(prog)s, version %(version)s"
+)
+def cli() -> None:
+    """treso-xl : plan de trésorerie, balance âgée, relances et BFR d'une micro-entreprise,
+    calculés à partir de votre classeur Excel.
+
+    Les onglets générés (Prévisionnel, …) sont réécrits à chaque actualisation ; vos feuilles,
+    formules, graphiques et mises en forme sont conservés tels quels. Une copie de la version
+    précédente est gardée à côté du fichier (NOM.bak.xlsx).
+
+    Codes de sortie : 0 succès, 1 données à corriger, 2 erreur d'utilisation ou de fichier.
+    """
+
+
+@cli.command("init", short_help="Créer un classeur vierge à partir du modèle.")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe déjà.")
+def init_cmd(fichier: Path, force: bool) -> None:
+    """Créer FICHIER, un classeur vierge prêt à remplir (copie du modèle)."""
+    if fichier.suffix.lower() not in (".xlsx", ".xlsm"):
+        _fail(f"« {fichier} » : le nom du classeur doit finir par .xlsx.", EXIT_USAGE)
+    if fichier.exists() and not force:
+        _fail(
+            f"« {fichier} » existe déjà ; rien n'a été modifié "
+            "(ajoutez --force pour le remplacer).",
+            EXIT_USAGE,
+        )
+    try:
+        fichier.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template_path(), fichier)
+    except OSError as error:
+        _fail(f"Impossible de créer « {fichier} » : {error.strerror or error}.", EXIT_USAGE)
+    click.echo(f"Classeur créé : {fichier}")
+    click.echo(
+        "Remplissez la feuille « Paramètres », puis lancez : treso-xl refresh " + str(fichier)
+    )
+
+
+@cli.command("refresh", short_help="Actualiser les onglets générés d'un classeur.")
+@click.argument("fichier", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--sortie",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire le résultat dans ce fichier au lieu de mettre FICHIER à jour.",
+)
+@click.option(
+    "--date-reference",
+    "date_reference",
+    metavar="JJ/MM/AAAA",
+    help="Date de référence si la feuille Paramètres n'en donne pas (par défaut : aujourd'hui).",
+)
+def refresh_cmd(fichier: Path, sortie: Path | None, date_reference: str | None) -> None:
+    """Actualiser les onglets générés de FICHIER (plan de trésorerie, …)."""
+    today = _date_option(date_reference)
+    result = _run_refresh(fichier, sortie, today)
+    if result is None:
+        return
+    report, written = result
+    plan = report.plan
+    click.echo(f"Classeur actualisé : {written}")
+    flagged = [m.strftime("%m/%Y") for m in plan.months if plan.below[m]]
+    if flagged:
+        click.echo("Mois sous le seuil d'alerte : " + ", ".join(flagged))
+    else:
+        click.echo("Aucun mois sous le seuil d'alerte.")
+
+
+@cli.command("check", short_help="Vérifier les données sans rien écrire.")
+@click.argument("fichier", type=EXISTING_FILE)
+def check_cmd(fichier: Path) -> None:
+    """Vérifier les données de FICHIER sans rien écrire (code 1 s'il y a des erreurs)."""
+    from treso_xl.errors import DataError, FileError, describe
+    from treso_xl.refresh import read
+
+    try:
+        read(fichier)
+    except DataError as error:
+        _fail(describe(error), EXIT_DATA)
+    except FileError as error:
+        _fail(describe(error), EXIT_USAGE)
+    click.echo(f"Aucune erreur dans « {fichier.name} ».")
+
+
+@cli.command("demo", short_help="Actualiser une copie de l'exemple fourni et l'afficher.")
+@click.option(
+    "-o",
+    "--sortie",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("exemple_graphiste.xlsx"),
+    show_default=True,
+    help="Où écrire la copie actualisée de l'exemple.",
+)
+def demo_cmd(sortie: Path) -> None:
+    """Actualiser une copie de l'exemple fourni (graphiste indépendante) dans le dossier
+    courant et afficher son plan de trésorerie."""
+    result = _run_refresh(sample_path(), sortie)
+    if result is None:
+        return
+    report, written = result
+    click.echo(plan_table(report.plan, report.ledger.params.entreprise))
+    click.echo(f"\nClasseur écrit : {written.resolve()}")
+    click.echo("Ouvrez-le dans Excel ou LibreOffice : onglet « Prévisionnel ».")
+
+
+def main() -> None:
+    """Entry point of the `treso-xl` script."""
+    cli(prog_name="treso-xl")
+
+
+if __name__ == "__main__":
+    main()
