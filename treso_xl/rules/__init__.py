@@ -1,0 +1,1 @@
+"""French rules (rates, thresholds, deadlines) as one dated data file with its sources."""
