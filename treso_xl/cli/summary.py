@@ -3,27 +3,7 @@
 from __future__ import annotations
 
 from treso_xl.core.plan import CashPlan
-
-MONTHS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
-
-def euros(value: float) -> str:
-    """1 234,50 € with a narrow no-break space as thousands separator."""
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
+from treso_xl.french import euros, month_short
 
 
 def plan_table(plan: CashPlan, entreprise: str) -> str:
@@ -33,7 +13,7 @@ def plan_table(plan: CashPlan, entreprise: str) -> str:
     for month in plan.months:
         rows.append(
             [
-                f"{MONTHS_FR[month.month - 1]} {month.year}",
+                month_short(month),
                 euros(plan.opening[month]),
                 euros(plan.total_in[month]),
                 euros(plan.total_out[month]),

@@ -6,21 +6,12 @@ import datetime as dt
 
 from treso_xl import contract
 from treso_xl.core.plan import CashPlan
+from treso_xl.french import day, euros
 from treso_xl.layout import styles
 from treso_xl.layout.model import MONTH, SheetLayout, Style
 
 HEADER_ROW = 6
 FIRST_MONTH_COL = 2
-
-
-def _euros(value: float) -> str:
-    """French rendering of an amount for notes: 1 234,50 €."""
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
-
-
-def _date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date) -> SheetLayout:
@@ -34,8 +25,8 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
     sheet.put(
         2,
         1,
-        f"Solde initial de {_euros(plan.opening.iloc[0])} au {_date(plan.date_solde)} ; "
-        f"seuil d'alerte {_euros(plan.threshold)} ; date de référence {_date(date_reference)}. "
+        f"Solde initial de {euros(plan.opening.iloc[0])} au {day(plan.date_solde)} ; "
+        f"seuil d'alerte {euros(plan.threshold)} ; date de référence {day(date_reference)}. "
         "Les mouvements datés jusqu'au solde initial inclus sont déjà dans ce solde.",
         styles.SUBTITLE,
     )
@@ -119,7 +110,7 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
         row,
         1,
         f"Pour mémoire, non compris dans les soldes : {len(plan.overdue)} facture(s) échue(s) et "
-        f"impayée(s) au {_date(date_reference)}, montrées dans le mois de la date de référence.",
+        f"impayée(s) au {day(date_reference)}, montrées dans le mois de la date de référence.",
         styles.NOTE,
     )
 

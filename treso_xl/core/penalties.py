@@ -1,0 +1,62 @@
+"""Late-payment penalties between professionals (C. com. L441-10) and the 40 € indemnity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from treso_xl.core.money import cents
+from treso_xl.rules.lookup import rule
+
+DAYS_IN_YEAR = 365  # the rule divides by 365, leap years included
+
+
+@dataclass(frozen=True)
+class PenaltyPeriod:
+    """Days of lateness charged at one rate."""
+
+    start: dt.date  # first day charged
+    end: dt.date  # last day charged
+    rate: float
+    uncertain: bool = False
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def _half_year_end(day: dt.date) -> dt.date:
+    return dt.date(day.year, 6, 30) if day.month <= 6 else dt.date(day.year, 12, 31)
+
+
+def penalty_periods(due: dt.date, until: dt.date, rate: float | None = None) -> list[PenaltyPeriod]:
+    """Days late from the day after `due` to `until` inclusive, split by half-year rate.
+
+    With `rate` given (Paramètres « Taux de pénalités »), one period at that rate. Without, the
+    legal default of each half-year (ECB rate + 10 points) from the rules file; a half-year the
+    file does not cover raises RuleNotCovered.
+    """
+    first = due + dt.timedelta(days=1)
+    if until < first:
+        return []
+    if rate is not None:
+        return [PenaltyPeriod(first, until, rate)]
+    periods = []
+    start = first
+    while start <= until:
+        end = min(_half_year_end(start), until)
+        entry = rule("taux_penalites", start)
+        periods.append(PenaltyPeriod(start, end, float(entry["taux"]), entry.uncertain))
+        start = end + dt.timedelta(days=1)
+    return periods
+
+
+def late_penalties(amount: float, due: dt.date, until: dt.date, rate: float | None = None) -> float:
+    """Penalties owed on `amount` unpaid from the day after `due` to `until`, to the cent."""
+    total = sum(amount * p.rate * p.days / DAYS_IN_YEAR for p in penalty_periods(due, until, rate))
+    return cents(total)
+
+
+def recovery_indemnity(on: dt.date) -> float:
+    """The fixed recovery indemnity per late invoice (40 €), professionals only."""
+    return float(rule("indemnite_recouvrement", on)["montant"])
