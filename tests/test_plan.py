@@ -365,3 +365,42 @@ def test_add_months_clamps():
     assert add_months(D(2026, 2, 28), 1, anchor_day=31) == D(2026, 3, 31)
     assert add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
     assert add_months(D(2026, 1, 15), -1) == D(2025, 12, 15)
+
+
+def test_predicted_view_shifts_invoices_by_client_median_delay():
+    paid = [
+        # client A paid 10, 20 and 12 days after the due date: median 12
+        {"facture": "A1", "date": D(2025, 9, 1), "client": "A", "montant": 100.0,
+         "conditions": "30 jours", "date_paiement": D(2025, 10, 11)},
+        {"facture": "A2", "date": D(2025, 10, 1), "client": "A", "montant": 100.0,
+         "conditions": "30 jours", "date_paiement": D(2025, 11, 20)},
+        {"facture": "A3", "date": D(2025, 11, 1), "client": "A", "montant": 100.0,
+         "conditions": "30 jours", "date_paiement": D(2025, 12, 13)},
+        # client B: one paid invoice only, no habit
+        {"facture": "B1", "date": D(2025, 10, 1), "client": "B", "montant": 100.0,
+         "conditions": "30 jours", "date_paiement": D(2025, 12, 1)},
+    ]
+    open_ = [
+        # A: due 25/01, expected 06/02 when paying as usual
+        {"facture": "A4", "date": D(2025, 12, 26), "client": "A", "montant": 1000.0,
+         "conditions": "30 jours"},
+        # B: due 20/01, no habit: the due date in both views
+        {"facture": "B2", "date": D(2025, 12, 21), "client": "B", "montant": 500.0,
+         "conditions": "30 jours"},
+        # A: due 28/12/2025, 4 days late on the reference date, usually 12: expected 09/01
+        {"facture": "A5", "date": D(2025, 11, 28), "client": "A", "montant": 200.0,
+         "conditions": "30 jours"},
+    ]
+    ledger = make_ledger(
+        params={"date_reference": D(2026, 1, 1), "horizon": 3, "solde_initial": 0.0},
+        factures=paid + open_,
+    )
+    plan = build_plan(ledger)
+    dec = D(2025, 12, 1)
+    # contractual: A4 and B2 in January, A5 overdue (memo)
+    assert plan.closing[JAN] == 1500.0
+    assert plan.overdue_memo[JAN] == 200.0
+    # predicted: B2 and A5 in January, A4 in February
+    assert plan.predicted_closing[dec] == 0.0
+    assert plan.predicted_closing[JAN] == 700.0
+    assert plan.predicted_closing[FEB] == 1700.0

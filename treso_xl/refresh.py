@@ -6,10 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from treso_xl.core.aging import Aging, aging, dso_days
+from treso_xl.core.habits import client_habits, delays_by_payment_method
+from treso_xl.core.invoices import invoice_positions
 from treso_xl.core.plan import CashPlan, build_plan
 from treso_xl.core.records import Ledger
+from treso_xl.core.reminders import Reminder, reminders
+from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
+from treso_xl.layout.relances import relances_layout
+from treso_xl.rules.lookup import rule_or_none
 
 
 @dataclass(frozen=True)
@@ -18,15 +27,51 @@ class Report:
 
     ledger: Ledger
     plan: CashPlan
+    positions: pd.DataFrame
+    aging: Aging
+    dso: int | None
+    reminders: list[Reminder]
+    habits: pd.DataFrame
     layouts: list[SheetLayout]
+
+
+def _rate_note(items: list[Reminder], ledger: Ledger) -> str:
+    if ledger.params.taux_penalites is not None:
+        return "Taux : celui de la feuille Paramètres."
+    entry = rule_or_none("taux_penalites", ledger.params.date_reference)
+    if entry is None:
+        return "Taux légal inconnu à cette date : indiquez « Taux de pénalités » dans Paramètres."
+    note = "Taux par défaut : taux BCE du semestre + 10 points."
+    if entry.uncertain or any(i.taux_incertain for i in items):
+        note += " " + entry.note
+    return note
 
 
 def compute(ledger: Ledger) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab."""
-    plan = build_plan(ledger)
     params = ledger.params
-    layouts = [previsionnel_layout(plan, params.entreprise, params.date_reference)]
-    return Report(ledger=ledger, plan=plan, layouts=layouts)
+    plan = build_plan(ledger)
+    positions = invoice_positions(ledger.factures, ledger.encaissements)
+    aged = aging(positions, params.date_reference)
+    dso = dso_days(positions, params.date_reference)
+    habits = client_habits(positions)
+    items = reminders(positions, params)
+    by_method = delays_by_payment_method(positions)
+    layouts = [
+        previsionnel_layout(plan, params.entreprise, params.date_reference),
+        balance_agee_layout(aged, params.date_reference, dso),
+        relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
+    ]
+    return Report(
+        ledger=ledger,
+        plan=plan,
+        positions=positions,
+        aging=aged,
+        dso=dso,
+        reminders=items,
+        habits=habits,
+        layouts=layouts,
+    )
 
 
 def read(path: Path, today: dt.date | None = None) -> Ledger:

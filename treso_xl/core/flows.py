@@ -47,31 +47,59 @@ def unify_categories(categories: pd.Series, fallback: str) -> pd.Series:
 
 
 def expected_invoice_receipts(
-    positions: pd.DataFrame, date_solde: dt.date, date_reference: dt.date
+    positions: pd.DataFrame,
+    date_solde: dt.date,
+    date_reference: dt.date,
+    habits: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Unpaid rests of invoices split in (expected on their due date, overdue).
+    """Unpaid rests of invoices split in (expected, overdue), with `date_attendue`.
 
-    An unpaid rest whose due date is before the reference date (or on or before the opening
-    balance date) is overdue: it cannot be counted on and goes to the memo row.
+    Contractual view (`habits` None): expected on the due date; a rest whose due date is before
+    the reference date (or on or before the opening balance date) is overdue: it cannot be
+    counted on and goes to the memo row. Predicted view (`habits`: days late per client): expected
+    on the due date plus the client's habit; a rest already later than its client's habit is
+    overdue there too.
     """
-    open_ = positions.loc[positions["reste_du"] > 0.004]
+    open_ = positions.loc[positions["reste_du"] > 0.004].copy()
     due = open_["echeance_calculee"]
-    overdue_mask = (due < pd.Timestamp(date_reference)) | (due <= pd.Timestamp(date_solde))
-    return open_.loc[~overdue_mask], open_.loc[overdue_mask]
+    ref = pd.Timestamp(date_reference)
+    solde = pd.Timestamp(date_solde)
+    if habits is None:
+        when = due
+        overdue = (due < ref) | (due <= solde)
+    else:
+        delay = open_["client"].map(habits).astype("Float64").fillna(0).astype("int64")
+        when = due + pd.to_timedelta(delay, unit="D")
+        not_yet_due = due >= ref
+        when = when.where(~not_yet_due | (when >= ref), ref)
+        overdue = (~not_yet_due & (when <= ref)) | (when <= solde)
+    open_["date_attendue"] = when
+    return open_.loc[~overdue], open_.loc[overdue]
 
 
-def build_flows(
-    ledger: Ledger, until: dt.date, positions: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Every receipt and disbursement with its date, from history up to `until`.
+def invoice_rest_flows(expected: pd.DataFrame) -> pd.DataFrame:
+    """Flows of the unpaid invoice rests still expected, on their `date_attendue`."""
+    return _frame(
+        date=expected["date_attendue"],
+        montant=expected["reste_du"],
+        sens=IN,
+        categorie=CATEGORY_INVOICES,
+        libelle=expected["libelle"],
+        tiers=expected["client"],
+        statut="Prévu",
+        source="Factures",
+        ligne=expected["ligne"],
+        facture=expected["facture"],
+    )
 
-    Receipts: Encaissements rows (except those naming an invoice), invoice payments, and the
-    unpaid rests of invoices on their due date when not overdue. Disbursements: Décaissements
-    with recurrences expanded. The opening-balance rule is applied by the plan, not here.
+
+def known_flows(ledger: Ledger, until: dt.date) -> pd.DataFrame:
+    """Every receipt and disbursement the user typed, from history up to `until`.
+
+    Encaissements rows (except those naming an invoice: they are its payments), invoice payments
+    and Décaissements with recurrences expanded; not the unpaid invoice rests, which depend on
+    the view (see `expected_invoice_receipts`). The opening-balance rule is the plan's.
     """
-    params = ledger.params
-    if positions is None:
-        positions = invoice_positions(ledger.factures, ledger.encaissements)
     enc = ledger.encaissements
     linked = invoice_key(enc["facture"]).isin(set(invoice_key(ledger.factures["facture"])) - {""})
     own = enc.loc[~linked]
@@ -88,31 +116,18 @@ def build_flows(
         facture=own["facture"],
     )
     payments = invoice_payments(ledger.factures, ledger.encaissements)
-    fact = ledger.factures
+    invoices = ledger.factures.loc[payments["invoice"]]
     paid = _frame(
         date=payments["date"].to_numpy(),
         montant=payments["montant"].to_numpy(),
         sens=IN,
         categorie=CATEGORY_INVOICES,
-        libelle=fact.loc[payments["invoice"], "libelle"].to_numpy(),
-        tiers=fact.loc[payments["invoice"], "client"].to_numpy(),
+        libelle=invoices["libelle"].to_numpy(),
+        tiers=invoices["client"].to_numpy(),
         statut="Réalisé",
         source=payments["source"].to_numpy(),
         ligne=payments["ligne"].to_numpy(),
-        facture=fact.loc[payments["invoice"], "facture"].to_numpy(),
-    )
-    expected, _ = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
-    to_come = _frame(
-        date=expected["echeance_calculee"],
-        montant=expected["reste_du"],
-        sens=IN,
-        categorie=CATEGORY_INVOICES,
-        libelle=expected["libelle"],
-        tiers=expected["client"],
-        statut="Prévu",
-        source="Factures",
-        ligne=expected["ligne"],
-        facture=expected["facture"],
+        facture=invoices["facture"].to_numpy(),
     )
     dec = expand_recurrences(ledger.decaissements, until)
     disbursements = _frame(
@@ -127,7 +142,12 @@ def build_flows(
         ligne=dec["ligne"],
         facture="",
     )
-    parts = [f for f in (receipts, paid, to_come, disbursements) if not f.empty]
+    return combine(receipts, paid, disbursements)
+
+
+def combine(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Flow frames stacked and sorted by date."""
+    parts = [f for f in frames if not f.empty]
     if not parts:
         return pd.DataFrame(columns=FLOW_COLUMNS).astype(
             {"date": "datetime64[ns]", "montant": "float64"}
@@ -136,3 +156,20 @@ def build_flows(
     flows["date"] = pd.to_datetime(flows["date"])
     flows["montant"] = flows["montant"].astype("float64")
     return flows.sort_values(["date", "sens", "ligne"], kind="stable", ignore_index=True)
+
+
+def build_flows(
+    ledger: Ledger,
+    until: dt.date,
+    positions: pd.DataFrame | None = None,
+    habits: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Known flows plus the unpaid invoice rests expected in the contractual view (or, with
+    `habits`, the predicted view)."""
+    params = ledger.params
+    if positions is None:
+        positions = invoice_positions(ledger.factures, ledger.encaissements)
+    expected, _ = expected_invoice_receipts(
+        positions, params.date_solde, params.date_reference, habits
+    )
+    return combine(known_flows(ledger, until), invoice_rest_flows(expected))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from treso_xl.core.calendar import add_months, month_end, month_start, month_starts
-from treso_xl.core.flows import IN, OUT, build_flows, expected_invoice_receipts
+from treso_xl.core.flows import (
+    IN,
+    OUT,
+    combine,
+    expected_invoice_receipts,
+    invoice_rest_flows,
+    known_flows,
+)
+from treso_xl.core.habits import client_habits
 from treso_xl.core.invoices import invoice_positions
 from treso_xl.core.records import Ledger
 
@@ -34,6 +42,9 @@ class CashPlan:
     end: dt.date
     flows: pd.DataFrame  # flows the plan applies (after the opening balance, up to `end`)
     overdue: pd.DataFrame  # unpaid invoice rests already due on the reference date
+    # predicted view: invoice rests expected when each client usually pays
+    predicted_closing: pd.Series | None = None
+    predicted_low: pd.Series | None = None
 
     @property
     def lowest_month(self) -> dt.date:
@@ -46,24 +57,37 @@ def horizon_end(date_solde: dt.date, horizon: int) -> dt.date:
     return month_end(add_months(month_start(date_solde), horizon - 1))
 
 
-def build_plan(ledger: Ledger, flows: pd.DataFrame | None = None) -> CashPlan:
-    """Compute the plan of a ledger (flows may be passed when already built, e.g. with URSSAF)."""
+def build_plan(ledger: Ledger, extra_flows: pd.DataFrame | None = None) -> CashPlan:
+    """The contractual plan of a ledger, with the predicted view's closing balances attached.
+
+    `extra_flows` (same columns as the flows) are added to both views, e.g. URSSAF estimates.
+    """
     params = ledger.params
     months = month_starts(params.date_solde, params.horizon)
     end = horizon_end(params.date_solde, params.horizon)
     positions = invoice_positions(ledger.factures, ledger.encaissements)
-    if flows is None:
-        flows = build_flows(ledger, end, positions)
-    _, overdue = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
-    return plan_from_flows(
-        flows,
-        months=months,
-        opening_balance=params.solde_initial,
-        date_solde=params.date_solde,
-        threshold=params.seuil,
-        date_reference=params.date_reference,
-        overdue=overdue,
-    )
+    known = known_flows(ledger, end)
+    if extra_flows is not None:
+        known = combine(known, extra_flows)
+    habits = client_habits(positions)["habitude"].dropna()
+    views = []
+    for view_habits in (None, habits):
+        expected, overdue = expected_invoice_receipts(
+            positions, params.date_solde, params.date_reference, view_habits
+        )
+        views.append(
+            plan_from_flows(
+                combine(known, invoice_rest_flows(expected)),
+                months=months,
+                opening_balance=params.solde_initial,
+                date_solde=params.date_solde,
+                threshold=params.seuil,
+                date_reference=params.date_reference,
+                overdue=overdue,
+            )
+        )
+    contractual, predicted = views
+    return replace(contractual, predicted_closing=predicted.closing, predicted_low=predicted.low)
 
 
 def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:

@@ -11,6 +11,12 @@ from treso_xl.layout import styles
 from treso_xl.layout.model import MONTH, SheetLayout, Style
 
 HEADER_ROW = 6
+LABEL_PREDICTED = "Solde de clôture si les clients paient comme d'habitude"
+PREDICTED_METHOD = (
+    "Méthode : chaque facture impayée est attendue à son échéance décalée du retard médian de "
+    "son client (au moins 2 factures payées, sinon l'échéance) ; une facture déjà plus en retard "
+    "que d'habitude n'est pas comptée."
+)
 FIRST_MONTH_COL = 2
 
 
@@ -99,6 +105,18 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
     for j, month in enumerate(months):
         sheet.put(row, FIRST_MONTH_COL + j, plan.low_day[month], styles.DATE_CELL)
     row += 2
+
+    if plan.predicted_closing is not None:
+        sheet.put(row, 1, LABEL_PREDICTED, styles.SECTION)
+        for j, month in enumerate(months):
+            value = float(plan.predicted_closing[month])
+            style = styles.MONEY_BOLD.but(fill=styles.SECTION_FILL)
+            if value < plan.threshold:
+                style = styles.alert(style)
+            sheet.put(row, FIRST_MONTH_COL + j, value, style)
+        row += 1
+        sheet.put(row, 1, PREDICTED_METHOD, styles.NOTE)
+        row += 2
 
     sheet.put(row, 1, contract.LABEL_OVERDUE_MEMO, styles.WARN)
     for j, month in enumerate(months):

@@ -1,0 +1,218 @@
+"""Layout of the `Relances` tab: reminders due, client payment habits, delays by payment method."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from treso_xl import contract
+from treso_xl.core.reminders import COURTESY, PREPARE_FOR_COURT, Reminder
+from treso_xl.french import day
+from treso_xl.layout import styles
+from treso_xl.layout.model import DATE, SheetLayout, Style
+
+HEADER_ROW = 5
+HEADERS = (
+    "N° facture",
+    "Client",
+    "Type de client",
+    "Email client",
+    "Échéance",
+    "Reste dû",
+    "Jours de retard",
+    "Niveau",
+    "Prochaine action",
+    "Date de la prochaine action",
+    "Pénalités",
+    "Indemnité forfaitaire",
+    "Total dû",
+    "Habitude du client",
+    "Texte",
+)
+LEVEL_STYLES = {
+    COURTESY: styles.GOOD,
+    "J+1": styles.GOOD.but(fill="DDEBF7", font_color="1F4E78"),
+    "J+15": styles.WARN,
+    "J+30": styles.ALERT,
+}
+WIDTHS = (13, 24, 14, 26, 12, 13, 10, 12, 40, 14, 12, 13, 13, 24, 90)
+TEXT_COL = HEADERS.index("Texte") + 1
+MAX_ROW_HEIGHT = 409  # Excel's limit, in points
+
+
+def _habit_text(client: str, habits: pd.DataFrame) -> str:
+    if client not in habits.index:
+        return "aucune facture payée : échéance retenue"
+    info = habits.loc[client]
+    if pd.isna(info["habitude"]):
+        return f"{int(info['factures_payees'])} facture payée : échéance retenue"
+    median = int(info["habitude"])
+    if median > 0:
+        return f"paie en général {median} j après l'échéance"
+    if median < 0:
+        return f"paie en général {-median} j avant l'échéance"
+    return "paie en général à l'échéance"
+
+
+def relances_layout(
+    items: list[Reminder],
+    habits: pd.DataFrame,
+    by_method: pd.DataFrame,
+    date_reference: dt.date,
+    rate_note: str = "",
+) -> SheetLayout:
+    """The reminders tab."""
+    sheet = SheetLayout(contract.TAB_RELANCES, tab_color=styles.ALERT_FONT)
+    sheet.put(1, 1, "Relances clients", styles.TITLE)
+    sheet.put(
+        2,
+        1,
+        f"Au {day(date_reference)} : J+1 rappel amical, J+15 relance ferme et appel, J+30 mise en "
+        "demeure par lettre recommandée. Chaque facture apparaît au niveau atteint ; les "
+        "factures payées disparaissent.",
+        styles.SUBTITLE,
+    )
+    sheet.put(
+        3,
+        1,
+        "Pénalités (clients professionnels) : reste dû × taux annuel × jours de retard / 365, "
+        "plus 40 € d'indemnité forfaitaire par facture (C. com. L441-10 et D441-5). " + rate_note,
+        styles.NOTE,
+    )
+    sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
+    row = HEADER_ROW + 1
+    money = styles.MONEY
+    top = Style(valign="top")
+    for item in items:
+        values = [
+            item.facture,
+            item.client,
+            item.type_client,
+            item.email,
+            item.echeance,
+            item.reste_du,
+            item.jours_retard,
+            item.niveau,
+            item.prochaine_action,
+            item.date_prochaine_action,
+            item.penalites,
+            item.indemnite,
+            item.total_du,
+            _habit_text(item.client, habits),
+            f"Objet : {item.texte.subject}\n\n{item.texte.body}",
+        ]
+        for j, value in enumerate(values, start=1):
+            header = HEADERS[j - 1]
+            style = top
+            if header in ("Reste dû", "Pénalités", "Indemnité forfaitaire", "Total dû"):
+                style = money.but(valign="top")
+            elif header in ("Échéance", "Date de la prochaine action"):
+                style = top.but(number_format=DATE)
+            elif header == "Niveau":
+                style = LEVEL_STYLES[item.niveau].but(valign="top", align="center")
+            elif header in ("Prochaine action", "Habitude du client", "Texte"):
+                style = top.but(wrap=True)
+            sheet.put(row, j, value, style)
+        if item.erreur_taux:
+            sheet.put(row, len(HEADERS) + 1, item.erreur_taux, styles.ALERT.but(wrap=True))
+        lines = sum(1 + len(line) // 95 for line in values[-1].split("\n"))
+        sheet.row_heights[row] = min(MAX_ROW_HEIGHT, 15 * lines)
+        row += 1
+    if not items:
+        sheet.put(row, 1, "Aucune relance à faire à cette date.", styles.GOOD)
+        row += 1
+    if any(i.niveau == "J+30" for i in items):
+        sheet.put(row, 1, PREPARE_FOR_COURT, styles.NOTE)
+        row += 1
+
+    row += 1
+    sheet.put(row, 1, "Habitudes de paiement des clients", styles.SECTION)
+    row += 1
+    sheet.put(
+        row,
+        1,
+        "Retard médian entre l'échéance et le paiement, sur les factures payées (au moins 2 "
+        "pour servir à la prévision « si les clients paient comme d'habitude »).",
+        styles.NOTE,
+    )
+    row += 1
+    sheet.put_row(
+        row,
+        1,
+        ["Client", "Factures payées", "Retard médian (j)", "Retard moyen (j)", "Prévision"],
+        styles.HEADER,
+    )
+    row += 1
+    for client, info in habits.iterrows():
+        used = not pd.isna(info["habitude"])
+        sheet.put_row(
+            row,
+            1,
+            [
+                str(client),
+                int(info["factures_payees"]),
+                float(info["retard_median"]),
+                float(info["retard_moyen"]),
+                "retard médian appliqué" if used else "échéance (trop peu de factures)",
+            ],
+        )
+        row += 1
+
+    row += 1
+    sheet.put(row, 1, "Délai de paiement par mode de paiement", styles.SECTION)
+    row += 1
+    sheet.put_row(
+        row,
+        1,
+        ["Mode de paiement", "Factures payées", "Délai moyen (j)", "Retard moyen (j)"],
+        styles.HEADER,
+    )
+    row += 1
+    for mode, info in by_method.iterrows():
+        sheet.put_row(
+            row,
+            1,
+            [
+                str(mode),
+                int(info["factures"]),
+                float(info["delai_moyen"]),
+                float(info["retard_moyen"]),
+            ],
+        )
+        row += 1
+    sheet.put(row, 1, payment_link_insight(by_method), styles.NOTE)
+
+    for j, width in enumerate(WIDTHS, start=1):
+        sheet.column_widths[j] = width
+    sheet.column_widths[len(HEADERS) + 1] = 40
+    sheet.freeze = (HEADER_ROW + 1, 2)
+    return sheet
+
+
+LINK_MODE = "Carte / lien de paiement"
+
+
+def payment_link_insight(by_method: pd.DataFrame) -> str:
+    """One French sentence comparing payment links with the other modes, from the user's data."""
+    if by_method.empty:
+        return "Pas encore de facture payée : délai par mode de paiement non calculable."
+    if LINK_MODE not in by_method.index:
+        return (
+            "Aucune facture payée par carte ou lien de paiement : essayez d'en joindre un à vos "
+            "factures, le guide annonce des paiements deux fois plus rapides."
+        )
+    link = by_method.loc[LINK_MODE]
+    others = by_method.drop(index=LINK_MODE)
+    if others.empty:
+        return f"Vos clients paient par lien en {link['delai_moyen']:.0f} jours en moyenne."
+    weighted = float((others["delai_moyen"] * others["factures"]).sum() / others["factures"].sum())
+    ratio = weighted / link["delai_moyen"] if link["delai_moyen"] > 0 else None
+    text = (
+        f"Chez vous, une facture payée par carte ou lien de paiement est réglée en "
+        f"{link['delai_moyen']:.0f} jours en moyenne, contre {weighted:.0f} jours pour les "
+        "autres modes"
+    )
+    if ratio and ratio > 1:
+        text += f" (délai divisé par {ratio:.1f}".replace(".", ",") + ")"
+    return text + "."
