@@ -35,6 +35,11 @@ MONTHS_SHORT = (
 )
 
 
+def quote(text: object) -> str:
+    """French quotation marks with no-break spaces: « text »."""
+    return f"«\u00a0{text}\u00a0»"
+
+
 def euros(value: float, decimals: int = 2) -> str:
     """1 234,50 € (narrow no-break space between thousands, no-break space before €)."""
     text = f"{value:,.{decimals}f}".replace(",", NNBSP).replace(".", ",")

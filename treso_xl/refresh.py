@@ -9,12 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from treso_xl.core.aging import Aging, aging, dso_days
+from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
 from treso_xl.core.habits import client_habits, delays_by_payment_method
 from treso_xl.core.invoices import invoice_positions
 from treso_xl.core.plan import CashPlan, build_plan
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
 from treso_xl.layout.balance_agee import balance_agee_layout
+from treso_xl.layout.controles import controles_layout
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
@@ -32,6 +34,7 @@ class Report:
     dso: int | None
     reminders: list[Reminder]
     habits: pd.DataFrame
+    findings: list[Finding]
     layouts: list[SheetLayout]
 
 
@@ -47,6 +50,21 @@ def _rate_note(items: list[Reminder], ledger: Ledger) -> str:
     return note
 
 
+def _reminder_findings(items: list[Reminder]) -> list[Finding]:
+    return [
+        Finding(
+            ERREUR,
+            "Factures",
+            i.ligne,
+            i.erreur_taux,
+            "Sans taux, les pénalités de cette facture ne sont pas calculées.",
+            "taux_penalites_inconnu",
+        )
+        for i in items
+        if i.erreur_taux
+    ]
+
+
 def compute(ledger: Ledger) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab."""
     params = ledger.params
@@ -57,10 +75,12 @@ def compute(ledger: Ledger) -> Report:
     habits = client_habits(positions)
     items = reminders(positions, params)
     by_method = delays_by_payment_method(positions)
+    findings = sort_findings(run_checks(ledger, positions) + _reminder_findings(items))
     layouts = [
         previsionnel_layout(plan, params.entreprise, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
+        controles_layout(findings, params.date_reference),
     ]
     return Report(
         ledger=ledger,
@@ -70,6 +90,7 @@ def compute(ledger: Ledger) -> Report:
         dso=dso,
         reminders=items,
         habits=habits,
+        findings=findings,
         layouts=layouts,
     )
 

@@ -159,6 +159,48 @@ def check_cmd(fichier: Path) -> None:
     click.echo(f"Aucune erreur dans « {fichier.name} ».")
 
 
+@cli.command("relances", short_help="Préparer les e-mails de relance (brouillons .eml).")
+@click.argument("fichier", type=EXISTING_FILE)
+@click.option(
+    "--eml",
+    "dossier",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Dossier où écrire un brouillon .eml par relance à envoyer.",
+)
+@click.option(
+    "--date-reference",
+    "date_reference",
+    metavar="JJ/MM/AAAA",
+    help="Date de référence si la feuille Paramètres n'en donne pas.",
+)
+def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None) -> None:
+    """Écrire dans DOSSIER un brouillon d'e-mail (.eml) par relance due dans FICHIER, au niveau
+    atteint (J+1, J+15, J+30 ou rappel avant échéance). Le classeur n'est pas modifié."""
+    from treso_xl.errors import DataError, FileError, describe
+    from treso_xl.mail.drafts import write_drafts
+    from treso_xl.refresh import compute, read
+
+    try:
+        report = compute(read(fichier, _date_option(date_reference)))
+        written, skipped = write_drafts(report.reminders, dossier)
+    except DataError as error:
+        _fail(describe(error), EXIT_DATA)
+    except FileError as error:
+        _fail(describe(error), EXIT_USAGE)
+    except OSError as error:
+        _fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.", EXIT_USAGE)
+    if not report.reminders:
+        click.echo("Aucune relance à faire à la date de référence.")
+    for path in written:
+        click.echo(f"Brouillon écrit : {path}")
+    for item in skipped:
+        click.echo(
+            f"Pas d'adresse e-mail pour {item.client} (facture {item.facture}, ligne "
+            f"{item.ligne} de la feuille « Factures ») : relance {item.niveau} non écrite."
+        )
+
+
 @cli.command("demo", short_help="Actualiser une copie de l'exemple fourni et l'afficher.")
 @click.option(
     "-o",

@@ -1,0 +1,98 @@
+"""Layout of the `Contrôles` tab: one finding per row, its gravité coloured, with advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from treso_xl import contract
+from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding, Gravite, count_by_gravite
+from treso_xl.layout import styles
+from treso_xl.layout.model import SheetLayout, Style
+
+TITLE_ROW = 1
+SUMMARY_ROW = 2
+NOTE_ROW = 3
+HEADER_ROW = 5
+FIRST_ROW = HEADER_ROW + 1
+
+# Fixed labels of the contract, in column order (column 1 is Gravité).
+HEADERS = ("Gravité", "Feuille", "Ligne", "Constat", "Conseil")
+COLUMN_WIDTHS = (15.0, 16.0, 8.0, 60.0, 60.0)
+
+INFO_FILL = styles.SECTION_FILL  # light blue
+INFO_FONT = styles.HEADER_FILL
+INFO = Style(bold=True, fill=INFO_FILL, font_color=INFO_FONT)
+
+GRAVITE_LABELS: dict[Gravite, str] = {
+    ERREUR: "Erreur",
+    AVERTISSEMENT: "Avertissement",
+    CONSEIL: "Conseil",
+}
+GRAVITE_STYLES: dict[Gravite, Style] = {
+    ERREUR: styles.ALERT.but(valign="top"),
+    AVERTISSEMENT: styles.WARN.but(valign="top"),
+    CONSEIL: INFO.but(valign="top"),
+}
+NO_FINDING = "Aucun problème détecté."
+
+_TOP = Style(valign="top")
+_CENTER_TOP = Style(valign="top", align="center")
+_WRAP = Style(valign="top", wrap=True)
+
+_WORDS: dict[Gravite, tuple[str, str]] = {
+    ERREUR: ("erreur", "erreurs"),
+    AVERTISSEMENT: ("avertissement", "avertissements"),
+    CONSEIL: ("conseil", "conseils"),
+}
+
+
+def summary_text(findings: list[Finding]) -> str:
+    """« 3 erreurs, 5 avertissements, 2 conseils » (French: 0 and 1 take the singular)."""
+    counts = count_by_gravite(findings)
+    parts = []
+    for gravite, (one, many) in _WORDS.items():
+        count = counts[gravite]
+        parts.append(f"{count} {one if count <= 1 else many}")
+    return ", ".join(parts)
+
+
+def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetLayout:
+    """The findings as a tab: title, summary, fixed header, one finding per row."""
+    sheet = SheetLayout(contract.TAB_CONTROLES, tab_color=styles.WARN_FILL)
+    counts = count_by_gravite(findings)
+
+    sheet.put(TITLE_ROW, 1, "Contrôles des données", styles.TITLE)
+    if counts[ERREUR]:
+        summary_style = styles.ALERT
+    elif counts[AVERTISSEMENT]:
+        summary_style = styles.WARN
+    else:
+        summary_style = styles.GOOD
+    sheet.put(SUMMARY_ROW, 1, summary_text(findings), summary_style)
+    sheet.put(
+        NOTE_ROW,
+        1,
+        f"Date de référence : {date_reference.strftime('%d/%m/%Y')}. Erreur : à corriger, un "
+        "chiffre est faux ou une règle n'est pas respectée ; avertissement : à vérifier ; "
+        "conseil : pour être payé plus vite. La ligne est celle de la feuille citée.",
+        styles.NOTE,
+    )
+
+    for col, label in enumerate(HEADERS, start=1):
+        sheet.put(HEADER_ROW, col, label, styles.HEADER if col <= 3 else styles.HEADER_LEFT)
+
+    if not findings:
+        sheet.put(FIRST_ROW, 1, NO_FINDING, styles.GOOD)
+    for i, finding in enumerate(findings):
+        row = FIRST_ROW + i
+        sheet.put(row, 1, GRAVITE_LABELS[finding.gravite], GRAVITE_STYLES[finding.gravite])
+        sheet.put(row, 2, finding.feuille, _TOP)
+        sheet.put(row, 3, finding.ligne, _CENTER_TOP)
+        sheet.put(row, 4, finding.constat, _WRAP)
+        sheet.put(row, 5, finding.conseil, _WRAP)
+
+    for col, width in enumerate(COLUMN_WIDTHS, start=1):
+        sheet.column_widths[col] = width
+    sheet.row_heights[HEADER_ROW] = 20
+    sheet.freeze = (FIRST_ROW, 1)
+    return sheet

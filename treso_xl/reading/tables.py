@@ -1,0 +1,176 @@
+"""Find a contract table in a sheet's cell grid and turn it into a validated frame."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from treso_xl.contract import Column, Kind, Sheet, normalize_label
+from treso_xl.reading.problems import Problem, format_value
+from treso_xl.reading.values import EMPTY, Cells, explain, parse
+
+LIGNE = "ligne"  # column of the returned frames holding the Excel row number
+
+
+@dataclass
+class Table:
+    """One input sheet read: the frame (fields + `ligne`), the headers as typed, the problems."""
+
+    sheet: Sheet
+    title: str  # the sheet's name as the user wrote it
+    frame: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header shown to the user
+    problems: list[Problem] = field(default_factory=list)
+
+    def header(self, name: str) -> str:
+        """The header as the user typed it for the contract column `name`."""
+        col = self.sheet.column(name)
+        return self.headers.get(col.field, col.name)
+
+
+def find_sheet(names: Iterable[str], wanted: str) -> str | None:
+    """The workbook's spelling of sheet `wanted`, matched like headers; None when absent."""
+    key = normalize_label(wanted)
+    for name in names:
+        if normalize_label(name) == key:
+            return name
+    return None
+
+
+def grid_from_rows(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """Raw cells as an object frame whose index is the Excel row number (first row is 1).
+
+    The rows must start at cell A1 (python-calamine's `to_python(skip_empty_area=False)`).
+    """
+    grid = pd.DataFrame(list(rows), dtype=object)
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
+    return grid
+
+
+def _is_blank(value: object) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return value != value  # NaN
+    return False
+
+
+def header_row(grid: pd.DataFrame) -> int | None:
+    """Excel row number of the first non-empty row, None for an empty sheet."""
+    for number, row in zip(grid.index, grid.itertuples(index=False, name=None), strict=True):
+        if not all(_is_blank(value) for value in row):
+            return int(number)
+    return None
+
+
+def match_headers(cells: Iterable[tuple[object, object]], columns: Sequence[Column]) -> dict:
+    """Map each contract column's field to (grid column, header as typed); first match wins."""
+    by_key = {col.key: col for col in columns}
+    found: dict[str, tuple[object, str]] = {}
+    for position, value in cells:
+        if _is_blank(value):
+            continue
+        col = by_key.get(normalize_label(format_value(value)))
+        if col is not None and col.field not in found:
+            found[col.field] = (position, format_value(value))
+    return found
+
+
+def empty_column(col: Column, length: int) -> pd.Series:
+    """A column of `length` empty cells as the parser gives them: right dtype, default applied."""
+    index = pd.RangeIndex(length)
+    if col.kind is Kind.DATE:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if col.kind in (Kind.AMOUNT, Kind.RATE):
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if col.kind is Kind.INTEGER:
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    filler = "" if col.kind is not Kind.CHOICE or col.default is None else str(col.default)
+    return pd.Series(filler, index=index, dtype="str")
+
+
+def empty_frame(sheet: Sheet) -> pd.DataFrame:
+    """The frame of a sheet with no rows, with its columns and dtypes."""
+    frame = pd.DataFrame({col.field: empty_column(col, 0) for col in sheet.columns})
+    frame[LIGNE] = pd.Series([], dtype="int64")
+    return frame
+
+
+def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Table:
+    """Validate the table of `sheet` in `grid` (index: Excel row numbers).
+
+    The header row is the first non-empty row; headers are matched with `normalize_label` and
+    other columns are ignored. Rows where every contract column is empty are skipped. Every cell
+    is parsed per its column kind; bad and missing required cells become problems.
+    """
+    title = title or sheet.name
+    table = Table(sheet, title, empty_frame(sheet))
+    top = header_row(grid)
+    if top is None:  # an empty sheet: no rows, nothing to complain about
+        return table
+    found = match_headers(grid.loc[top].items(), sheet.columns)
+    table.headers = {name: shown for name, (_, shown) in found.items()}
+    for col in sheet.columns:
+        if col.required and col.field not in found:
+            table.problems.append(
+                Problem(
+                    title,
+                    top,
+                    col.name,
+                    None,
+                    "cette colonne obligatoire est absente de la ligne d'en-tête ; ajoutez-la.",
+                )
+            )
+
+    body = grid.loc[top + 1 :]
+    present = [col for col in sheet.columns if col.field in found]
+    cells = {col.field: Cells(body[found[col.field][0]]) for col in present}
+    if cells:
+        keep = ~np.column_stack([c.codes == EMPTY for c in cells.values()]).all(axis=1)
+    else:
+        keep = np.zeros(len(body), dtype=bool)
+    rows = body.index[keep]
+    length = len(rows)
+
+    cell_problems: list[tuple[int, int, Problem]] = []
+    columns: dict[str, pd.Series] = {}
+    for position, col in enumerate(sheet.columns):
+        if col.field not in cells:
+            columns[col.field] = empty_column(col, length)
+            continue
+        kept = cells[col.field].select(keep)
+        raw = kept.raw
+        values, bad = parse(
+            col.kind, kept, positive=col.positive, choices=col.choices, default=col.default
+        )
+        header = table.headers[col.field]
+        wrong = bad.to_numpy()
+        said: dict[tuple[type, object], str] = {}  # the same bad value, the same sentence
+        for row, value, parsed in zip(
+            raw.index[wrong].tolist(),
+            raw[wrong].to_numpy(dtype=object),
+            values[wrong].to_numpy(dtype=object),
+            strict=True,
+        ):
+            key = (type(value), value)
+            message = said.get(key) or said.setdefault(
+                key, explain(col.kind, value, parsed, positive=col.positive, choices=col.choices)
+            )
+            cell_problems.append((row, position, Problem(title, row, header, value, message)))
+        if col.required:
+            message = "la cellule est vide alors que cette colonne est obligatoire."
+            for row in raw.index[kept.codes == EMPTY].tolist():
+                cell_problems.append((row, position, Problem(title, row, header, None, message)))
+        columns[col.field] = values.reset_index(drop=True)
+
+    cell_problems.sort(key=lambda item: (item[0], item[1]))
+    table.problems.extend(problem for _, _, problem in cell_problems)
+    frame = pd.DataFrame(columns)
+    frame[LIGNE] = np.asarray(rows, dtype="int64")
+    table.frame = frame
+    return table

@@ -1,0 +1,484 @@
+"""Vectorized parsers from raw cell values (as python-calamine gives them) to typed pandas Series.
+
+Every parser takes a Series of raw cells (float/int, str, date/datetime, bool, time, None/NaN,
+"" for an empty cell) and returns `(values, bad)`: the parsed Series, on the same index, and a
+boolean mask of the cells that are not acceptable. Empty cells are never bad here (whether a cell
+is required is the table's business); they parse to the kind's empty value. A bad cell keeps its
+parsed value when it was understood but is out of range (a negative amount), so that `explain`
+can say why; otherwise it is empty (NaN, NaT, <NA>, "").
+
+Real numbers and real Excel dates take numpy/pandas fast paths; only text cells go through
+regular expressions, and closed lists are matched once per distinct spelling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from treso_xl.contract import Kind, normalize_label
+from treso_xl.reading.problems import format_value, quote
+
+# Cell type codes.
+EMPTY, NUMBER, BOOL, TEXT, DATE, TIME, OTHER = range(7)
+
+_TYPE_CODES: dict[type, int] = {
+    type(None): EMPTY,
+    type(pd.NaT): EMPTY,
+    type(pd.NA): EMPTY,
+    float: NUMBER,
+    int: NUMBER,
+    np.float64: NUMBER,
+    np.float32: NUMBER,
+    np.int64: NUMBER,
+    np.int32: NUMBER,
+    bool: BOOL,
+    np.bool_: BOOL,
+    str: TEXT,
+    dt.date: DATE,
+    dt.datetime: DATE,
+    pd.Timestamp: DATE,
+    np.datetime64: DATE,
+    dt.time: TIME,
+}
+
+DATE_MIN_YEAR, DATE_MAX_YEAR = 1900, 2199  # a year outside is a typing mistake
+MAX_ABS_NUMBER = 1e15  # beyond, a "number" is a pasted identifier or garbage, not euros
+
+_SPACES = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
+_NUMBER_BODY = (
+    r"(?:(?P<a>\d+)(?:[.,](?P<af>\d+))?"  # 1234 / 1234,5 / 1234.5
+    rf"|(?P<b>\d{{1,3}}(?:{_SPACES}\d{{3}})+)(?:[.,](?P<bf>\d+))?"  # 1 234,50
+    r"|(?P<c>\d{1,3}(?:\.\d{3})+)(?:,(?P<cf>\d+))?"  # 1.234,50
+    r"|(?P<d>\d{1,3}(?:,\d{3})+)(?:\.(?P<df>\d+))?)"  # 1,234.50
+)
+_SIGN = "(?P<{}>[-+\u2212]?)"
+_AMOUNT_RE = re.compile(
+    rf"(?i)^{_SIGN.format('s1')}\s*(?:€|eur)?\s*{_SIGN.format('s2')}\s*{_NUMBER_BODY}"
+    r"\s*(?:€|eur|euros?)?$"
+)
+_PLAIN_NUMBER_RE = re.compile(rf"^{_SIGN.format('s1')}\s*{_SIGN.format('s2')}{_NUMBER_BODY}$")
+_DATE_RE = re.compile(
+    r"^(?:(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})"
+    r"|(?P<Y>\d{4})-(?P<M>\d{1,2})-(?P<D>\d{1,2}))"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
+_URL_RE = re.compile(r"(?i)^(?:https?://|www\.)[^\s<>\"]+\.[^\s<>\"]+$")
+_PERCENT_RE = re.compile(r"\s*%$")
+
+Parsed = tuple[pd.Series, pd.Series]
+
+
+class Cells:
+    """Raw cells sorted by type once: a type code per cell and the stripped texts.
+
+    Text made only of spaces and NaN numbers are coded EMPTY. Parsers accept a Cells instead of
+    a raw Series so that a table computes the codes once per column.
+    """
+
+    def __init__(self, raw: pd.Series) -> None:
+        self.raw = raw
+        self.codes: np.ndarray = _type_codes(raw)
+        values = raw.to_numpy(dtype=object)
+        self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
+        positions = np.flatnonzero(self.codes == TEXT)
+        texts = values[positions]
+        empty = texts == ""  # what python-calamine gives for an empty cell
+        self.codes[positions[empty]] = EMPTY
+        positions, texts = positions[~empty], texts[~empty]
+        # one plain loop over the text cells: what pandas' .str.strip() does, without overhead
+        stripped = np.array([text.strip() for text in texts], dtype=object)
+        blank = stripped == ""
+        self.codes[positions[blank]] = EMPTY
+        self._text_positions: np.ndarray = positions[~blank]
+        self._texts: np.ndarray = stripped[~blank]
+
+    def select(self, keep: np.ndarray) -> Cells:
+        """The cells where `keep` (a boolean array) is true, without classifying them again."""
+        chosen = object.__new__(Cells)
+        chosen.raw = self.raw[keep]
+        chosen.codes = self.codes[keep]
+        new_positions = np.cumsum(keep) - 1
+        kept = keep[self._text_positions]
+        chosen._text_positions = new_positions[self._text_positions[kept]]
+        chosen._texts = self._texts[kept]
+        return chosen
+
+    def mask(self, code: int) -> np.ndarray:
+        return self.codes == code
+
+    def has(self, code: int) -> bool:
+        return bool((self.codes == code).any())
+
+    def subset(self, code: int) -> pd.Series:
+        return self.raw[self.codes == code]
+
+    def texts(self) -> pd.Series:
+        """Stripped text cells (non-empty), on their original index."""
+        index = self.raw.index[self._text_positions]
+        return pd.Series(self._texts, index=index, dtype=object)
+
+    def numbers(self) -> pd.Series:
+        return self.subset(NUMBER).astype("float64")
+
+    @property
+    def blank(self) -> pd.Series:
+        return pd.Series(self.codes == EMPTY, index=self.raw.index)
+
+
+_UNIFORM_CODES = {
+    "string": TEXT,
+    "floating": NUMBER,
+    "integer": NUMBER,
+    "mixed-integer-float": NUMBER,
+    "date": DATE,
+    "datetime": DATE,
+    "datetime64": DATE,
+    "boolean": BOOL,
+}
+
+
+def _type_codes(raw: pd.Series) -> np.ndarray:
+    """The type code of each cell; a column of one type is recognized in a single C pass."""
+    uniform = _UNIFORM_CODES.get(pd.api.types.infer_dtype(raw, skipna=False))
+    if uniform is not None:
+        return np.full(len(raw), uniform, dtype=np.int8)
+    codes = raw.map(type).map(_TYPE_CODES)
+    unknown = codes.isna().to_numpy()
+    if unknown.any():
+        codes[unknown] = [_slow_code(v) for v in raw[unknown]]
+    return codes.to_numpy(dtype=np.int8, na_value=OTHER)
+
+
+def _cells(raw: pd.Series | Cells) -> Cells:
+    return raw if isinstance(raw, Cells) else Cells(raw)
+
+
+def _slow_code(value: object) -> int:
+    """Type code of a value whose exact type is not in the table (numpy scalars, subclasses)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return EMPTY
+    if isinstance(value, bool | np.bool_):
+        return BOOL
+    if isinstance(value, int | float | np.integer | np.floating):
+        return NUMBER
+    if isinstance(value, str):
+        return TEXT
+    if isinstance(value, dt.date | np.datetime64):
+        return DATE
+    if isinstance(value, dt.time):
+        return TIME
+    return OTHER
+
+
+def blank_mask(raw: pd.Series | Cells) -> pd.Series:
+    """True where a cell is empty: None, NaN, NaT or text made only of spaces."""
+    return _cells(raw).blank
+
+
+def _bad_mask(cells: Cells, ok: np.ndarray) -> pd.Series:
+    return pd.Series((cells.codes != EMPTY) & ~ok, index=cells.raw.index)
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """Parse French or English formatted numbers; NaN where the text is not a number."""
+    if texts.empty:
+        return pd.Series(np.nan, index=texts.index, dtype="float64")
+    parts = texts.str.extract(pattern)
+    whole = parts["a"].fillna(parts["b"]).fillna(parts["c"]).fillna(parts["d"])
+    fraction = parts["af"].fillna(parts["bf"]).fillna(parts["cf"]).fillna(parts["df"]).fillna("0")
+    understood = whole.notna() & ~(parts["s1"].fillna("").ne("") & parts["s2"].fillna("").ne(""))
+    digits = whole.where(understood, "0").str.replace(r"\D", "", regex=True)
+    values = (digits + "." + fraction.where(understood, "0")).astype("float64")
+    negative = parts["s1"].isin(["-", "\u2212"]) | parts["s2"].isin(["-", "\u2212"])
+    values = values.where(~negative, -values)
+    values = values.where(understood & (values.abs() < MAX_ABS_NUMBER))
+    return values
+
+
+def _numbers(cells: Cells, pattern: re.Pattern[str]) -> pd.Series:
+    """Every cell as a float: real numbers as they are, texts parsed; NaN otherwise."""
+    out = pd.Series(np.nan, index=cells.raw.index, dtype="float64")
+    if cells.has(NUMBER):
+        numbers = cells.numbers()
+        out[cells.mask(NUMBER)] = numbers.where(numbers.abs() < MAX_ABS_NUMBER).to_numpy()
+    if cells.has(TEXT):
+        out[cells.mask(TEXT)] = _number_texts(cells.texts(), pattern).to_numpy()
+    return out
+
+
+def parse_amounts(
+    raw: pd.Series | Cells, *, positive: bool = False, signed: bool = False
+) -> Parsed:
+    """Euro amounts: numbers or texts such as "1 234,50 €", "1234.5", "1.234,50", "€ 45".
+
+    `positive`: must be > 0; otherwise >= 0 unless `signed`. Booleans and dates are bad.
+    """
+    cells = _cells(raw)
+    values = _numbers(cells, _AMOUNT_RE)
+    understood = values.notna().to_numpy()
+    if positive:
+        in_range = values.gt(0).to_numpy()
+    elif signed:
+        in_range = understood
+    else:
+        in_range = values.ge(0).to_numpy()
+    return values, _bad_mask(cells, understood & in_range)
+
+
+def parse_integers(raw: pd.Series | Cells, *, signed: bool = False) -> Parsed:
+    """Whole numbers (12, 12.0, "12") as nullable Int64; >= 0 unless `signed`."""
+    cells = _cells(raw)
+    numbers = _numbers(cells, _PLAIN_NUMBER_RE)
+    whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy()
+    values = numbers.where(whole).astype("Int64")
+    in_range = whole if signed else whole & numbers.ge(0).to_numpy()
+    return values, _bad_mask(cells, in_range)
+
+
+def parse_rates(raw: pd.Series | Cells) -> Parsed:
+    """Yearly rates as fractions: 0.1215, 12.15 (over 1 means percent), "12,15 %", "12.15%"."""
+    cells = _cells(raw)
+    values = pd.Series(np.nan, index=cells.raw.index, dtype="float64")
+    percent = np.zeros(len(values), dtype=bool)  # typed with a % sign
+    if cells.has(NUMBER):
+        values[cells.mask(NUMBER)] = cells.numbers().to_numpy()
+    if cells.has(TEXT):
+        texts = cells.texts()
+        percent[cells.mask(TEXT)] = texts.str.contains(_PERCENT_RE).to_numpy()
+        numbers = _number_texts(texts.str.replace(_PERCENT_RE, "", regex=True), _PLAIN_NUMBER_RE)
+        values[cells.mask(TEXT)] = numbers.to_numpy()
+    values = values.where(~(percent | (values.abs() > 1)), values / 100)
+    ok = (values.notna() & values.ge(0) & values.le(1)).to_numpy()
+    return values, _bad_mask(cells, ok)
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _date_texts(texts: pd.Series) -> pd.Series:
+    """dd/mm/yyyy (or - .) and yyyy-mm-dd texts to datetime64; NaT when impossible."""
+    if texts.empty:
+        return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    parts = texts.str.extract(_DATE_RE)
+    frame = pd.DataFrame(
+        {
+            "year": parts["y"].fillna(parts["Y"]).astype("float64"),
+            "month": parts["m"].fillna(parts["M"]).astype("float64"),
+            "day": parts["d"].fillna(parts["D"]).astype("float64"),
+        }
+    )
+    plausible = frame["year"].between(DATE_MIN_YEAR, DATE_MAX_YEAR)
+    frame = frame.where(plausible)
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+
+
+def parse_dates(raw: pd.Series | Cells) -> Parsed:
+    """Real Excel dates, or texts dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd.
+
+    The time of day is dropped. A bare number is bad (a date cell formatted as a number).
+    """
+    cells = _cells(raw)
+    values = pd.Series(pd.NaT, index=cells.raw.index, dtype="datetime64[ns]")
+    if cells.has(DATE):
+        dates = pd.to_datetime(cells.subset(DATE).astype(object), errors="coerce")
+        dates = dates.where(dates.dt.year.between(DATE_MIN_YEAR, DATE_MAX_YEAR))
+        values[cells.mask(DATE)] = dates.dt.floor("D").astype("datetime64[ns]").to_numpy()
+    if cells.has(TEXT):
+        values[cells.mask(TEXT)] = _date_texts(cells.texts()).to_numpy()
+    return values, _bad_mask(cells, values.notna().to_numpy())
+
+
+# --- closed lists and texts -------------------------------------------------------------------
+
+
+def parse_choices(raw: pd.Series | Cells, choices: Sequence[str], default: object = None) -> Parsed:
+    """One of `choices`, matched like headers (case, accents, spaces); empty gives `default`.
+
+    A boolean cell (VRAI/FAUX) counts as Oui/Non when the list is Oui/Non.
+    """
+    cells = _cells(raw)
+    canonical = {normalize_label(choice): choice for choice in choices}
+    empty_value = "" if default is None else str(default)
+    values = pd.Series(empty_value, index=cells.raw.index, dtype=object)
+    ok = cells.mask(EMPTY).copy()
+    if cells.has(TEXT):
+        texts = cells.texts()
+        lookup = {text: canonical.get(normalize_label(text)) for text in texts.unique()}
+        matched = texts.map(lookup)
+        values[cells.mask(TEXT)] = matched.fillna("").to_numpy()
+        ok[cells.mask(TEXT)] = matched.notna().to_numpy()
+    if cells.has(BOOL) and {"oui", "non"} <= canonical.keys():
+        flags = cells.subset(BOOL).astype(bool)
+        values[cells.mask(BOOL)] = np.where(flags, canonical["oui"], canonical["non"])
+        ok[cells.mask(BOOL)] = True
+    values = values.where(ok, "")
+    return values.astype("str"), _bad_mask(cells, ok)
+
+
+def parse_texts(raw: pd.Series | Cells) -> Parsed:
+    """Any cell as text: stripped; numbers without ".0"; dates dd/mm/yyyy. Never bad."""
+    cells = _cells(raw)
+    values = pd.Series("", index=cells.raw.index, dtype=object)
+    if cells.has(TEXT):
+        values[cells.mask(TEXT)] = cells.texts().to_numpy()
+    if cells.has(NUMBER):
+        numbers = cells.numbers()
+        whole = (numbers == np.floor(numbers)) & (numbers.abs() < MAX_ABS_NUMBER)
+        shown = numbers.where(whole, 0).astype("int64").astype(str)
+        if not whole.all():
+            shown[~whole] = [format_value(v) for v in numbers[~whole]]
+        values[cells.mask(NUMBER)] = shown.to_numpy()
+    rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER))
+    if rest.any():
+        values[rest] = [format_value(v) for v in cells.raw[rest]]
+    return values.astype("str"), pd.Series(False, index=cells.raw.index)
+
+
+def _pattern_texts(
+    raw: pd.Series | Cells, pattern: re.Pattern[str]
+) -> tuple[Cells, pd.Series, np.ndarray]:
+    cells = _cells(raw)
+    values = pd.Series("", index=cells.raw.index, dtype=object)
+    ok = cells.mask(EMPTY).copy()
+    if cells.has(TEXT):
+        texts = cells.texts()
+        values[cells.mask(TEXT)] = texts.to_numpy()
+        ok[cells.mask(TEXT)] = texts.str.contains(pattern).to_numpy()
+    return cells, values, ok
+
+
+def parse_emails(raw: pd.Series | Cells) -> Parsed:
+    """E-mail addresses (a sanity check: something@domain.tld, no spaces)."""
+    cells, values, ok = _pattern_texts(raw, _EMAIL_RE)
+    return values.where(ok, "").astype("str"), _bad_mask(cells, ok)
+
+
+def parse_urls(raw: pd.Series | Cells) -> Parsed:
+    """Links starting with http://, https:// or www. (then given https://)."""
+    cells, values, ok = _pattern_texts(raw, _URL_RE)
+    www = values.str.lower().str.startswith("www.")
+    values = values.where(~www, "https://" + values)
+    return values.where(ok, "").astype("str"), _bad_mask(cells, ok)
+
+
+# --- by kind ---------------------------------------------------------------------------------
+
+
+def parse(
+    kind: Kind,
+    raw: pd.Series | Cells,
+    *,
+    positive: bool = False,
+    signed: bool = False,
+    choices: Sequence[str] = (),
+    default: object = None,
+) -> Parsed:
+    """Dispatch on the column kind."""
+    if kind is Kind.AMOUNT:
+        return parse_amounts(raw, positive=positive, signed=signed)
+    if kind is Kind.DATE:
+        return parse_dates(raw)
+    if kind is Kind.CHOICE:
+        return parse_choices(raw, choices, default)
+    if kind is Kind.INTEGER:
+        return parse_integers(raw, signed=signed)
+    if kind is Kind.RATE:
+        return parse_rates(raw)
+    if kind is Kind.EMAIL:
+        return parse_emails(raw)
+    if kind is Kind.URL:
+        return parse_urls(raw)
+    return parse_texts(raw)
+
+
+def explain(
+    kind: Kind,
+    value: object,
+    parsed: object,
+    *,
+    positive: bool = False,
+    choices: Sequence[str] = (),
+) -> str:
+    """The French sentence for a bad cell of this kind, quoting the value as typed.
+
+    `parsed` is what the parser returned for the cell: the number of an amount or a rate that
+    was understood but is out of range, empty otherwise.
+    """
+    shown = quote(format_value(value))
+    if kind is Kind.AMOUNT:
+        number = float("nan") if parsed is None or pd.isna(parsed) else float(parsed)
+        if pd.isna(number):
+            return f"{shown} n'est pas un montant (exemple : 1 234,50)."
+        if number < 0:
+            return (
+                f"{shown} : le montant doit être positif ; saisissez "
+                f"{format_value(-number)} sans signe moins."
+            )
+        if positive and number == 0:
+            return f"{shown} : le montant doit être supérieur à zéro."
+        return f"{shown} n'est pas un montant valide."
+    if kind is Kind.DATE:
+        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+            value, bool | np.bool_
+        ):
+            return (
+                f"{shown} n'est pas une date ; saisissez une date (exemple : 31/01/2026) "
+                f"ou formatez la cellule en date."
+            )
+        return f"{shown} n'est pas une date valide (exemple : 31/01/2026)."
+    if kind is Kind.CHOICE:
+        listed = ", ".join(choices)
+        return f"{shown} ne fait pas partie des valeurs possibles : {listed}."
+    if kind is Kind.INTEGER:
+        if parsed is None or pd.isna(parsed):
+            return f"{shown} n'est pas un nombre entier."
+        return f"{shown} : le nombre doit être positif ou nul."
+    if kind is Kind.RATE:
+        if parsed is None or pd.isna(parsed):
+            return f"{shown} n'est pas un taux (exemple : 12,15 %)."
+        return f"{shown} : le taux doit être compris entre 0 % et 100 %."
+    if kind is Kind.EMAIL:
+        return f"{shown} n'est pas une adresse e-mail valide (exemple : nom@domaine.fr)."
+    if kind is Kind.URL:
+        return f"{shown} n'est pas un lien valide ; il doit commencer par https://."
+    return f"{shown} n'est pas une valeur valide."
+
+
+def first(values: pd.Series) -> object:
+    """The only element of a one-cell parse, as a plain Python value (None when empty)."""
+    value = values.iloc[0]
+    if value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+__all__ = [
+    "Cells",
+    "blank_mask",
+    "explain",
+    "first",
+    "parse",
+    "parse_amounts",
+    "parse_choices",
+    "parse_dates",
+    "parse_emails",
+    "parse_integers",
+    "parse_rates",
+    "parse_texts",
+    "parse_urls",
+]

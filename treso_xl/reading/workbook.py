@@ -1,0 +1,363 @@
+"""Read the user's workbook (Paramètres and the input sheets) into a validated Ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineWorkbook, PasswordError
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+from stdnum.fr import siren as stdnum_siren
+
+from treso_xl.contract import (
+    DATA_SHEETS,
+    DECAISSEMENTS,
+    ENCAISSEMENTS,
+    FACTURES,
+    FOURNISSEURS,
+    HORIZON_MAX,
+    HORIZON_MIN,
+    OUI_NON,
+    PARAMETRES_SHEET,
+    PROJETS,
+    SETTINGS,
+    STOCK,
+    Column,
+    Kind,
+    Setting,
+    Sheet,
+    normalize_label,
+)
+from treso_xl.core.records import Ledger, Params
+from treso_xl.reading.problems import (
+    InputError,
+    Problem,
+    UnreadableWorkbookError,
+    format_value,
+    quote,
+)
+from treso_xl.reading.tables import (
+    Table,
+    empty_frame,
+    find_sheet,
+    grid_from_rows,
+    header_row,
+    match_headers,
+    read_table,
+)
+from treso_xl.reading.values import explain, first, parse
+
+# Ledger attribute of each input sheet.
+LEDGER_FIELDS: dict[str, str] = {
+    ENCAISSEMENTS.name: "encaissements",
+    DECAISSEMENTS.name: "decaissements",
+    FACTURES.name: "factures",
+    FOURNISSEURS.name: "fournisseurs",
+    STOCK.name: "stock",
+    PROJETS.name: "projets",
+}
+
+# The two columns of Paramètres, as contract columns so that headers match the same way.
+PARAM_NAME = Column("Paramètre", "name", Kind.TEXT, required=True)
+PARAM_VALUE = Column("Valeur", "value", Kind.TEXT, required=True)
+
+
+def read_ledger(path: Path, today: dt.date | None = None) -> Ledger:
+    """Read and validate every contract sheet of the workbook at `path`.
+
+    Raises InputError listing every problem of the workbook (all sheets) when anything is wrong;
+    nothing else escapes for bad input. `today` stands in for an empty `Date de référence`.
+    """
+    book = open_workbook(Path(path))
+    try:
+        return _read(book, today)
+    finally:
+        book.close()
+
+
+def open_workbook(path: Path) -> CalamineWorkbook:
+    """Open the file with python-calamine, or raise InputError with a French explanation."""
+    shown = quote(path.name)
+    if not path.is_file():
+        raise UnreadableWorkbookError(_file_problem(path, f"le fichier {shown} est introuvable."))
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        message = (
+            f"le classeur {shown} est protégé par un mot de passe ; "
+            f"enregistrez-en une copie sans mot de passe."
+        )
+    except PermissionError:
+        message = f"le fichier {shown} ne peut pas être lu (accès refusé)."
+    except Exception:  # any failure of the parser on a file we do not control
+        message = (
+            f"le fichier {shown} n'est pas un classeur Excel lisible ; "
+            f"enregistrez-le au format « Classeur Excel (*.xlsx) »."
+        )
+    raise UnreadableWorkbookError(_file_problem(path, message))
+
+
+def _file_problem(path: Path, message: str) -> Problem:
+    return Problem(None, None, None, str(path), message)
+
+
+def sheet_grid(book: CalamineWorkbook, title: str) -> pd.DataFrame:
+    """The cells of one sheet, indexed by Excel row number.
+
+    pandas' `read_excel(engine="calamine")` keeps row positions too (it asks python-calamine
+    for `skip_empty_area=False` and does not skip blank lines), but it runs every cell through a
+    Python conversion and a TextParser, which doubles the time on large sheets and, unless told
+    otherwise, turns texts such as "NA" or "None" into NaN. Reading the sheet directly with
+    python-calamine from cell A1 gives the exact Excel row numbers at half the cost.
+    """
+    rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    return grid_from_rows(rows)
+
+
+def _read(book: CalamineWorkbook, today: dt.date | None) -> Ledger:
+    names = list(book.sheet_names)
+    problems: list[Problem] = []
+
+    params: Params | None = None
+    title = find_sheet(names, PARAMETRES_SHEET)
+    if title is None:
+        problems.append(_missing_sheet(PARAMETRES_SHEET))
+    else:
+        grid = _grid_or_problem(book, title, problems)
+        if grid is not None:
+            params, found = read_params(grid, title, today)
+            problems.extend(found)
+
+    frames: dict[str, pd.DataFrame] = {}
+    missing: list[str] = []
+    for sheet in DATA_SHEETS:
+        frames[LEDGER_FIELDS[sheet.name]] = empty_frame(sheet)
+        title = find_sheet(names, sheet.name)
+        if title is None:
+            if sheet.optional:
+                missing.append(sheet.name)
+            else:
+                problems.append(_missing_sheet(sheet.name))
+            continue
+        grid = _grid_or_problem(book, title, problems)
+        if grid is None:
+            continue
+        table = read_table(sheet, grid, title)
+        found = table.problems + _cross_checks(sheet, table)
+        found.sort(key=lambda problem: problem.row or 0)
+        problems.extend(found)
+        frames[LEDGER_FIELDS[sheet.name]] = table.frame
+
+    if problems or params is None:
+        raise InputError(problems)
+    return Ledger(params=params, missing_sheets=tuple(missing), **frames)
+
+
+def _missing_sheet(name: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        None,
+        "cette feuille obligatoire est introuvable dans le classeur ; ajoutez-la "
+        "(reprenez-la du modèle).",
+    )
+
+
+def _grid_or_problem(
+    book: CalamineWorkbook, title: str, problems: list[Problem]
+) -> pd.DataFrame | None:
+    try:
+        return sheet_grid(book, title)
+    except Exception:  # a damaged sheet: say which one rather than fail
+        problems.append(
+            Problem(
+                title,
+                None,
+                None,
+                None,
+                "la feuille est illisible ; ouvrez le classeur dans Excel et enregistrez-le "
+                "à nouveau.",
+            )
+        )
+        return None
+
+
+# --- Paramètres -------------------------------------------------------------------------------
+
+
+def read_params(
+    grid: pd.DataFrame, title: str, today: dt.date | None = None
+) -> tuple[Params | None, list[Problem]]:
+    """Validate the Paramètres sheet (columns Paramètre | Valeur); Params is None on problems."""
+    problems: list[Problem] = []
+    cells: dict[str, tuple[int, object]] = {}  # setting field -> (Excel row, raw value)
+    top = header_row(grid)
+    if top is not None:
+        found = match_headers(grid.loc[top].items(), (PARAM_NAME, PARAM_VALUE))
+        for col in (PARAM_NAME, PARAM_VALUE):
+            if col.field not in found:
+                problems.append(
+                    Problem(
+                        title,
+                        top,
+                        col.name,
+                        None,
+                        "cette colonne obligatoire est absente de la ligne d'en-tête ; ajoutez-la.",
+                    )
+                )
+        if problems:  # without both columns, every setting would be reported missing
+            return None, problems
+        name_col, value_col = found[PARAM_NAME.field][0], found[PARAM_VALUE.field][0]
+        cells = _setting_cells(grid.loc[top + 1 :], name_col, value_col, title, problems)
+
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        row, raw = cells.get(setting.field, (None, None))
+        value, problem = _setting_value(setting, row, raw, title)
+        if problem is not None:
+            problems.append(problem)
+        elif value is not None:
+            values[setting.field] = value
+    if problems:
+        problems.sort(key=lambda problem: problem.row or 0)
+        return None, problems
+
+    for name in ("versement_liberatoire", "acre"):
+        values[name] = values.get(name, "Non") == OUI_NON[0]
+    values.setdefault("date_reference", today or dt.date.today())
+    return Params(**values), []
+
+
+def _setting_cells(
+    body: pd.DataFrame,
+    name_col: object,
+    value_col: object,
+    title: str,
+    problems: list[Problem],
+) -> dict[str, tuple[int, object]]:
+    """Rows of Paramètres naming a known setting; unknown names are the user's and ignored."""
+    by_key = {setting.key: setting for setting in SETTINGS}
+    cells: dict[str, tuple[int, object]] = {}
+    for row, name, raw in zip(body.index, body[name_col], body[value_col], strict=True):
+        setting = by_key.get(_key(name))
+        if setting is None:
+            continue
+        if setting.field in cells:
+            first_row = cells[setting.field][0]
+            problems.append(
+                Problem(
+                    title,
+                    int(row),
+                    None,
+                    name,
+                    f"le paramètre est déjà donné ligne {first_row} ; gardez une seule ligne.",
+                    setting=setting.name,
+                )
+            )
+            continue
+        cells[setting.field] = (int(row), raw)
+    return cells
+
+
+def _key(value: object) -> str:
+    return normalize_label(format_value(value))
+
+
+def _setting_value(
+    setting: Setting, row: int | None, raw: object, title: str
+) -> tuple[object, Problem | None]:
+    """The typed value of one setting (None when empty), or the problem with it."""
+
+    def problem(message: str, value: object = raw) -> tuple[object, Problem]:
+        return None, Problem(title, row, "Valeur", value, message, setting=setting.name)
+
+    values, bad = parse(
+        setting.kind,
+        pd.Series([raw], dtype=object),
+        signed=setting.signed,
+        choices=setting.choices,
+        default=setting.default,
+    )
+    if bad.iloc[0]:
+        return problem(explain(setting.kind, raw, values.iloc[0], choices=setting.choices))
+    value = first(values)
+    if value in (None, ""):
+        if setting.required:
+            if row is None:
+                return problem(
+                    f"ce paramètre obligatoire est absent ; ajoutez une ligne "
+                    f"{quote(setting.name)} avec sa valeur."
+                )
+            return problem("ce paramètre est obligatoire ; la valeur est vide.")
+        return setting.default, None
+
+    shown = quote(format_value(raw))
+    if setting.field == "horizon" and not HORIZON_MIN <= int(value) <= HORIZON_MAX:
+        return problem(
+            f"{shown} : l'horizon doit être compris entre {HORIZON_MIN} et {HORIZON_MAX} mois."
+        )
+    if setting.field == "siren":
+        try:
+            return stdnum_siren.validate(str(value)), None
+        except InvalidLength:
+            return problem(f"{shown} n'est pas un SIREN valide : il doit compter 9 chiffres.")
+        except InvalidChecksum:
+            return problem(
+                f"{shown} n'est pas un SIREN valide : la clé de contrôle ne correspond pas ; "
+                f"vérifiez les chiffres."
+            )
+        except ValidationError:
+            return problem(f"{shown} n'est pas un SIREN valide : 9 chiffres attendus.")
+    if setting.field == "iban":
+        try:
+            return stdnum_iban.format(stdnum_iban.validate(str(value))), None
+        except ValidationError:
+            return problem(
+                f"{shown} n'est pas un IBAN valide ; vérifiez-le sur votre RIB "
+                f"(exemple : FR76 3000 6000 0112 3456 7890 189)."
+            )
+    return value, None
+
+
+# --- checks across the columns of a row -------------------------------------------------------
+
+
+def _cross_checks(sheet: Sheet, table: Table) -> list[Problem]:
+    """Rules that involve two columns of the same row."""
+    frame = table.frame
+    problems: list[Problem] = []
+    flagged = {(problem.row, problem.column) for problem in table.problems}
+    if sheet is DECAISSEMENTS:
+        late = frame["fin"].notna() & frame["date"].notna() & (frame["fin"] < frame["date"])
+        for row, start, end in frame.loc[late, ["ligne", "date", "fin"]].itertuples(index=False):
+            problems.append(
+                Problem(
+                    table.title,
+                    int(row),
+                    table.header("Fin"),
+                    end,
+                    f"{quote(format_value(end))} : la fin de la récurrence est antérieure à la "
+                    f"date du premier décaissement ({format_value(start)}) ; corrigez l'une des "
+                    f"deux dates.",
+                )
+            )
+    if sheet is FACTURES:
+        undated = frame["montant_paye"].gt(0) & frame["date_paiement"].isna()
+        header = table.header("Date de paiement")
+        for row, paid in frame.loc[undated, ["ligne", "montant_paye"]].itertuples(index=False):
+            if (row, header) in flagged:  # a date was typed but is not valid: already said
+                continue
+            problems.append(
+                Problem(
+                    table.title,
+                    int(row),
+                    header,
+                    None,
+                    f"le montant payé ({format_value(paid)}) est renseigné mais la date de "
+                    f"paiement est vide : indiquez la date du paiement.",
+                )
+            )
+    return problems
