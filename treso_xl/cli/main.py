@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -223,8 +224,19 @@ def demo_cmd(sortie: Path) -> None:
 
 
 def main() -> None:
-    """Entry point of the `treso-xl` script."""
-    cli(prog_name="treso-xl")
+    """Entry point of the `treso-xl` script: no Python traceback reaches the user."""
+    try:
+        cli(prog_name="treso-xl", standalone_mode=True)
+    except Exception as error:  # a bug of ours: say it in French, keep the details on demand
+        if os.environ.get("TRESO_XL_DEBUG"):
+            raise
+        click.echo(
+            f"Erreur interne de treso-xl ({type(error).__name__} : {error}). Votre classeur n'a "
+            "pas été modifié. Relancez avec la variable TRESO_XL_DEBUG=1 pour le détail et "
+            "signalez-nous le problème.",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":

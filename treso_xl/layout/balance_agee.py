@@ -8,7 +8,7 @@ from treso_xl import contract
 from treso_xl.core.aging import BUCKETS, Aging
 from treso_xl.french import day
 from treso_xl.layout import styles
-from treso_xl.layout.model import PERCENT, SheetLayout
+from treso_xl.layout.model import PERCENT, SheetLayout, Style
 
 HEADER_ROW = 5
 HEADERS = ("Client", *BUCKETS, "Total", "Part")
@@ -43,7 +43,7 @@ def balance_agee_layout(result: Aging, date_reference: dt.date, dso: int | None)
             sheet.put(row, 2 + j, amount, style)
         sheet.put(row, 2 + len(BUCKETS), float(values["Total"]), styles.MONEY_BOLD)
         sheet.put(
-            row, 3 + len(BUCKETS), float(values["Part"]), styles.PLAIN.but(number_format=PERCENT)
+            row, 3 + len(BUCKETS), float(values["Part"]), Style(number_format=PERCENT)
         )
         row += 1
     if result.table.empty:

@@ -11,7 +11,7 @@ from treso_xl.layout import styles
 from treso_xl.layout.model import MONTH, SheetLayout, Style
 
 HEADER_ROW = 6
-LABEL_PREDICTED = "Solde de clôture si les clients paient comme d'habitude"
+LABEL_PREDICTED = "Clôture si les clients paient comme d'habitude"
 PREDICTED_METHOD = (
     "Méthode : chaque facture impayée est attendue à son échéance décalée du retard médian de "
     "son client (au moins 2 factures payées, sinon l'échéance) ; une facture déjà plus en retard "
@@ -36,12 +36,11 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
         "Les mouvements datés jusqu'au solde initial inclus sont déjà dans ce solde.",
         styles.SUBTITLE,
     )
-    sheet.put(3, 1, "Légende :", styles.NOTE.but(bold=True))
-    sheet.put(3, 2, "Mois sous le seuil", styles.ALERT)
+    sheet.put(3, 1, "Mois sous le seuil", styles.ALERT)
     sheet.put(
         3,
-        3,
-        "solde de clôture ou point bas du mois sous le seuil d'alerte ; "
+        2,
+        "Légende : mois dont le solde de clôture ou le point bas passe sous le seuil d'alerte ; "
         "montants négatifs en rouge.",
         styles.NOTE,
     )
@@ -132,7 +131,7 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
         styles.NOTE,
     )
 
-    sheet.column_widths[1] = 34
+    sheet.column_widths[1] = 44
     for j in range(n + 1):
         sheet.column_widths[FIRST_MONTH_COL + j] = 13.5
     sheet.row_heights[HEADER_ROW] = 20
