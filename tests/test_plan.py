@@ -370,26 +370,65 @@ def test_add_months_clamps():
 def test_predicted_view_shifts_invoices_by_client_median_delay():
     paid = [
         # client A paid 10, 20 and 12 days after the due date: median 12
-        {"facture": "A1", "date": D(2025, 9, 1), "client": "A", "montant": 100.0,
-         "conditions": "30 jours", "date_paiement": D(2025, 10, 11)},
-        {"facture": "A2", "date": D(2025, 10, 1), "client": "A", "montant": 100.0,
-         "conditions": "30 jours", "date_paiement": D(2025, 11, 20)},
-        {"facture": "A3", "date": D(2025, 11, 1), "client": "A", "montant": 100.0,
-         "conditions": "30 jours", "date_paiement": D(2025, 12, 13)},
+        {
+            "facture": "A1",
+            "date": D(2025, 9, 1),
+            "client": "A",
+            "montant": 100.0,
+            "conditions": "30 jours",
+            "date_paiement": D(2025, 10, 11),
+        },
+        {
+            "facture": "A2",
+            "date": D(2025, 10, 1),
+            "client": "A",
+            "montant": 100.0,
+            "conditions": "30 jours",
+            "date_paiement": D(2025, 11, 20),
+        },
+        {
+            "facture": "A3",
+            "date": D(2025, 11, 1),
+            "client": "A",
+            "montant": 100.0,
+            "conditions": "30 jours",
+            "date_paiement": D(2025, 12, 13),
+        },
         # client B: one paid invoice only, no habit
-        {"facture": "B1", "date": D(2025, 10, 1), "client": "B", "montant": 100.0,
-         "conditions": "30 jours", "date_paiement": D(2025, 12, 1)},
+        {
+            "facture": "B1",
+            "date": D(2025, 10, 1),
+            "client": "B",
+            "montant": 100.0,
+            "conditions": "30 jours",
+            "date_paiement": D(2025, 12, 1),
+        },
     ]
     open_ = [
         # A: due 25/01, expected 06/02 when paying as usual
-        {"facture": "A4", "date": D(2025, 12, 26), "client": "A", "montant": 1000.0,
-         "conditions": "30 jours"},
+        {
+            "facture": "A4",
+            "date": D(2025, 12, 26),
+            "client": "A",
+            "montant": 1000.0,
+            "conditions": "30 jours",
+        },
         # B: due 20/01, no habit: the due date in both views
-        {"facture": "B2", "date": D(2025, 12, 21), "client": "B", "montant": 500.0,
-         "conditions": "30 jours"},
+        {
+            "facture": "B2",
+            "date": D(2025, 12, 21),
+            "client": "B",
+            "montant": 500.0,
+            "conditions": "30 jours",
+        },
         # A: due 28/12/2025, 4 days late on the reference date, usually 12: expected 09/01
-        {"facture": "A5", "date": D(2025, 11, 28), "client": "A", "montant": 200.0,
-         "conditions": "30 jours"},
+        {
+            "facture": "A5",
+            "date": D(2025, 11, 28),
+            "client": "A",
+            "montant": 200.0,
+            "conditions": "30 jours",
+        },
     ]
     ledger = make_ledger(
         params={"date_reference": D(2026, 1, 1), "horizon": 3, "solde_initial": 0.0},

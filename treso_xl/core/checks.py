@@ -196,8 +196,7 @@ def _invoice_numbers(factures: pd.DataFrame) -> list[Finding]:
                     ERREUR,
                     FEUILLE_FACTURES,
                     ligne,
-                    f"Le numéro de facture {quote(number)} est aussi utilisé "
-                    f"{_rows_text(others)}.",
+                    f"Le numéro de facture {quote(number)} est aussi utilisé {_rows_text(others)}.",
                     "Un numéro de facture est unique : s'il s'agit d'une saisie en double, "
                     "supprimez l'une des lignes ; sinon corrigez le numéro d'après la facture "
                     "émise. Tant que le doublon reste, seule la première ligne reçoit les "

@@ -42,9 +42,7 @@ def balance_agee_layout(result: Aging, date_reference: dt.date, dso: int | None)
                 style = style.but(bold=True, fill=styles.WARN_FILL, font_color=styles.WARN_FONT)
             sheet.put(row, 2 + j, amount, style)
         sheet.put(row, 2 + len(BUCKETS), float(values["Total"]), styles.MONEY_BOLD)
-        sheet.put(
-            row, 3 + len(BUCKETS), float(values["Part"]), Style(number_format=PERCENT)
-        )
+        sheet.put(row, 3 + len(BUCKETS), float(values["Part"]), Style(number_format=PERCENT))
         row += 1
     if result.table.empty:
         sheet.put(row, 1, "Aucune créance client ouverte à cette date.", styles.NOTE)

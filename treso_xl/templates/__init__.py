@@ -1,0 +1,1 @@
+"""Build the bundled workbooks (empty template and sample) from the contract."""
