@@ -10,6 +10,7 @@ import pandas as pd
 
 from treso_xl.core.aging import Aging, aging, dso_days
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
+from treso_xl.core.dashboard import key_figures
 from treso_xl.core.habits import client_habits, delays_by_payment_method
 from treso_xl.core.invoices import invoice_positions
 from treso_xl.core.plan import CashPlan, build_plan
@@ -20,6 +21,7 @@ from treso_xl.layout.controles import controles_layout
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
+from treso_xl.layout.tableau_de_bord import tableau_de_bord_layout
 from treso_xl.rules.lookup import rule_or_none
 
 
@@ -76,7 +78,10 @@ def compute(ledger: Ledger) -> Report:
     items = reminders(positions, params)
     by_method = delays_by_payment_method(positions)
     findings = sort_findings(run_checks(ledger, positions) + _reminder_findings(items))
+    receivables = float(aged.total["Total"])
+    figures = key_figures(plan, params.date_reference, receivables, dso)
     layouts = [
+        tableau_de_bord_layout(figures, plan, aged, params.entreprise, []),
         previsionnel_layout(plan, params.entreprise, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),

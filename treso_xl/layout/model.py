@@ -76,6 +76,7 @@ class Chart:
     height_cm: float = 7.5
     y_title: str | None = None
     number_format: str | None = None
+    horizontal: bool = False  # bars drawn left to right (long category names)
 
 
 @dataclass
@@ -90,6 +91,17 @@ class SheetLayout:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     tab_color: str | None = None
+    landscape: bool = False  # printed (and turned into PDF) in landscape
+    fit_width: bool = False  # printed one page wide
+
+    def row_below(self, row: int, height_cm: float, default_height: float = 15.0) -> int:
+        """The first row that starts at least `height_cm` below the top of `row`."""
+        wanted = height_cm / 2.54 * 72  # points
+        total = 0.0
+        while total < wanted:
+            total += self.row_heights.get(row, default_height)
+            row += 1
+        return row
 
     def put(self, row: int, col: int, value: CellValue, style: Style = PLAIN) -> None:
         """Write one cell."""

@@ -143,7 +143,7 @@ def _add_chart(ws: Worksheet, spec: Chart) -> None:
         chart = LineChart()
     elif spec.kind in ("bar", "stacked_bar"):
         chart = BarChart()
-        chart.type = "col"
+        chart.type = "bar" if spec.horizontal else "col"
         if spec.kind == "stacked_bar":
             chart.grouping = "stacked"
             chart.overlap = 100
@@ -196,6 +196,12 @@ def _render_sheet(ws: Worksheet, layout: SheetLayout, styles: _StyleCache) -> No
         ws.freeze_panes = ws.cell(row=row, column=col).coordinate
     if layout.tab_color:
         ws.sheet_properties.tabColor = _argb(layout.tab_color)
+    if layout.landscape:
+        ws.page_setup.orientation = "landscape"
+    if layout.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
     for chart in layout.charts:
         _add_chart(ws, chart)
 

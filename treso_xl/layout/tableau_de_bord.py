@@ -1,0 +1,241 @@
+"""Layout of the `Tableau de bord` tab: key figures in large coloured cells and three charts."""
+
+from __future__ import annotations
+
+from treso_xl import contract
+from treso_xl.core.aging import BUCKETS, Aging
+from treso_xl.core.dashboard import KeyFigures, balance_light, dso_light, share_light
+from treso_xl.core.plan import CashPlan
+from treso_xl.french import day, euros, month_name
+from treso_xl.layout import styles
+from treso_xl.layout.model import EURO_ROUND, MONTH, Chart, Series, SheetLayout, Style
+
+FIRST_FIGURE_ROW = 4
+DATA_TITLE_ROW = 24
+LIGHTS = {
+    "green": Style(bold=True, size=16, fill=styles.GOOD_FILL, font_color=styles.GOOD_FONT),
+    "orange": Style(bold=True, size=16, fill=styles.WARN_FILL, font_color=styles.WARN_FONT),
+    "red": Style(bold=True, size=16, fill=styles.ALERT_FILL, font_color=styles.ALERT_FONT),
+    "neutral": Style(bold=True, size=16, fill=styles.SECTION_FILL, font_color=styles.HEADER_FILL),
+}
+LABEL = Style(bold=True, size=11, valign="center", wrap=True)
+DETAIL = Style(italic=True, size=9, font_color=styles.NOTE_FONT, valign="center", wrap=True)
+CHART_COL = "H"
+CHART_HEIGHT_CM = 7.5
+CHART_GAP_CM = 0.6
+SERIES_COLORS = {"closing": "1F4E78", "threshold": "C00000", "in": "70AD47", "out": "ED7D31"}
+BUCKET_COLORS = ("A9D08E", "FFE699", "F4B183", "FF7C80", "C00000")
+
+
+def _money_value(value: float | None, light: str) -> tuple[object, Style]:
+    if value is None:
+        return "—", LIGHTS["neutral"]
+    return value, LIGHTS[light].but(number_format=EURO_ROUND)
+
+
+def tableau_de_bord_layout(
+    figures: KeyFigures, plan: CashPlan, aged: Aging, entreprise: str, notes: list[str]
+) -> SheetLayout:
+    """The dashboard tab."""
+    sheet = SheetLayout(
+        contract.TAB_TABLEAU_DE_BORD, tab_color=styles.GOOD_FONT, landscape=True, fit_width=True
+    )
+    sheet.put(1, 1, f"Tableau de bord — {entreprise}", styles.TITLE)
+    sheet.put(
+        2,
+        1,
+        f"Situation au {day(figures.date_reference)} ; seuil d'alerte {euros(figures.threshold)}.",
+        styles.SUBTITLE,
+    )
+    cushion = figures.monthly_outflow
+    rows: list[tuple[str, object, Style, str]] = []
+
+    def money(label: str, value: float | None, light: str, detail: str) -> None:
+        shown, style = _money_value(value, light)
+        rows.append((label, shown, style, detail))
+
+    money(
+        "Solde aujourd'hui",
+        figures.balance_today,
+        balance_light(figures.balance_today, figures.threshold, cushion),
+        "Solde bancaire prévu ce jour (solde initial et mouvements depuis).",
+    )
+    money(
+        "Solde dans 1 mois",
+        figures.balance_1m,
+        balance_light(figures.balance_1m, figures.threshold, cushion),
+        "Vert : au-dessus du seuil d'un mois de dépenses ; orange : proche du seuil ; "
+        "rouge : sous le seuil.",
+    )
+    money(
+        "Solde dans 3 mois",
+        figures.balance_3m,
+        balance_light(figures.balance_3m, figures.threshold, cushion),
+        "",
+    )
+    below = ", ".join(month_name(m) for m in figures.months_below) or "aucun"
+    money(
+        f"Point bas : {month_name(figures.lowest_month)}",
+        figures.lowest_balance,
+        balance_light(figures.lowest_balance, figures.threshold, cushion),
+        f"Plus bas solde de fin de journée, le {day(figures.lowest_day)}. "
+        f"Mois sous le seuil : {below}.",
+    )
+    money(
+        "Retards clients",
+        figures.overdue_total,
+        "green"
+        if not figures.overdue_count
+        else "red"
+        if figures.overdue_total > cushion
+        else "orange",
+        f"{figures.overdue_count} facture(s) échue(s) et impayée(s), hors solde : "
+        "voir l'onglet Relances.",
+    )
+    money(
+        "Créances clients",
+        figures.receivables,
+        "neutral",
+        "Tout ce que les clients doivent encore, échu ou non (onglet Balance âgée).",
+    )
+    dso_text = "—" if figures.dso is None else f"{figures.dso} j"
+    rows.append(
+        (
+            "DSO (délai de paiement clients)",
+            dso_text,
+            LIGHTS[dso_light(figures.dso)].but(align="right"),
+            "Créances / chiffre d'affaires facturé sur 12 mois × 365 ; 30 jours est le "
+            "délai légal par défaut, 60 jours le maximum.",
+        )
+    )
+    money(
+        "BFR",
+        figures.bfr,
+        "neutral",
+        "Besoin en fonds de roulement : créances + stocks − dettes fournisseurs.",
+    )
+    if figures.next_urssaf is None:
+        rows.append(("Prochain paiement URSSAF", "—", LIGHTS["neutral"], ""))
+    else:
+        due, amount = figures.next_urssaf
+        shown, style = _money_value(amount, "neutral")
+        rows.append(
+            (
+                "Prochain paiement URSSAF",
+                shown,
+                style,
+                f"Le {day(due)} (estimation, onglet URSSAF).",
+            )
+        )
+    money(
+        "Chiffre d'affaires de l'année",
+        figures.ytd_turnover,
+        "neutral",
+        f"Encaissé du 1er janvier au {day(figures.date_reference)}.",
+    )
+    for threshold in figures.thresholds:
+        share = threshold.share(figures.ytd_turnover)
+        rows.append(
+            (
+                threshold.label,
+                share,
+                LIGHTS[share_light(share)].but(number_format="0 %"),
+                f"{euros(figures.ytd_turnover, 0)} sur {euros(threshold.amount, 0)} ; "
+                "alerte à 80 %.",
+            )
+        )
+
+    for i, (label, value, style, detail) in enumerate(rows):
+        row = FIRST_FIGURE_ROW + i
+        sheet.put(row, 1, label, LABEL)
+        sheet.put(row, 2, value, style.but(align="right", valign="center"))
+        sheet.put(row, 3, detail, DETAIL)
+        sheet.row_heights[row] = 26
+    row = FIRST_FIGURE_ROW + len(rows) + 1
+    for note in notes:
+        sheet.put(row, 1, note, styles.NOTE)
+        row += 1
+
+    _chart_data(sheet, plan, aged, max(row + 1, DATA_TITLE_ROW))
+    sheet.column_widths.update({1: 34, 2: 20, 3: 48, 4: 15, 5: 15, 6: 12, 7: 3})
+    return sheet
+
+
+def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> None:
+    """The figures the charts draw, written below the key figures, and the charts."""
+    sheet.put(top, 1, "Données des graphiques", styles.SECTION)
+    head = top + 1
+    sheet.put_row(
+        head,
+        1,
+        ["Mois", "Solde de clôture", "Seuil d'alerte", "Encaissements", "Décaissements"],
+        styles.HEADER,
+    )
+    first = head + 1
+    for i, month in enumerate(plan.months):
+        row = first + i
+        sheet.put(row, 1, month, Style(number_format=MONTH, align="left"))
+        sheet.put(row, 2, float(plan.closing[month]), styles.MONEY)
+        sheet.put(row, 3, plan.threshold, styles.MONEY)
+        sheet.put(row, 4, float(plan.total_in[month]), styles.MONEY)
+        sheet.put(row, 5, float(plan.total_out[month]), styles.MONEY)
+    last = first + len(plan.months) - 1
+    months = (first, 1, last, 1)
+    anchors = [2]
+    for _ in range(2):
+        anchors.append(sheet.row_below(anchors[-1], CHART_HEIGHT_CM + CHART_GAP_CM))
+    sheet.charts.append(
+        Chart(
+            kind="line",
+            title="Solde de clôture par mois et seuil d'alerte",
+            anchor=f"{CHART_COL}{anchors[0]}",
+            height_cm=CHART_HEIGHT_CM,
+            categories=months,
+            series=(
+                Series("Solde de clôture", (first, 2, last, 2), SERIES_COLORS["closing"]),
+                Series("Seuil d'alerte", (first, 3, last, 3), SERIES_COLORS["threshold"]),
+            ),
+            number_format=EURO_ROUND,
+        )
+    )
+    sheet.charts.append(
+        Chart(
+            kind="bar",
+            title="Encaissements et décaissements par mois",
+            anchor=f"{CHART_COL}{anchors[1]}",
+            height_cm=CHART_HEIGHT_CM,
+            categories=months,
+            series=(
+                Series("Encaissements", (first, 4, last, 4), SERIES_COLORS["in"]),
+                Series("Décaissements", (first, 5, last, 5), SERIES_COLORS["out"]),
+            ),
+            number_format=EURO_ROUND,
+        )
+    )
+
+    top = last + 2
+    sheet.put_row(top, 1, ["Client", *BUCKETS], styles.HEADER)
+    clients = aged.table.index[:10]
+    for i, client in enumerate(clients):
+        sheet.put(top + 1 + i, 1, str(client))
+        for j, bucket in enumerate(BUCKETS):
+            sheet.put(top + 1 + i, 2 + j, float(aged.table.loc[client, bucket]), styles.MONEY)
+    if len(clients):
+        bottom = top + len(clients)
+        sheet.charts.append(
+            Chart(
+                kind="stacked_bar",
+                title="Créances clients par ancienneté",
+                anchor=f"{CHART_COL}{anchors[2]}",
+                height_cm=CHART_HEIGHT_CM,
+                horizontal=True,
+                categories=(top + 1, 1, bottom, 1),
+                series=tuple(
+                    Series(bucket, (top + 1, 2 + j, bottom, 2 + j), BUCKET_COLORS[j])
+                    for j, bucket in enumerate(BUCKETS)
+                ),
+                number_format=EURO_ROUND,
+            )
+        )
+    else:
+        sheet.put(top + 1, 1, "Aucune créance client ouverte.", styles.NOTE)
