@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from treso_xl.core.aging import Aging, aging, dso_days
+from treso_xl.core.bfr import WorkingCapital, working_capital
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
 from treso_xl.core.dashboard import key_figures
 from treso_xl.core.habits import client_habits, delays_by_payment_method
@@ -17,6 +18,7 @@ from treso_xl.core.plan import CashPlan, build_plan
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
 from treso_xl.layout.balance_agee import balance_agee_layout
+from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
@@ -34,6 +36,7 @@ class Report:
     positions: pd.DataFrame
     aging: Aging
     dso: int | None
+    working_capital: WorkingCapital
     reminders: list[Reminder]
     habits: pd.DataFrame
     findings: list[Finding]
@@ -79,10 +82,12 @@ def compute(ledger: Ledger) -> Report:
     by_method = delays_by_payment_method(positions)
     findings = sort_findings(run_checks(ledger, positions) + _reminder_findings(items))
     receivables = float(aged.total["Total"])
-    figures = key_figures(plan, params.date_reference, receivables, dso)
+    capital = working_capital(ledger, positions)
+    figures = key_figures(plan, params.date_reference, receivables, dso, bfr=capital.bfr)
     layouts = [
         tableau_de_bord_layout(figures, plan, aged, params.entreprise, []),
         previsionnel_layout(plan, params.entreprise, params.date_reference),
+        bfr_layout(capital, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
         controles_layout(findings, params.date_reference),
@@ -93,6 +98,7 @@ def compute(ledger: Ledger) -> Report:
         positions=positions,
         aging=aged,
         dso=dso,
+        working_capital=capital,
         reminders=items,
         habits=habits,
         findings=findings,

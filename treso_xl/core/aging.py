@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from treso_xl.core.money import cents
+from treso_xl.core.money import cents, whole_days
 
 BUCKETS = ("Non échu", "1-30 j", "31-60 j", "61-90 j", "> 90 j")
 
@@ -75,4 +75,4 @@ def dso_days(positions: pd.DataFrame, date_reference: dt.date) -> int | None:
     if sales <= 0:
         return None
     receivables = float(open_invoices(positions, date_reference)["reste_du"].sum())
-    return round(receivables / sales * 365)
+    return whole_days(receivables / sales * 365)

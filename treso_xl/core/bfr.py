@@ -6,13 +6,12 @@ import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from treso_xl import contract
 from treso_xl.core.aging import dso_days, open_invoices
-from treso_xl.core.money import cents
+from treso_xl.core.money import cents, whole_days
 from treso_xl.core.records import Ledger
 from treso_xl.french import day, euros, percent, quote
 
@@ -74,11 +73,6 @@ class WorkingCapital:
     def total_levers(self) -> float:
         """Cash the three levers would free together."""
         return cents(sum(lever.montant for lever in self.levers))
-
-
-def whole_days(value: float) -> int:
-    """`value` rounded to the day, halves away from zero (22.5 -> 23)."""
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _days_word(count: int) -> str:
@@ -230,7 +224,7 @@ def working_capital(ledger: Ledger, positions: pd.DataFrame) -> WorkingCapital:
 
     projets = projects_to_invoice(ledger.projets, positions, ref)
     levers = (
-        _deposit_lever(ref, dso, creances, non_echu, projets, projects_missing),
+        _deposit_lever(dso, creances, non_echu, projets, projects_missing),
         _supplier_lever(dpo, delai, achats, suppliers_missing),
         _dormant_lever(ref, dio, stock_dormant, articles, stock_missing),
     )
@@ -285,7 +279,6 @@ def _ratio_text(name: str, value: int | None) -> str:
 
 
 def _deposit_lever(
-    ref: dt.date,
     dso: int | None,
     creances: float,
     non_echu: float,
@@ -302,7 +295,7 @@ def _deposit_lever(
     if base:
         parts = f"factures non échues {euros(non_echu)}"
         if not projects_missing:
-            parts += f" + projets livrés après le {day(ref)} restant à facturer {euros(projets)}"
+            parts += f" + projets en cours restant à facturer {euros(projets)}"
         calcul = (
             f"{rate} × ({parts}) = {euros(amount)}, encaissés à la commande plutôt qu'à l'échéance."
         )

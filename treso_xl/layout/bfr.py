@@ -193,7 +193,7 @@ def bfr_layout(result: WorkingCapital, date_reference: dt.date) -> SheetLayout:
             LABEL_PROJETS,
             result.projets_a_facturer,
             _MONEY,
-            f"Projets livrés après le {ref} : Montant total moins les factures dont le libellé "
+            f"Projets à livrer après le {ref} : Montant total moins les factures dont le libellé "
             "ou le numéro cite le projet.",
         ),
         (

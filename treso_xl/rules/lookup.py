@@ -75,17 +75,26 @@ def meta() -> dict[str, Any]:
 
 
 TABLE_NAMES_FR = {
-    "cotisations": "taux de cotisations",
-    "formation": "taux de la formation professionnelle",
-    "chambre": "taxe de chambre consulaire",
-    "versement_liberatoire": "taux du versement libératoire",
-    "acre": "règle de l'ACRE",
-    "plafond_micro": "plafond du régime micro",
-    "franchise_tva": "seuil de franchise de TVA",
-    "taux_penalites": "taux des pénalités de retard",
-    "taux_bce": "taux de la BCE",
-    "taux_interet_legal": "taux de l'intérêt légal",
+    "cotisations": "le taux de cotisations",
+    "formation": "le taux de la formation professionnelle",
+    "chambre": "la taxe de chambre consulaire",
+    "versement_liberatoire": "le taux du versement libératoire",
+    "acre": "la règle de l'ACRE",
+    "plafond_micro": "le plafond du régime micro",
+    "franchise_tva": "le seuil de franchise de TVA",
+    "taux_penalites": "le taux des pénalités de retard",
+    "taux_bce": "le taux de la BCE",
+    "taux_interet_legal": "le taux de l'intérêt légal",
+    "echeances_trimestrielles": "le calendrier des échéances trimestrielles",
+    "echeance_mensuelle": "le calendrier des échéances mensuelles",
+    "premiere_declaration": "la règle de la première déclaration",
+    "report_echeance": "la règle de report des échéances",
 }
+
+
+def table_name_fr(table: str) -> str:
+    """What a table holds, in French, with its article: « le taux de cotisations »."""
+    return TABLE_NAMES_FR.get(table, f"la table «\u00a0{table}\u00a0»")
 
 
 def rule(table: str, on: dt.date, **match: Any) -> Rule:
@@ -101,11 +110,11 @@ def rule(table: str, on: dt.date, **match: Any) -> Rule:
     for entry in candidates:
         if entry.covers(on):
             return entry
-    what = TABLE_NAMES_FR.get(table, table)
+    what = table_name_fr(table)
     detail = ", ".join(str(v) for v in match.values())
     suffix = f" ({detail})" if detail else ""
     raise RuleNotCovered(
-        f"Le fichier des règles ne connaît pas le {what}{suffix} en vigueur le "
+        f"Le fichier des règles ne connaît pas {what}{suffix} en vigueur le "
         f"{on.strftime('%d/%m/%Y')}."
     )
 
