@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -107,3 +109,10 @@ def test_prevu_plan_has_predicted_row_and_memo(report):
     assert report.plan.overdue_memo.sum() == pytest.approx(
         report.aging.total[list(BUCKETS[1:])].sum()
     )
+
+
+def test_sample_dips_under_threshold_in_january_2027_only(report):
+    plan = report.plan
+    assert [m for m in plan.months if plan.below[m]] == [dt.date(2027, 1, 1)]
+    # URSSAF estimates flow into the plan on their deadlines
+    assert "Cotisations URSSAF (estimées)" in plan.disbursements.index

@@ -12,11 +12,23 @@ from treso_xl.core.aging import Aging, aging, dso_days
 from treso_xl.core.bfr import WorkingCapital, working_capital
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
 from treso_xl.core.dashboard import key_figures
+from treso_xl.core.flows import (
+    combine,
+    expected_invoice_receipts,
+    invoice_rest_flows,
+    known_flows,
+)
 from treso_xl.core.habits import client_habits, delays_by_payment_method
 from treso_xl.core.invoices import invoice_positions
-from treso_xl.core.plan import CashPlan, build_plan
+from treso_xl.core.plan import CashPlan, build_plan, horizon_end
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
+from treso_xl.core.thresholds import (
+    dashboard_thresholds,
+    threshold_findings,
+    year_to_date_turnover,
+)
+from treso_xl.core.urssaf import UrssafSchedule, estimated_flows, next_payment, urssaf_schedule
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
@@ -24,6 +36,7 @@ from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
 from treso_xl.layout.tableau_de_bord import tableau_de_bord_layout
+from treso_xl.layout.urssaf import urssaf_layout
 from treso_xl.rules.lookup import rule_or_none
 
 
@@ -37,6 +50,7 @@ class Report:
     aging: Aging
     dso: int | None
     working_capital: WorkingCapital
+    urssaf: UrssafSchedule
     reminders: list[Reminder]
     habits: pd.DataFrame
     findings: list[Finding]
@@ -73,23 +87,43 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
 def compute(ledger: Ledger) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab."""
     params = ledger.params
-    plan = build_plan(ledger)
     positions = invoice_positions(ledger.factures, ledger.encaissements)
+    end = horizon_end(params.date_solde, params.horizon)
+    known = known_flows(ledger, end)
+    expected, _ = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
+    receipts = combine(known, invoice_rest_flows(expected))  # the contractual view's flows
+    urssaf = urssaf_schedule(ledger, receipts, end)
+    plan = build_plan(ledger, estimated_flows(urssaf), positions=positions, known=known)
     aged = aging(positions, params.date_reference)
     dso = dso_days(positions, params.date_reference)
     habits = client_habits(positions)
     items = reminders(positions, params)
     by_method = delays_by_payment_method(positions)
-    findings = sort_findings(run_checks(ledger, positions) + _reminder_findings(items))
+    findings = sort_findings(
+        run_checks(ledger, positions)
+        + _reminder_findings(items)
+        + urssaf.findings
+        + threshold_findings(ledger, receipts, end)
+    )
     receivables = float(aged.total["Total"])
     capital = working_capital(ledger, positions)
-    figures = key_figures(plan, params.date_reference, receivables, dso, bfr=capital.bfr)
+    figures = key_figures(
+        plan,
+        params.date_reference,
+        receivables,
+        dso,
+        bfr=capital.bfr,
+        next_urssaf=next_payment(urssaf, params.date_reference),
+        ytd_turnover=year_to_date_turnover(receipts, params.date_reference),
+        thresholds=dashboard_thresholds(params.activite, params.date_reference),
+    )
     layouts = [
         tableau_de_bord_layout(figures, plan, aged, params.entreprise, []),
         previsionnel_layout(plan, params.entreprise, params.date_reference),
         bfr_layout(capital, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
+        urssaf_layout(urssaf, params),
         controles_layout(findings, params.date_reference),
     ]
     return Report(
@@ -99,6 +133,7 @@ def compute(ledger: Ledger) -> Report:
         aging=aged,
         dso=dso,
         working_capital=capital,
+        urssaf=urssaf,
         reminders=items,
         habits=habits,
         findings=findings,

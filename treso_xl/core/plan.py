@@ -57,16 +57,25 @@ def horizon_end(date_solde: dt.date, horizon: int) -> dt.date:
     return month_end(add_months(month_start(date_solde), horizon - 1))
 
 
-def build_plan(ledger: Ledger, extra_flows: pd.DataFrame | None = None) -> CashPlan:
+def build_plan(
+    ledger: Ledger,
+    extra_flows: pd.DataFrame | None = None,
+    positions: pd.DataFrame | None = None,
+    known: pd.DataFrame | None = None,
+) -> CashPlan:
     """The contractual plan of a ledger, with the predicted view's closing balances attached.
 
     `extra_flows` (same columns as the flows) are added to both views, e.g. URSSAF estimates.
+    `positions` (invoice_positions) and `known` (known_flows up to the horizon) may be passed
+    when the caller already has them.
     """
     params = ledger.params
     months = month_starts(params.date_solde, params.horizon)
     end = horizon_end(params.date_solde, params.horizon)
-    positions = invoice_positions(ledger.factures, ledger.encaissements)
-    known = known_flows(ledger, end)
+    if positions is None:
+        positions = invoice_positions(ledger.factures, ledger.encaissements)
+    if known is None:
+        known = known_flows(ledger, end)
     if extra_flows is not None:
         known = combine(known, extra_flows)
     habits = client_habits(positions)["habitude"].dropna()

@@ -44,6 +44,7 @@ _NOT_TURNOVER = frozenset(normalize_label(c) for c in contract.NOT_TURNOVER)
 _CENT = Decimal("0.01")
 _RATE_STEP = Decimal("0.001")  # reduced (ACRE) rates are published to a tenth of a percent
 _ONE_DAY = dt.timedelta(days=1)
+DATE_DEBUT = quote("Date de début d'activité")
 
 
 # --- Turnover --------------------------------------------------------------------------------
@@ -249,9 +250,7 @@ def typed_urssaf_payments(decaissements: pd.DataFrame, until: dt.date) -> pd.Dat
         return pd.DataFrame(columns=columns)
     category = dec["categorie"].fillna("").astype(str).map(normalize_label)
     label = dec["libelle"].fillna("").astype(str).map(normalize_label)
-    named = category.str.contains("urssaf", regex=False) | label.str.contains(
-        "urssaf", regex=False
-    )
+    named = category.str.contains("urssaf", regex=False) | label.str.contains("urssaf", regex=False)
     found = dec.loc[named & dec["date"].notna() & dec["montant"].notna(), columns]
     return found.sort_values(["date", "ligne"], kind="stable", ignore_index=True)
 
@@ -336,6 +335,7 @@ class UrssafSchedule:
     versement_liberatoire: bool
     acre: AcreWindow | None
     date_solde: dt.date
+    until: dt.date  # receipts after this day (the horizon's end) are not counted
     declarations: tuple[Declaration, ...]
     regles: tuple[Rule, ...]  # every entry of the rules file used
     findings: list[Finding]
@@ -403,11 +403,11 @@ def _acre_window(
                 AVERTISSEMENT,
                 contract.PARAMETRES_SHEET,
                 None,
-                "ACRE à « Oui » sans date de début d'activité : la réduction de cotisations "
-                "n'est pas appliquée.",
-                "Indiquez la « Date de début d'activité » dans Paramètres : l'ACRE réduit les "
-                "cotisations sociales du trimestre civil de début et des trois trimestres "
-                "suivants. Sans elle, les cotisations sont estimées au taux plein.",
+                f"ACRE à {quote('Oui')} sans date de début d'activité : la réduction de "
+                "cotisations n'est pas appliquée.",
+                f"Indiquez la {DATE_DEBUT} dans Paramètres : l'ACRE réduit les cotisations "
+                "sociales du trimestre civil de début et des trois trimestres suivants. Sans "
+                "elle, les cotisations sont estimées au taux plein.",
                 "acre_sans_date",
             )
         )
@@ -535,6 +535,7 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
         versement_liberatoire=params.versement_liberatoire,
         acre=acre,
         date_solde=params.date_solde,
+        until=until,
         declarations=tuple(declarations),
         regles=tuple(log.used.values()),
         findings=findings,
@@ -611,12 +612,11 @@ def _missing_rate_findings(declarations: list[Declaration], date_solde: dt.date)
             ERREUR if in_plan else AVERTISSEMENT,
             contract.ENCAISSEMENTS.name,
             None,
-            f"Cotisations URSSAF non calculées pour {count} {noun} ({span}) : "
-            f"{missing[0].erreur}",
-            "Ces périodes sont marquées « non calculé » dans l'onglet URSSAF et n'entrent pas "
-            "dans le Prévisionnel. Vérifiez les dates des encaissements ; s'ils sont anciens et "
-            "déjà déclarés, saisissez le paiement URSSAF réel dans Décaissements (catégorie "
-            "URSSAF), ou ignorez cet avertissement.",
+            f"Cotisations URSSAF non calculées pour {count} {noun} ({span}) : {missing[0].erreur}",
+            f"Ces périodes sont marquées {quote('non calculé')} dans l'onglet URSSAF et "
+            "n'entrent pas dans le Prévisionnel. Vérifiez les dates des encaissements ; s'ils "
+            "sont anciens et déjà déclarés, saisissez le paiement URSSAF réel dans "
+            "Décaissements (catégorie URSSAF), ou ignorez cet avertissement.",
             "urssaf_taux_inconnu",
         )
     ]
@@ -679,3 +679,20 @@ def estimated_flows(schedule: UrssafSchedule) -> pd.DataFrame:
         }
     )
     return frame[FLOW_COLUMNS]
+
+
+def next_payment(schedule: UrssafSchedule, on: dt.date) -> tuple[dt.date, float] | None:
+    """The first URSSAF payment still to come on or after `on` (estimated or typed, not already
+    paid, amount above zero): its date and amount, for the dashboard."""
+    upcoming = [
+        d
+        for d in schedule.declarations
+        if d.statut in (ESTIME, SAISI)
+        and d.cotisations is not None
+        and d.cotisations > 0
+        and d.paiement >= on
+    ]
+    if not upcoming:
+        return None
+    first = min(upcoming, key=lambda d: d.paiement)
+    return first.paiement, float(first.cotisations or 0.0)

@@ -1,0 +1,283 @@
+"""Each calendar year's turnover against the VAT franchise thresholds and the micro ceiling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from treso_xl import contract
+from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding
+from treso_xl.core.dashboard import Threshold
+from treso_xl.core.records import Ledger
+from treso_xl.core.urssaf import turnover_receipts
+from treso_xl.french import day, euros, percent, quote
+from treso_xl.rules.lookup import Rule, rule_or_none
+
+WARNING_SHARE = 0.80  # a threshold is approached from 80 % of it
+VENTE = "vente"
+SERVICES = "services"
+_FEUILLE = contract.ENCAISSEMENTS.name
+MENTION_293B = quote("TVA non applicable, art. 293 B du CGI")
+
+
+def threshold_category(activite: str) -> str:
+    """« vente » for Vente de marchandises, « services » for every other activity."""
+    return VENTE if activite == "Vente de marchandises" else SERVICES
+
+
+@dataclass(frozen=True)
+class YearTurnover:
+    """The turnover of one calendar year, collected and expected, up to `jusqu_au`."""
+
+    annee: int
+    chiffre_affaires: float
+    jusqu_au: dt.date
+    prevu: bool  # includes receipts still expected after the reference date
+    receipts: pd.DataFrame  # date, montant, cumul (sorted by date)
+
+    def crossing(self, amount: float) -> dt.date | None:
+        """The day the year's running turnover first goes above `amount`."""
+        above = self.receipts.loc[self.receipts["cumul"] > amount + 0.004, "date"]
+        return None if above.empty else above.iloc[0].date()
+
+
+def yearly_turnover(
+    receipts: pd.DataFrame, until: dt.date, date_reference: dt.date
+) -> dict[int, YearTurnover]:
+    """Turnover receipts (see `turnover_receipts`) summed by calendar year, up to `until`."""
+    out: dict[int, YearTurnover] = {}
+    if receipts.empty:
+        return out
+    kept = receipts.loc[receipts["date"] <= pd.Timestamp(until)]
+    reference = pd.Timestamp(date_reference)
+    for year, group in kept.groupby(kept["date"].dt.year, sort=True):
+        frame = group[["date", "montant"]].reset_index(drop=True)
+        frame["cumul"] = frame["montant"].cumsum().round(2)
+        expected = (group["date"] > reference) | (group.get("statut", "") == "Prévu")
+        out[int(year)] = YearTurnover(
+            annee=int(year),
+            chiffre_affaires=round(float(frame["montant"].sum()), 2),
+            jusqu_au=min(until, dt.date(int(year), 12, 31)),
+            prevu=bool(expected.any()),
+            receipts=frame,
+        )
+    return out
+
+
+def year_to_date_turnover(flows: pd.DataFrame, on: dt.date) -> float:
+    """Turnover collected from 1 January of `on`'s year to `on` inclusive (receipts dated so
+    far, whatever their Statut), for the dashboard."""
+    receipts = turnover_receipts(flows, on)
+    this_year = receipts.loc[receipts["date"] >= pd.Timestamp(dt.date(on.year, 1, 1))]
+    return round(float(this_year["montant"].sum()), 2)
+
+
+def dashboard_thresholds(activite: str, on: dt.date) -> list[Threshold]:
+    """The thresholds in force for `on`'s year and the activity's category, for the dashboard:
+    VAT franchise (base, upper) and micro ceiling; those the rules file lacks are left out."""
+    category = threshold_category(activite)
+    january = dt.date(on.year, 1, 1)
+    out = []
+    vat = rule_or_none("franchise_tva", january, categorie=category)
+    if vat is not None:
+        out.append(Threshold("Seuil de franchise de TVA", float(vat["seuil"])))
+        out.append(Threshold("Seuil majoré de franchise de TVA", float(vat["seuil_majore"])))
+    ceiling = rule_or_none("plafond_micro", january, categorie=category)
+    if ceiling is not None:
+        out.append(Threshold("Plafond du régime micro", float(ceiling["montant"])))
+    return out
+
+
+def _basis(year: YearTurnover, date_reference: dt.date) -> str:
+    if year.prevu:
+        return f"Chiffre d'affaires {year.annee} encaissé et prévu jusqu'au {day(year.jusqu_au)}"
+    return f"Chiffre d'affaires {year.annee} encaissé au {day(min(year.jusqu_au, date_reference))}"
+
+
+def _crossed(when: dt.date, date_reference: dt.date) -> str:
+    return (
+        f"dépassement prévu le {day(when)}"
+        if when > date_reference
+        else f"seuil dépassé le {day(when)}"
+    )
+
+
+def _uncertain(entry: Rule) -> str:
+    return f" Chiffre incertain : {entry.note}" if entry.uncertain and entry.note else ""
+
+
+def _activity_text(category: str) -> str:
+    return "vente de marchandises" if category == VENTE else "prestations de services"
+
+
+def _vat_findings(
+    year: YearTurnover, entry: Rule, category: str, date_reference: dt.date
+) -> list[Finding]:
+    total = year.chiffre_affaires
+    base, upper = float(entry["seuil"]), float(entry["seuil_majore"])
+    basis = _basis(year, date_reference)
+    what = _activity_text(category)
+    note = _uncertain(entry)
+    if total > upper + 0.004:
+        when = year.crossing(upper) or year.jusqu_au
+        return [
+            Finding(
+                ERREUR,
+                _FEUILLE,
+                None,
+                f"{basis} : {euros(total)}, au-delà du seuil majoré de la franchise en base de "
+                f"TVA ({euros(upper, 0)}, {what}) ; {_crossed(when, date_reference)}.",
+                f"La franchise en base de TVA est perdue dès le jour du dépassement "
+                f"({day(when)}) : les opérations réalisées à partir de ce jour sont soumises à "
+                f"la TVA. Facturez la TVA dès cette date (la mention {MENTION_293B} ne vaut "
+                "plus), demandez votre numéro de TVA "
+                "intracommunautaire au service des impôts des entreprises et prévoyez les "
+                "déclarations et les reversements de TVA, absents de ce plan." + note,
+                "tva_seuil_majore_depasse",
+            )
+        ]
+    if total > base + 0.004:
+        when = year.crossing(base) or year.jusqu_au
+        return [
+            Finding(
+                AVERTISSEMENT,
+                _FEUILLE,
+                None,
+                f"{basis} : {euros(total)}, au-delà du seuil de la franchise en base de TVA "
+                f"({euros(base, 0)}, {what}) ; {_crossed(when, date_reference)}. Marge avant "
+                f"le seuil majoré ({euros(upper, 0)}) : {euros(upper - total)}.",
+                f"La franchise reste acquise en {year.annee} tant que le seuil majoré n'est pas "
+                f"dépassé, mais elle est perdue au 1er janvier {year.annee + 1} : à partir de "
+                "cette date, facturez la TVA, demandez votre numéro de TVA intracommunautaire "
+                "et revoyez vos prix. Au-delà du seuil majoré, la TVA serait due dès le jour du "
+                "dépassement." + note,
+                "tva_seuil_depasse",
+            )
+        ]
+    if total >= WARNING_SHARE * base:
+        return [
+            Finding(
+                AVERTISSEMENT,
+                _FEUILLE,
+                None,
+                f"{basis} : {euros(total)}, soit {percent(total / base, 0)} du seuil de la "
+                f"franchise en base de TVA ({euros(base, 0)}, {what}).",
+                f"Au-delà de {euros(base, 0)} sur l'année, la franchise en base de TVA est "
+                f"perdue au 1er janvier suivant ; au-delà du seuil majoré de "
+                f"{euros(upper, 0)}, dès le jour du dépassement. Surveillez vos encaissements "
+                "et préparez le passage à la TVA (prix, numéro de TVA intracommunautaire, "
+                "factures avec TVA)." + note,
+                "tva_seuil_proche",
+            )
+        ]
+    return []
+
+
+def _ceiling_findings(
+    year: YearTurnover,
+    entry: Rule,
+    category: str,
+    date_reference: dt.date,
+    previous_above: bool,
+) -> list[Finding]:
+    total = year.chiffre_affaires
+    ceiling = float(entry["montant"])
+    basis = _basis(year, date_reference)
+    what = _activity_text(category)
+    note = _uncertain(entry)
+    if total > ceiling + 0.004:
+        if previous_above:
+            advice = (
+                f"Deuxième année civile consécutive au-dessus du plafond : vous sortez du "
+                f"régime de la micro-entreprise au 1er janvier {year.annee + 1} (régime réel "
+                "d'imposition, cotisations calculées sur le bénéfice). Préparez ce passage "
+                "avec un expert-comptable dès maintenant."
+            )
+        else:
+            advice = (
+                "Une seule année au-dessus du plafond ne fait pas sortir du régime ; deux "
+                "années civiles consécutives, si. Si le chiffre d'affaires "
+                f"{year.annee + 1} dépasse aussi le plafond, vous sortirez du régime de la "
+                f"micro-entreprise au 1er janvier {year.annee + 2} : anticipez avec un "
+                "expert-comptable."
+            )
+        return [
+            Finding(
+                AVERTISSEMENT,
+                _FEUILLE,
+                None,
+                f"{basis} : {euros(total)}, au-delà du plafond du régime de la micro-entreprise "
+                f"({euros(ceiling, 0)}, {what}).",
+                advice + note,
+                "plafond_micro_depasse",
+            )
+        ]
+    if total >= WARNING_SHARE * ceiling:
+        return [
+            Finding(
+                AVERTISSEMENT,
+                _FEUILLE,
+                None,
+                f"{basis} : {euros(total)}, soit {percent(total / ceiling, 0)} du plafond du "
+                f"régime de la micro-entreprise ({euros(ceiling, 0)}, {what}).",
+                "Au-delà du plafond deux années civiles consécutives, vous sortez du régime de "
+                "la micro-entreprise au 1er janvier suivant. Surveillez vos encaissements et "
+                "faites le point avec un expert-comptable si la tendance se confirme." + note,
+                "plafond_micro_proche",
+            )
+        ]
+    return []
+
+
+def threshold_findings(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> list[Finding]:
+    """Findings for each calendar year from the one before the reference date to `until`.
+
+    The year's turnover is every turnover receipt of `flows` (collected, and expected by the
+    plan) up to `until`. At 80 % of the VAT franchise base threshold or of the micro ceiling:
+    avertissement. Above the base threshold or the ceiling: avertissement; above the upper VAT
+    threshold: erreur. The rules' uncertain notes are quoted in the advice.
+    """
+    params = ledger.params
+    reference = params.date_reference
+    category = threshold_category(params.activite)
+    years = yearly_turnover(turnover_receipts(flows, until), until, reference)
+    findings: list[Finding] = []
+    unknown: list[int] = []
+    for annee in range(reference.year - 1, until.year + 1):
+        year = years.get(annee)
+        if year is None or year.chiffre_affaires <= 0:
+            continue
+        january = dt.date(annee, 1, 1)
+        vat = rule_or_none("franchise_tva", january, categorie=category)
+        ceiling = rule_or_none("plafond_micro", january, categorie=category)
+        if vat is None or ceiling is None:
+            unknown.append(annee)
+        if vat is not None:
+            findings += _vat_findings(year, vat, category, reference)
+        if ceiling is not None:
+            previous = years.get(annee - 1)
+            previous_rule = rule_or_none(
+                "plafond_micro", dt.date(annee - 1, 1, 1), categorie=category
+            )
+            previous_above = (
+                previous is not None
+                and previous_rule is not None
+                and previous.chiffre_affaires > float(previous_rule["montant"]) + 0.004
+            )
+            findings += _ceiling_findings(year, ceiling, category, reference, previous_above)
+    if unknown:
+        listed = ", ".join(str(y) for y in unknown)
+        findings.append(
+            Finding(
+                CONSEIL,
+                _FEUILLE,
+                None,
+                f"Seuils de franchise de TVA ou plafond du régime micro inconnus du fichier des "
+                f"règles pour {listed} : le chiffre d'affaires de ces années n'est pas comparé.",
+                "Vérifiez les seuils en vigueur sur impots.gouv.fr et urssaf.fr.",
+                "seuils_inconnus",
+            )
+        )
+    return findings
