@@ -1,0 +1,111 @@
+"""Dashboard figures by hand, and the refreshed sample's dashboard rendered by LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from ledger_factory import make_ledger
+
+from treso_xl import contract
+from treso_xl.core.dashboard import balance_light, balance_on, dso_light, share_light
+from treso_xl.core.plan import build_plan
+from treso_xl.refresh import refresh_file
+
+D = dt.date
+
+
+def test_balance_on_counts_flows_up_to_the_day():
+    ledger = make_ledger(
+        params={"solde_initial": 1000.0, "date_solde": D(2026, 1, 10), "horizon": 3},
+        encaissements=[{"date": D(2026, 1, 20), "libelle": "a", "montant": 300.0}],
+        decaissements=[{"date": D(2026, 2, 5), "libelle": "b", "montant": 500.0}],
+    )
+    plan = build_plan(ledger)
+    assert balance_on(plan, D(2026, 1, 10)) == 1000.0
+    assert balance_on(plan, D(2026, 1, 19)) == 1000.0
+    assert balance_on(plan, D(2026, 1, 20)) == 1300.0
+    assert balance_on(plan, D(2026, 2, 5)) == 800.0
+    assert balance_on(plan, D(2026, 1, 9)) is None  # before the known balance
+    assert balance_on(plan, D(2026, 4, 1)) is None  # past the horizon
+
+
+@pytest.mark.parametrize(
+    ("value", "light"),
+    [
+        (None, "neutral"),
+        (-1.0, "red"),
+        (999.0, "red"),
+        (1000.0, "orange"),
+        (1499.0, "orange"),
+        (1500.0, "green"),
+    ],
+)
+def test_balance_light(value, light):
+    assert balance_light(value, threshold=1000.0, cushion=500.0) == light
+
+
+def test_dso_and_share_lights():
+    assert [dso_light(d) for d in (None, 30, 31, 60, 61)] == [
+        "neutral",
+        "green",
+        "orange",
+        "orange",
+        "red",
+    ]
+    assert [share_light(s) for s in (0.79, 0.8, 0.99, 1.0)] == ["green", "orange", "orange", "red"]
+
+
+@pytest.mark.slow
+def test_sample_dashboard_renders_three_charts_in_libreoffice(tmp_path: Path):
+    from libreoffice import convert
+
+    from treso_xl.workbooks import sample_path
+
+    target = tmp_path / "exemple.xlsx"
+    shutil.copyfile(sample_path(), target)
+    refresh_file(target)
+    with zipfile.ZipFile(target) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/treso_")]
+    assert len(charts) == 3
+    pdf = convert(target, "pdf", tmp_path / "pdf")[0]
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm absent")
+    pages = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    index = next(
+        i
+        for i, text in enumerate(pages)
+        if text.strip().startswith(f"{contract.TAB_TABLEAU_DE_BORD} — ")
+    )
+    for title in (
+        "Solde de clôture par mois et seuil d'alerte",
+        "Encaissements et décaissements par mois",
+        "Créances clients par ancienneté",
+    ):
+        assert title.replace("'", "") in pages[index].replace("'", "").replace("’", "").replace(
+            "\n", " "
+        )
+    png = tmp_path / "tableau_de_bord"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            str(index + 1),
+            "-l",
+            str(index + 1),
+            "-singlefile",
+            str(pdf),
+            str(png),
+        ],
+        check=True,
+    )
+    assert png.with_suffix(".png").stat().st_size > 20_000
