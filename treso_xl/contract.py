@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+
+import pandas as pd
 
 
 def normalize_label(text: object) -> str:
@@ -12,7 +15,12 @@ def normalize_label(text: object) -> str:
 
     "  Montant (€) " -> "montant"; "Échéance" -> "echeance"; "N° facture" -> "n° facture".
     """
-    s = str(text or "").strip()
+    return _fold(text if isinstance(text, str) else str(text or ""))
+
+
+@lru_cache(maxsize=200_000)
+def _fold(text: str) -> str:
+    s = text.strip()
     # a trailing unit such as "(€)", "(jours)", "(%)"
     if s.endswith(")") and "(" in s:
         head = s[: s.rindex("(")].rstrip()
@@ -22,6 +30,13 @@ def normalize_label(text: object) -> str:
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.replace("’", "'").replace("º", "°")
     return " ".join(s.lower().split())
+
+
+def normalize_series(values: pd.Series) -> pd.Series:
+    """`normalize_label` over a column, computed once per distinct value ("" for empty cells)."""
+    texts = values.fillna("").astype(str)
+    mapping = {text: normalize_label(text) for text in texts.unique()}
+    return texts.map(mapping)
 
 
 class Kind(Enum):

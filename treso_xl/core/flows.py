@@ -41,9 +41,10 @@ def unify_categories(categories: pd.Series, fallback: str) -> pd.Series:
     cleaned = categories.fillna("").astype(str).str.strip()
     cleaned = cleaned.where(cleaned != "", fallback)
     spelling: dict[str, str] = {}
+    chosen: dict[str, str] = {}
     for text in cleaned.unique():
-        spelling.setdefault(normalize_label(text), text)
-    return cleaned.map(lambda text: spelling[normalize_label(text)])
+        chosen[text] = spelling.setdefault(normalize_label(text), text)
+    return cleaned.map(chosen)
 
 
 def expected_invoice_receipts(

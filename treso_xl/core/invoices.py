@@ -9,8 +9,15 @@ from treso_xl.core.terms import parse_terms
 
 
 def invoice_key(series: pd.Series) -> pd.Series:
-    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 ")."""
-    return series.fillna("").astype(str).map(normalize_label)
+    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 ").
+
+    Each distinct number is folded once.
+    """
+    text = series.fillna("").astype(str)
+    distinct = text.unique()
+    if len(distinct) == len(text):  # nothing to share (an empty column, or all numbers distinct)
+        return text.map(normalize_label)
+    return text.map({value: normalize_label(value) for value in distinct})
 
 
 def due_dates(factures: pd.DataFrame) -> pd.DataFrame:

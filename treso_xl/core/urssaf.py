@@ -11,10 +11,11 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
+import numpy as np
 import pandas as pd
 
 from treso_xl import contract
-from treso_xl.contract import normalize_label
+from treso_xl.contract import normalize_label, normalize_series
 from treso_xl.core.calendar import add_months, month_start
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding
 from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
@@ -53,8 +54,7 @@ DATE_DEBUT = quote("Date de début d'activité")
 def is_turnover(categories: pd.Series) -> pd.Series:
     """True for receipts that are turnover: any Catégorie but Apport, Emprunt, Remboursement,
     Virement interne, Subvention (matched like headers: case, accents, spaces ignored)."""
-    folded = categories.fillna("").astype(str).map(normalize_label)
-    return ~folded.isin(_NOT_TURNOVER)
+    return ~normalize_series(categories).isin(_NOT_TURNOVER)
 
 
 def turnover_receipts(flows: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
@@ -248,8 +248,8 @@ def typed_urssaf_payments(decaissements: pd.DataFrame, until: dt.date) -> pd.Dat
     dec = expand_recurrences(decaissements, until)
     if dec.empty:
         return pd.DataFrame(columns=columns)
-    category = dec["categorie"].fillna("").astype(str).map(normalize_label)
-    label = dec["libelle"].fillna("").astype(str).map(normalize_label)
+    category = normalize_series(dec["categorie"])
+    label = normalize_series(dec["libelle"])
     named = category.str.contains("urssaf", regex=False) | label.str.contains("urssaf", regex=False)
     found = dec.loc[named & dec["date"].notna() & dec["montant"].notna(), columns]
     return found.sort_values(["date", "ligne"], kind="stable", ignore_index=True)
@@ -363,14 +363,24 @@ def _round(value: Decimal) -> float:
     return float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
+def _cents(values: Iterable[float]) -> np.ndarray:
+    """Amounts in whole cents (amounts are typed to the cent)."""
+    array = np.asarray(values if hasattr(values, "__array__") else list(values), dtype="float64")
+    return np.round(array * 100).astype(np.int64)
+
+
 def _sum(values: Iterable[float]) -> float:
-    return _round(sum((_dec(v) for v in values), Decimal(0)))
+    """Exact sum of amounts to the cent."""
+    return _round(Decimal(int(_cents(values).sum())) / 100)
 
 
 def _part(bases: Iterable[float], rates: Iterable[float]) -> float:
-    """Σ base × rate, rounded once to the cent (half up)."""
-    total = sum((_dec(b) * _dec(r) for b, r in zip(bases, rates, strict=True)), Decimal(0))
-    return _round(total)
+    """Σ base × rate, exact (bases summed per distinct rate in cents), rounded once to the cent
+    (half up)."""
+    frame = pd.DataFrame({"cents": _cents(bases), "rate": np.asarray(rates, dtype="float64")})
+    by_rate = frame.groupby("rate", sort=True)["cents"].sum()
+    total = sum((Decimal(int(c)) * _dec(r) for r, c in by_rate.items()), Decimal(0))
+    return _round(total / 100)
 
 
 def reduced_rate(rate: float, reduction: float) -> float:
@@ -464,26 +474,17 @@ def _rate_receipts(
     rated = receipts.copy()
     days = rated["date"].dt.date
     for column in ("t_soc", "t_soc_net", "t_cfp", "t_ch", "seuil_ch", "t_vl"):
-        rated[column] = days.map(lambda d, c=column: rates[d].get(c, float("nan"))).astype(
-            "float64"
-        )
-    rated["manque"] = days.map(lambda d: rates[d]["manque"]).astype(object)
+        by_day = {d: values.get(column, float("nan")) for d, values in rates.items()}
+        rated[column] = days.map(by_day).astype("float64")
+    rated["manque"] = days.map({d: values["manque"] for d, values in rates.items()}).astype(object)
 
-    # chamber tax: only the part of the calendar year's turnover above the threshold
-    above = []
-    running: dict[int, Decimal] = {}
-    for stamp, amount, threshold in zip(
-        rated["date"], rated["montant"], rated["seuil_ch"], strict=True
-    ):
-        before = running.get(stamp.year, Decimal(0))
-        after = before + _dec(amount)
-        running[stamp.year] = after
-        if pd.isna(threshold):
-            above.append(float("nan"))
-            continue
-        limit = _dec(threshold)
-        above.append(float(max(after - limit, Decimal(0)) - max(before - limit, Decimal(0))))
-    rated["au_dela_seuil"] = pd.Series(above, index=rated.index, dtype="float64")
+    # chamber tax: only the part of the calendar year's turnover above the threshold (in cents)
+    cents = pd.Series(_cents(rated["montant"]), index=rated.index)
+    after = cents.groupby(rated["date"].dt.year).cumsum()
+    before = after - cents
+    limit = (rated["seuil_ch"] * 100).round()
+    above = (after - limit).clip(lower=0) - (before - limit).clip(lower=0)
+    rated["au_dela_seuil"] = (above / 100).where(limit.notna()).astype("float64")
     return rated
 
 

@@ -41,13 +41,23 @@ TEXT_COL = HEADERS.index("Texte") + 1
 MAX_ROW_HEIGHT = 409  # Excel's limit, in points
 
 
-def _habit_text(client: str, habits: pd.DataFrame) -> str:
-    if client not in habits.index:
-        return "aucune facture payée : échéance retenue"
-    info = habits.loc[client]
-    if pd.isna(info["habitude"]):
-        return f"{int(info['factures_payees'])} facture payée : échéance retenue"
-    median = int(info["habitude"])
+NO_HABIT = "aucune facture payée : échéance retenue"
+
+
+def habit_texts(habits: pd.DataFrame) -> dict[str, str]:
+    """French wording of each client's payment habit."""
+    return {
+        str(client): _habit_text(int(count), habit)
+        for client, count, habit in zip(
+            habits.index, habits["factures_payees"], habits["habitude"], strict=True
+        )
+    }
+
+
+def _habit_text(count: int, habit: object) -> str:
+    if pd.isna(habit):
+        return f"{count} facture payée : échéance retenue"
+    median = int(habit)
     if median > 0:
         return f"paie en général {median} j après l'échéance"
     if median < 0:
@@ -84,6 +94,7 @@ def relances_layout(
     row = HEADER_ROW + 1
     money = styles.MONEY
     top = Style(valign="top")
+    habit_of = habit_texts(habits)
     for item in items:
         values = [
             item.facture,
@@ -99,7 +110,7 @@ def relances_layout(
             item.penalites,
             item.indemnite,
             item.total_du,
-            _habit_text(item.client, habits),
+            habit_of.get(item.client, NO_HABIT),
             f"Objet : {item.texte.subject}\n\n{item.texte.body}",
         ]
         for j, value in enumerate(values, start=1):

@@ -20,9 +20,10 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -173,19 +174,72 @@ def _relative(source: str, target: str) -> str:
     return posixpath.relpath(target, start)
 
 
+class _LazyParts(Mapping[str, bytes]):
+    """The decompressed parts of a package, read on first use (most are only copied raw)."""
+
+    def __init__(self, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+        self._archive = archive
+        self._infos = {info.filename: info for info in infos}
+        self._read: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._read:
+            try:
+                self._read[name] = self._archive.read(self._infos[name])
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+                raise WorkbookFormatError(
+                    f"La partie « {name} » du classeur est illisible (fichier endommagé) ; "
+                    "rien n'a été modifié."
+                ) from exc
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
+def _copy_raw(out: zipfile.ZipFile, source: bytes, info: zipfile.ZipInfo) -> None:
+    """Append an entry of `source` to `out` with its compressed bytes as they are."""
+    start = info.header_offset
+    if source[start : start + 4] != b"PK\x03\x04":
+        raise WorkbookFormatError(
+            f"La partie « {info.filename} » du classeur est illisible (fichier endommagé) ; "
+            "rien n'a été modifié."
+        )
+    name_length, extra_length = struct.unpack("<HH", source[start + 26 : start + 30])
+    begin = start + 30 + name_length + extra_length
+    payload = source[begin : begin + info.compress_size]
+    entry = _copy_info(info)
+    entry.compress_type = info.compress_type
+    entry.CRC = info.CRC
+    entry.compress_size = info.compress_size
+    entry.file_size = info.file_size
+    entry.flag_bits = info.flag_bits & ~0x08  # sizes and CRC are in the header: no descriptor
+    entry.header_offset = out.fp.tell()
+    out.fp.write(entry.FileHeader())
+    out.fp.write(payload)
+    out.filelist.append(entry)
+    out.NameToInfo[entry.filename] = entry
+    out.start_dir = out.fp.tell()
+
+
 class _Package:
     """The entries of a zip package, with relationship and content-type lookups."""
 
     def __init__(self, data: bytes) -> None:
+        self.raw = data
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             self.infos: list[zipfile.ZipInfo] = []
-            self.data: dict[str, bytes] = {}
+            seen: set[str] = set()
             for info in archive.infolist():
-                if info.filename in self.data:
+                if info.filename in seen:
                     continue
+                seen.add(info.filename)
                 self.infos.append(info)
-                self.data[info.filename] = archive.read(info)
+            self.data = _LazyParts(archive, self.infos)
             self.comment = archive.comment
         except (
             zipfile.BadZipFile,
@@ -199,7 +253,7 @@ class _Package:
                 "Le fichier n'est pas un classeur .xlsx ou .xlsm lisible (classeur protégé par "
                 "un mot de passe, ancien format .xls ou fichier endommagé) ; rien n'a été modifié."
             ) from exc
-        self._lower = {name.lower(): name for name in self.data}
+        self._lower = {info.filename.lower(): info.filename for info in self.infos}
         self._rels: dict[str, list[_Rel]] = {}
         self._roots: dict[str, etree._Element] = {}
 
@@ -932,12 +986,10 @@ class _Merge:
                 name = info.filename
                 if name in self.deleted:
                     continue
-                data = (
-                    _serialize(self.modified[name])
-                    if name in self.modified
-                    else self.user.data[name]
-                )
-                out.writestr(_copy_info(info), data)
+                if name in self.modified:
+                    out.writestr(_copy_info(info), _serialize(self.modified[name]))
+                else:
+                    _copy_raw(out, self.user.raw, info)
             for name, data in self.added.items():
                 info = zipfile.ZipInfo(name, NEW_ENTRY_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED

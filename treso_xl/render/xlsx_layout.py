@@ -7,6 +7,7 @@ import io
 import math
 import numbers
 from collections.abc import Sequence
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -43,6 +44,8 @@ class _StyleCache:
     """Turns each distinct `Style` into openpyxl objects once."""
 
     def __init__(self) -> None:
+        # style indices of the workbook being written, per (Style, number format)
+        self.arrays: dict[tuple[Style, str | None], object] = {}
         self._cache: dict[
             Style, tuple[Font, PatternFill | None, Alignment | None, Border | None]
         ] = {}
@@ -120,6 +123,11 @@ def _write_cell(
     else:
         raise TypeError(f"unsupported cell value {value!r} at row {row}, column {col}")
 
+    key = (style, number_format)
+    known = styles.arrays.get(key)
+    if known is not None:  # the workbook already holds this style: reuse its indices
+        cell._style = copy(known)
+        return
     font, fill, alignment, border = styles.get(style)
     cell.font = font
     if fill is not None:
@@ -130,6 +138,7 @@ def _write_cell(
         cell.border = border
     if number_format:
         cell.number_format = number_format
+    styles.arrays[key] = copy(cell._style)
 
 
 def _reference(ws: Worksheet, area: tuple[int, int, int, int]) -> Reference:
@@ -206,16 +215,24 @@ def _render_sheet(ws: Worksheet, layout: SheetLayout, styles: _StyleCache) -> No
         _add_chart(ws, chart)
 
 
+def add_layouts(wb: Workbook, layouts: Sequence[SheetLayout]) -> list[Worksheet]:
+    """Append one sheet per layout to `wb`, in this order; return the sheets created."""
+    styles = _StyleCache()
+    sheets = []
+    for layout in layouts:
+        ws = wb.create_sheet(title=layout.name)
+        _render_sheet(ws, layout, styles)
+        sheets.append(ws)
+    return sheets
+
+
 def render_layouts(layouts: Sequence[SheetLayout]) -> bytes:
     """A new .xlsx holding exactly these tabs, in this order, as bytes."""
     if not layouts:
         raise ValueError("no layout to render")
     wb = Workbook()
     wb.remove(wb.active)
-    styles = _StyleCache()
-    for layout in layouts:
-        ws = wb.create_sheet(title=layout.name)
-        _render_sheet(ws, layout, styles)
+    add_layouts(wb, layouts)
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
