@@ -9,9 +9,15 @@ from pathlib import Path
 import pandas as pd
 
 from treso_xl.core.aging import Aging, aging, dso_days
-from treso_xl.core.bfr import WorkingCapital, working_capital
+from treso_xl.core.bfr import WorkingCapital, financing_gap_levers, working_capital
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
 from treso_xl.core.dashboard import key_figures
+from treso_xl.core.financing import (
+    FinancingNeed,
+    StagedComparison,
+    compare_staged_billing,
+    financing_need,
+)
 from treso_xl.core.flows import (
     combine,
     expected_invoice_receipts,
@@ -21,6 +27,7 @@ from treso_xl.core.flows import (
 from treso_xl.core.habits import client_habits, delays_by_payment_method
 from treso_xl.core.invoices import invoice_positions
 from treso_xl.core.plan import CashPlan, build_plan, horizon_end
+from treso_xl.core.projects import project_stages, stage_flows
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
 from treso_xl.core.thresholds import (
@@ -32,6 +39,7 @@ from treso_xl.core.urssaf import UrssafSchedule, estimated_flows, next_payment, 
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
+from treso_xl.layout.financement import add_financing_sections
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
@@ -51,6 +59,8 @@ class Report:
     dso: int | None
     working_capital: WorkingCapital
     urssaf: UrssafSchedule
+    financing: FinancingNeed
+    staged_billing: list[StagedComparison]
     reminders: list[Reminder]
     habits: pd.DataFrame
     findings: list[Finding]
@@ -90,10 +100,14 @@ def compute(ledger: Ledger) -> Report:
     positions = invoice_positions(ledger.factures, ledger.encaissements)
     end = horizon_end(params.date_solde, params.horizon)
     known = known_flows(ledger, end)
+    stages, stage_findings = project_stages(ledger.projets, ledger.factures, params.date_reference)
+    staged = stage_flows(stages)
     expected, _ = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
-    receipts = combine(known, invoice_rest_flows(expected))  # the contractual view's flows
+    receipts = combine(known, invoice_rest_flows(expected), staged)  # contractual view
     urssaf = urssaf_schedule(ledger, receipts, end)
-    plan = build_plan(ledger, estimated_flows(urssaf), positions=positions, known=known)
+    plan = build_plan(
+        ledger, combine(estimated_flows(urssaf), staged), positions=positions, known=known
+    )
     aged = aging(positions, params.date_reference)
     dso = dso_days(positions, params.date_reference)
     habits = client_habits(positions)
@@ -104,9 +118,13 @@ def compute(ledger: Ledger) -> Report:
         + _reminder_findings(items)
         + urssaf.findings
         + threshold_findings(ledger, receipts, end)
+        + stage_findings
     )
     receivables = float(aged.total["Total"])
     capital = working_capital(ledger, positions)
+    need = financing_need(plan, params.taux_credit, financing_gap_levers(capital))
+    conditions = dict(zip(ledger.projets["ligne"], ledger.projets["conditions"], strict=True))
+    comparisons = compare_staged_billing(plan, stages, conditions)
     figures = key_figures(
         plan,
         params.date_reference,
@@ -117,10 +135,12 @@ def compute(ledger: Ledger) -> Report:
         ytd_turnover=year_to_date_turnover(receipts, params.date_reference),
         thresholds=dashboard_thresholds(params.activite, params.date_reference),
     )
+    bfr_tab = bfr_layout(capital, params.date_reference)
+    add_financing_sections(bfr_tab, bfr_tab.max_row + 2, need, comparisons)
     layouts = [
-        tableau_de_bord_layout(figures, plan, aged, params.entreprise, []),
+        tableau_de_bord_layout(figures, plan, aged, params.entreprise, need),
         previsionnel_layout(plan, params.entreprise, params.date_reference),
-        bfr_layout(capital, params.date_reference),
+        bfr_tab,
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
         urssaf_layout(urssaf, params),
@@ -134,6 +154,8 @@ def compute(ledger: Ledger) -> Report:
         dso=dso,
         working_capital=capital,
         urssaf=urssaf,
+        financing=need,
+        staged_billing=comparisons,
         reminders=items,
         habits=habits,
         findings=findings,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from treso_xl import contract
 from treso_xl.core.aging import BUCKETS, Aging
 from treso_xl.core.dashboard import KeyFigures, balance_light, dso_light, share_light
+from treso_xl.core.financing import FinancingNeed
 from treso_xl.core.plan import CashPlan
-from treso_xl.french import day, euros, month_name
+from treso_xl.french import day, euros, month_name, percent
 from treso_xl.layout import styles
+from treso_xl.layout.financement import need_sentence
 from treso_xl.layout.model import EURO_ROUND, MONTH, Chart, Series, SheetLayout, Style
 
 FIRST_FIGURE_ROW = 4
@@ -34,7 +36,7 @@ def _money_value(value: float | None, light: str) -> tuple[object, Style]:
 
 
 def tableau_de_bord_layout(
-    figures: KeyFigures, plan: CashPlan, aged: Aging, entreprise: str, notes: list[str]
+    figures: KeyFigures, plan: CashPlan, aged: Aging, entreprise: str, need: FinancingNeed
 ) -> SheetLayout:
     """The dashboard tab."""
     sheet = SheetLayout(
@@ -145,6 +147,17 @@ def tableau_de_bord_layout(
             )
         )
 
+    cost = ""
+    if need.exists and need.cost is not None and need.rate is not None:
+        cost = f" Un crédit à {percent(need.rate)} coûterait {euros(need.cost)}."
+    elif need.exists:
+        cost = " Détail et leviers : onglet BFR."
+    money(
+        "Besoin de financement",
+        need.amount,
+        "red" if need.exists else "green",
+        need_sentence(need) + cost,
+    )
     for i, (label, value, style, detail) in enumerate(rows):
         row = FIRST_FIGURE_ROW + i
         sheet.put(row, 1, label, LABEL)
@@ -152,9 +165,6 @@ def tableau_de_bord_layout(
         sheet.put(row, 3, detail, DETAIL)
         sheet.row_heights[row] = 26
     row = FIRST_FIGURE_ROW + len(rows) + 1
-    for note in notes:
-        sheet.put(row, 1, note, styles.NOTE)
-        row += 1
 
     _chart_data(sheet, plan, aged, max(row + 1, DATA_TITLE_ROW))
     sheet.column_widths.update({1: 34, 2: 20, 3: 48, 4: 15, 5: 15, 6: 12, 7: 3})
