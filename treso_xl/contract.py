@@ -355,6 +355,7 @@ SETTINGS: tuple[Setting, ...] = (
 # Generated tabs, in the order they are appended to the workbook.
 TAB_PREVISIONNEL = "Prévisionnel"
 TAB_BFR = "BFR"
+TAB_DEPENSES = "Dépenses"
 TAB_BALANCE_AGEE = "Balance âgée"
 TAB_RELANCES = "Relances"
 TAB_URSSAF = "URSSAF"
@@ -364,6 +365,7 @@ GENERATED_TABS: tuple[str, ...] = (
     TAB_TABLEAU_DE_BORD,
     TAB_PREVISIONNEL,
     TAB_BFR,
+    TAB_DEPENSES,
     TAB_BALANCE_AGEE,
     TAB_RELANCES,
     TAB_URSSAF,

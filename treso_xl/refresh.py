@@ -30,6 +30,8 @@ from treso_xl.core.plan import CashPlan, build_plan, horizon_end
 from treso_xl.core.projects import project_stages, stage_flows
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
+from treso_xl.core.spending import SpendingReview, spending_review
+from treso_xl.core.stock_review import StockReview, stock_findings, stock_review
 from treso_xl.core.thresholds import (
     dashboard_thresholds,
     threshold_findings,
@@ -39,6 +41,7 @@ from treso_xl.core.urssaf import UrssafSchedule, estimated_flows, next_payment, 
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
+from treso_xl.layout.depenses import depenses_layout
 from treso_xl.layout.financement import add_financing_sections
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.previsionnel import previsionnel_layout
@@ -61,6 +64,8 @@ class Report:
     urssaf: UrssafSchedule
     financing: FinancingNeed
     staged_billing: list[StagedComparison]
+    spending: SpendingReview
+    stock: StockReview
     reminders: list[Reminder]
     habits: pd.DataFrame
     findings: list[Finding]
@@ -113,12 +118,15 @@ def compute(ledger: Ledger) -> Report:
     habits = client_habits(positions)
     items = reminders(positions, params)
     by_method = delays_by_payment_method(positions)
+    spending = spending_review(ledger)
+    stock = stock_review(ledger)
     findings = sort_findings(
         run_checks(ledger, positions)
         + _reminder_findings(items)
         + urssaf.findings
         + threshold_findings(ledger, receipts, end)
         + stage_findings
+        + stock_findings(stock)
     )
     receivables = float(aged.total["Total"])
     capital = working_capital(ledger, positions)
@@ -141,6 +149,7 @@ def compute(ledger: Ledger) -> Report:
         tableau_de_bord_layout(figures, plan, aged, params.entreprise, need),
         previsionnel_layout(plan, params.entreprise, params.date_reference),
         bfr_tab,
+        depenses_layout(spending, stock, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
         relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
         urssaf_layout(urssaf, params),
@@ -156,6 +165,8 @@ def compute(ledger: Ledger) -> Report:
         urssaf=urssaf,
         financing=need,
         staged_billing=comparisons,
+        spending=spending,
+        stock=stock,
         reminders=items,
         habits=habits,
         findings=findings,

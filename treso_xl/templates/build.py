@@ -39,6 +39,7 @@ from treso_xl.contract import (
     TAB_BALANCE_AGEE,
     TAB_BFR,
     TAB_CONTROLES,
+    TAB_DEPENSES,
     TAB_PREVISIONNEL,
     TAB_RELANCES,
     TAB_TABLEAU_DE_BORD,
@@ -463,7 +464,15 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             BULLET,
             f"{TAB_BFR} : créances clients, stock, dettes fournisseurs, besoin en fonds de "
             "roulement, délais moyens (clients, fournisseurs, stock) et la trésorerie que "
-            "libère chaque levier (acompte, délai fournisseur, stock dormant).",
+            "libère chaque levier (acompte, délai fournisseur, stock dormant) ; le besoin de "
+            "financement et ce que coûterait un crédit de trésorerie ; la facturation par étapes "
+            "des projets comparée à une seule facture.",
+        ),
+        (
+            BULLET,
+            f"{TAB_DEPENSES} : les charges récurrentes et leur coût annuel, la répartition des "
+            "dépenses sur 12 mois, les hausses de prix, les frais évitables déjà payés, et pour "
+            "le stock le point de commande de chaque article.",
         ),
         (
             BULLET,

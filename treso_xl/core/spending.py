@@ -1,0 +1,611 @@
+"""Spending review at the reference date: recurring charges, shares, price rises, avoidable fees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from treso_xl.contract import normalize_series
+from treso_xl.core.flows import CATEGORY_OTHER_OUT, unify_categories
+from treso_xl.core.money import cents
+from treso_xl.core.records import Ledger
+from treso_xl.core.recurrence import expand_recurrences
+from treso_xl.french import euros, percent
+
+MONTHLY, QUARTERLY, YEARLY = "Mensuelle", "Trimestrielle", "Annuelle"
+PERIODS_PER_YEAR: dict[str, int] = {MONTHLY: 12, QUARTERLY: 4, YEARLY: 1}
+# Detected frequencies: (frequency, nominal days between two payments, tolerance in days).
+INTERVALS: tuple[tuple[str, int, int], ...] = (
+    (MONTHLY, 30, 5),
+    (QUARTERLY, 91, 10),
+    (YEARLY, 365, 20),
+)
+MIN_OCCURRENCES = 3  # payments needed before a series counts as a recurring charge
+ACTIVE_PERIODS = 2  # a detected series whose last payment is older than this many periods stopped
+YEAR_DAYS = 365
+YEAR_TOLERANCE_DAYS = 45  # the "year before" payment is within this many days of date − 365
+ORIGINE_SAISIE = "saisie"
+ORIGINE_DETECTEE = "détectée"
+REALISE = "Réalisé"
+AUCUNE = "Aucune"
+SeriesKey = tuple[str, str]  # (folded Fournisseur, label key): one series of payments
+
+# --- Advice on charges worth comparing (matched on the folded label and category) ------------
+
+ADVICE_INSURANCE = (
+    "Comparez votre assurance chaque année, à garanties égales, et faites jouer la concurrence "
+    "avant la date d'échéance du contrat (vérifiez le préavis de résiliation)."
+)
+ADVICE_TELECOM = (
+    "Comparez les offres téléphone et internet : demandez à votre opérateur une offre "
+    "équivalente moins chère, ou changez d'opérateur (vérifiez la fin d'engagement)."
+)
+ADVICE_BANK = (
+    "Comparez avec une banque en ligne pour professionnels : tenue de compte, carte et "
+    "virements y coûtent souvent moins cher ; à défaut, renégociez vos frais avec votre "
+    "conseiller."
+)
+_ADVICE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\bassurances?\b|\bmutuelles?\b|\bprevoyance\b|\brc pro\b"
+            r"|\bresponsabilite civile\b|\bmultirisques?\b"
+        ),
+        ADVICE_INSURANCE,
+    ),
+    (
+        re.compile(
+            r"\btelephon\w*|\binternet\b|\bmobiles?\b|\bbox\b|\bfibre\b|\btelecoms?\b"
+            r"|\btelecommunications?\b|\bforfait mobile\b"
+        ),
+        ADVICE_TELECOM,
+    ),
+    (
+        re.compile(
+            # "banque" alone only in the category: "Banque d'images" is no bank
+            r"\|[^|]*\bbanques?\b|\bbancaires?\b|\btenue de compte\b|\bcotisation carte\b"
+            r"|\bcarte bancaire\b"
+        ),
+        ADVICE_BANK,
+    ),
+)
+
+# --- Avoidable costs: (motif, pattern, advice) -------------------------------------------------
+
+MOTIF_LATE = "Pénalité ou majoration de retard"
+MOTIF_BANK = "Frais d'incident bancaire"
+MOTIF_REMINDER = "Frais de relance"
+ADVICE_LATE = (
+    "Payez avant la date limite (les échéances URSSAF sont dans l'onglet URSSAF) ; en cas de "
+    "difficulté, demandez un délai avant l'échéance. Vous pouvez aussi demander la remise "
+    "gracieuse des majorations."
+)
+ADVICE_INCIDENT = (
+    "Gardez une marge sur le compte ou négociez une autorisation de découvert, et demandez à "
+    "votre banque de rembourser ces frais (geste commercial)."
+)
+ADVICE_REMINDER = (
+    "Payez vos fournisseurs à l'échéance, ou négociez un délai plus long avant qu'elle tombe : "
+    "une relance coûte des frais."
+)
+_AVOIDABLE: tuple[tuple[str, str, str], ...] = (
+    (
+        MOTIF_LATE,
+        r"\bmajorations?\b|\bpenalites?\b|\binterets? de retard\b",
+        ADVICE_LATE,
+    ),
+    (
+        MOTIF_BANK,
+        r"\bfrais de rejets?\b|\brejets? de prelevement|\bcommissions? d.?intervention"
+        r"|\bagios\b|\bincidents?\b|\blettres? d.?information",
+        ADVICE_INCIDENT,
+    ),
+    (MOTIF_REMINDER, r"\bfrais de relances?\b", ADVICE_REMINDER),
+)
+
+# --- Label keys: "Abonnement Adobe mars 2026" and "Abonnement Adobe avril 2026" are one series ---
+
+_MONTH_WORDS = frozenset(
+    {
+        "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+        "octobre", "novembre", "decembre",
+        "jan", "janv", "fev", "fevr", "avr", "juil", "sep", "sept", "oct", "nov", "dec",
+    }
+)  # fmt: skip
+_FILLER_WORDS = frozenset({"de", "du", "des", "d", "l", "le", "la", "les", "au", "aux", "mois"})
+_TOKEN_SPLIT = re.compile(r"[^\w']+")
+
+
+@lru_cache(maxsize=200_000)
+def _key_of_folded(folded: str) -> str:
+    tokens = []
+    for raw in _TOKEN_SPLIT.split(folded):
+        token = raw.strip("'")
+        if "'" in token:  # d'avril -> avril, l'assurance -> assurance
+            token = token.rsplit("'", 1)[1]
+        if not token or any(ch.isdigit() for ch in token):
+            continue
+        if token in _MONTH_WORDS or token in _FILLER_WORDS:
+            continue
+        tokens.append(token)
+    return " ".join(tokens) or folded
+
+
+def label_key(values: pd.Series) -> pd.Series:
+    """Labels folded (no case, accents, digits, dates, month names, filler words), per value.
+
+    "Abonnement Adobe mars 2026" and "abonnement adobe d'avril 2026" both give "abonnement adobe";
+    a label made only of digits keeps its folded spelling.
+    """
+    folded = normalize_series(values)
+    mapping = {text: _key_of_folded(text) for text in folded.unique()}
+    return folded.map(mapping)
+
+
+def charge_advice(text: str) -> str:
+    """The one-line French advice for a folded "label | category" text, "" when none applies.
+
+    Insurance, phone and internet, bank fees: matched on words of the label or the category
+    ("banque" alone on the category only).
+    """
+    for pattern, advice in _ADVICE:
+        if pattern.search(text):
+            return advice
+    return ""
+
+
+def avoidable_motif(texts: pd.Series) -> pd.Series:
+    """Motif of each folded "label | category" text that names an avoidable cost, else ""."""
+    distinct = pd.Series(pd.unique(texts.to_numpy()), dtype="object").fillna("").astype(str)
+    motif = pd.Series("", index=distinct.index, dtype="object")
+    for name, pattern, _ in reversed(_AVOIDABLE):  # the first motif of the list wins
+        motif = motif.mask(distinct.str.contains(pattern, regex=True), name)
+    mapping = dict(zip(distinct, motif, strict=True))
+    return pd.Series(texts.map(mapping).to_numpy(dtype=object), index=texts.index, dtype="object")
+
+
+_AVOIDABLE_ADVICE = {name: advice for name, _, advice in _AVOIDABLE}
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecurringCharge:
+    """One recurring charge, typed with a Récurrence or detected among realised payments."""
+
+    fournisseur: str
+    libelle: str
+    categorie: str
+    frequence: str  # "Mensuelle" | "Trimestrielle" | "Annuelle"
+    montant: float  # typed amount, or the last amount paid for a detected series
+    cout_annuel: float  # montant × payments per year
+    origine: str  # "saisie" | "détectée"
+    conseil: str  # one-line French advice, "" when none
+    ligne: int  # Décaissements row (the typed row, or the last payment of the series)
+    occurrences: int  # payments found (1 for a typed row)
+    dernier_paiement: dt.date | None  # last payment of a detected series, None when typed
+    hausse: float | None = None  # rise over a year as a fraction (0.1 = +10 %), None when none
+    evitable: bool = False  # its label or category names an avoidable cost
+
+    @property
+    def signalee(self) -> bool:
+        """Worth a look: an advice applies or its price rose."""
+        return bool(self.conseil) or self.hausse is not None
+
+
+@dataclass(frozen=True)
+class CategoryShare:
+    """One category's disbursements over the 12 months and its share of the total."""
+
+    categorie: str
+    montant: float
+    part: float  # fraction of the 12-month total
+
+
+@dataclass(frozen=True)
+class PriceRise:
+    """A series paid more than about a year before."""
+
+    fournisseur: str
+    libelle: str
+    date_avant: dt.date
+    montant_avant: float
+    date: dt.date
+    montant: float
+    hausse: float  # euros per payment
+    hausse_pct: float  # fraction: 0.125 = +12,5 %
+    cout_annuel: float  # yearly cost of the matching recurring charge, else its 12-month total
+    surcout_annuel: float  # what the rise costs over a year
+    recurrente: bool  # a recurring charge of the list has the same series
+    conseil: str
+    ligne: int
+    evitable: bool = False
+
+
+@dataclass(frozen=True)
+class AvoidableCost:
+    """A realised payment that need not have been made (penalty, bank incident, reminder)."""
+
+    date: dt.date
+    fournisseur: str
+    libelle: str
+    categorie: str
+    montant: float
+    motif: str
+    conseil: str
+    ligne: int
+
+
+@dataclass(frozen=True)
+class SpendingReview:
+    """The spending part of the Dépenses tab at `date_reference`.
+
+    The 12 months are the days after the reference date minus one year, up to the reference
+    date. Amounts are euros rounded to the cent.
+    """
+
+    date_reference: dt.date
+    debut: dt.date  # first day of the 12-month window
+    charges: tuple[RecurringCharge, ...]  # ranked by yearly cost, highest first
+    repartition: tuple[CategoryShare, ...]  # highest amount first
+    total_12m: float
+    hausses: tuple[PriceRise, ...]  # highest yearly extra cost first
+    evitables: tuple[AvoidableCost, ...]  # by date
+    total_evitables: float
+    cout_signale_charges: float  # yearly cost of the flagged charges and price-rise series
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def cout_charges_annuel(self) -> float:
+        """Yearly cost of every recurring charge."""
+        return cents(sum(c.cout_annuel for c in self.charges))
+
+    @property
+    def total_flagged_per_year(self) -> float:
+        """Yearly cost of the flagged lines plus the avoidable costs paid over 12 months."""
+        return cents(self.cout_signale_charges + self.total_evitables)
+
+
+# --- Engine ----------------------------------------------------------------------------------
+
+
+def _prepared(decaissements: pd.DataFrame) -> pd.DataFrame:
+    """Décaissements with the series keys, unified category and folded "label | category"."""
+    frame = decaissements.reset_index(drop=True).copy()
+    frame["skey"] = normalize_series(frame["fournisseur"])
+    frame["lkey"] = label_key(frame["libelle"])
+    frame["cat"] = unify_categories(frame["categorie"], CATEGORY_OTHER_OUT)
+    frame["texte"] = (
+        normalize_series(frame["libelle"]) + " | " + normalize_series(frame["categorie"])
+    )
+    return frame
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _typed_charges(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """Rows typed with a Récurrence and not ended before the reference date."""
+    recurring = frame["recurrence"].isin(list(PERIODS_PER_YEAR))
+    running = frame["fin"].isna() | (frame["fin"] >= ref)
+    typed = frame.loc[recurring & running].copy()
+    typed["frequence"] = typed["recurrence"]
+    typed["occurrences"] = 1
+    typed["dernier"] = pd.NaT
+    typed["origine"] = ORIGINE_SAISIE
+    return typed
+
+
+def _detected_charges(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """Last payment of each regular series among realised rows without Récurrence.
+
+    A series is one normalized Fournisseur and label key; it needs MIN_OCCURRENCES payments,
+    a median gap between consecutive payments within a frequency's tolerance, and a last payment
+    no older than ACTIVE_PERIODS nominal periods.
+    """
+    mask = (frame["recurrence"] == AUCUNE) & (frame["statut"] == REALISE) & (frame["date"] <= ref)
+    paid = frame.loc[mask].sort_values(["skey", "lkey", "date", "ligne"], kind="stable")
+    if paid.empty:
+        return paid.assign(frequence="", occurrences=0, dernier=pd.NaT, origine=ORIGINE_DETECTEE)
+    group = paid.groupby(["skey", "lkey"], sort=False).ngroup()
+    gaps = paid["date"].diff().dt.days.where(group.eq(group.shift()))
+    stats = pd.DataFrame({"group": group, "gap": gaps}).groupby("group")["gap"]
+    count, median = stats.size(), stats.median()
+    last = paid.loc[~group.duplicated(keep="last")].copy()
+    last_group = group.loc[last.index]
+    last["occurrences"] = last_group.map(count).to_numpy()
+    gap = last_group.map(median).to_numpy(dtype="float64")
+    nominal = np.full(len(last), np.nan)
+    frequence = np.full(len(last), "", dtype=object)
+    for name, days, tolerance in INTERVALS:
+        hit = np.abs(gap - days) <= tolerance
+        frequence = np.where(hit, name, frequence)
+        nominal = np.where(hit, days, nominal)
+    age = (ref - last["date"]).dt.days.to_numpy()
+    keep = (
+        (last["occurrences"].to_numpy() >= MIN_OCCURRENCES)
+        & (frequence != "")
+        & (age <= ACTIVE_PERIODS * np.nan_to_num(nominal))
+    )
+    last["frequence"] = frequence
+    last["dernier"] = last["date"]
+    last["origine"] = ORIGINE_DETECTEE
+    return last.loc[keep]
+
+
+def _series_keys(frame: pd.DataFrame) -> list[SeriesKey]:
+    return list(zip(frame["skey"], frame["lkey"], strict=True))
+
+
+def _history(frame: pd.DataFrame, ref: dt.date) -> pd.DataFrame:
+    """Every disbursement dated on or before the reference date, recurrences expanded."""
+    expanded = expand_recurrences(frame, ref).reset_index(drop=True)
+    return expanded.loc[expanded["date"] <= pd.Timestamp(ref)]
+
+
+def _price_rises(
+    history: pd.DataFrame, start: pd.Timestamp, charges: dict[SeriesKey, RecurringCharge]
+) -> list[tuple[SeriesKey, PriceRise]]:
+    """(series key, rise) of the series whose last payment (in the 12 months) is higher than the
+    payment closest to one year before it (within YEAR_TOLERANCE_DAYS), highest extra first."""
+    if history.empty:
+        return []
+    hist = history.sort_values(["skey", "lkey", "date", "ligne"], kind="stable")
+    group = hist.groupby(["skey", "lkey"], sort=False).ngroup()
+    by_group = hist.groupby(group, sort=False)
+    last_date = by_group["date"].transform("last")
+    last_amount = by_group["montant"].transform("last")
+    distance = (hist["date"] - (last_date - pd.Timedelta(days=YEAR_DAYS))).abs().dt.days
+    near = (distance <= YEAR_TOLERANCE_DAYS) & (last_date > start)
+    if not near.any():
+        return []
+    before = (
+        hist.loc[near]
+        .assign(group=group[near], distance=distance[near])
+        .sort_values(["group", "distance", "date"], kind="stable")
+        .drop_duplicates("group")
+    )
+    delta = last_amount.loc[before.index] - before["montant"]
+    before = before.loc[delta >= 0.005]
+    if before.empty:
+        return []
+    in_window = hist["date"] > start
+    window_total = hist.loc[in_window].groupby(group[in_window])["montant"]
+    groups = group.loc[before.index].to_numpy()
+    totals = window_total.sum().reindex(groups, fill_value=0.0).to_numpy()
+    counts = window_total.size().reindex(groups, fill_value=0).to_numpy()
+    last_rows = hist.loc[~group.duplicated(keep="last")]
+    latest = last_rows.set_axis(group.loc[last_rows.index].to_numpy()).loc[groups]
+    motifs = avoidable_motif(latest["texte"])
+    rises = []
+    for (
+        fournisseur,
+        libelle,
+        skey,
+        lkey,
+        date,
+        montant,
+        ligne,
+        motif,
+        previous_date,
+        previous,
+        total,
+        count,
+    ) in zip(
+        latest["fournisseur"],
+        latest["libelle"],
+        latest["skey"],
+        latest["lkey"],
+        latest["date"],
+        latest["montant"],
+        latest["ligne"],
+        motifs,
+        before["date"],
+        before["montant"],
+        totals,
+        counts,
+        strict=True,
+    ):
+        amount = float(montant)
+        extra = amount - float(previous)
+        key = (str(skey), str(lkey))
+        charge = charges.get(key)
+        if charge is not None:
+            yearly = charge.cout_annuel
+            extra_year = cents(extra * PERIODS_PER_YEAR[charge.frequence])
+        else:
+            yearly = cents(float(total))
+            extra_year = cents(extra * int(count))
+        pct = extra / float(previous)
+        rise = PriceRise(
+            fournisseur=_text(fournisseur),
+            libelle=_text(libelle),
+            date_avant=previous_date.date(),
+            montant_avant=cents(float(previous)),
+            date=date.date(),
+            montant=cents(amount),
+            hausse=cents(extra),
+            hausse_pct=pct,
+            cout_annuel=yearly,
+            surcout_annuel=extra_year,
+            recurrente=charge is not None,
+            conseil=(
+                f"Demandez la raison de cette hausse de {percent(pct, 1)} et comparez avec "
+                f"d'autres fournisseurs : elle coûte {euros(extra_year)} de plus par an."
+            ),
+            ligne=int(ligne),
+            evitable=bool(motif),
+        )
+        rises.append((key, rise))
+    rises.sort(key=lambda kr: (-kr[1].surcout_annuel, -kr[1].cout_annuel, kr[0]))
+    return rises
+
+
+def _charges(
+    typed: pd.DataFrame, detected: pd.DataFrame
+) -> list[tuple[SeriesKey, RecurringCharge]]:
+    """(series key, charge) of the typed charges and of the detected series not already typed."""
+    typed_keys = set(_series_keys(typed))
+    fresh = [key not in typed_keys for key in _series_keys(detected)]
+    detected = detected.loc[fresh]
+    both = pd.concat([typed, detected]) if not detected.empty else typed
+    if both.empty:
+        return []
+    motifs = avoidable_motif(both["texte"])
+    charges = []
+    for (
+        key,
+        fournisseur,
+        libelle,
+        cat,
+        frequence,
+        montant,
+        origine,
+        texte,
+        ligne,
+        n,
+        last,
+        motif,
+    ) in zip(
+        _series_keys(both),
+        both["fournisseur"],
+        both["libelle"],
+        both["cat"],
+        both["frequence"],
+        both["montant"],
+        both["origine"],
+        both["texte"],
+        both["ligne"],
+        both["occurrences"],
+        both["dernier"],
+        motifs,
+        strict=True,
+    ):
+        amount = cents(float(montant))
+        charge = RecurringCharge(
+            fournisseur=_text(fournisseur),
+            libelle=_text(libelle),
+            categorie=_text(cat),
+            frequence=str(frequence),
+            montant=amount,
+            cout_annuel=cents(amount * PERIODS_PER_YEAR[str(frequence)]),
+            origine=str(origine),
+            conseil=charge_advice(str(texte)),
+            ligne=int(ligne),
+            occurrences=int(n),
+            dernier_paiement=None if pd.isna(last) else pd.Timestamp(last).date(),
+            evitable=bool(motif),
+        )
+        charges.append((key, charge))
+    return charges
+
+
+def _ranked(charges: list[RecurringCharge]) -> list[RecurringCharge]:
+    return sorted(
+        charges,
+        key=lambda c: (-c.cout_annuel, c.fournisseur.lower(), c.libelle.lower(), c.ligne),
+    )
+
+
+def _shares(window: pd.DataFrame) -> tuple[list[CategoryShare], float]:
+    if window.empty:
+        return [], 0.0
+    sums = window.groupby("cat", sort=False)["montant"].sum()
+    total = float(sums.sum())
+    order = sorted(sums.items(), key=lambda item: (-item[1], str(item[0]).lower()))
+    shares = [
+        CategoryShare(str(cat), cents(float(amount)), float(amount) / total if total else 0.0)
+        for cat, amount in order
+    ]
+    return shares, cents(total)
+
+
+def _avoidable(window: pd.DataFrame) -> list[AvoidableCost]:
+    paid = window.loc[window["statut"] == REALISE]
+    motifs = avoidable_motif(paid["texte"])
+    hits = paid.loc[motifs != ""].assign(motif=motifs[motifs != ""])
+    hits = hits.sort_values(["date", "ligne"], kind="stable")
+    return [
+        AvoidableCost(
+            date=date.date(),
+            fournisseur=_text(fournisseur),
+            libelle=_text(libelle),
+            categorie=_text(cat),
+            montant=cents(float(montant)),
+            motif=str(motif),
+            conseil=_AVOIDABLE_ADVICE[str(motif)],
+            ligne=int(ligne),
+        )
+        for date, fournisseur, libelle, cat, montant, motif, ligne in zip(
+            hits["date"],
+            hits["fournisseur"],
+            hits["libelle"],
+            hits["cat"],
+            hits["montant"],
+            hits["motif"],
+            hits["ligne"],
+            strict=True,
+        )
+    ]
+
+
+def spending_review(ledger: Ledger) -> SpendingReview:
+    """Recurring charges, category shares, price rises and avoidable costs at the reference date.
+
+    - Recurring charges: Décaissements rows with a Récurrence and no Fin before the reference
+      date (yearly cost = Montant × 12, 4 or 1), and series detected among `Réalisé` rows without
+      Récurrence: same normalized Fournisseur and label (digits, dates and month names ignored),
+      at least 3 payments, median gap 30 ± 5 days (monthly), 91 ± 10 (quarterly) or 365 ± 20
+      (yearly), last payment no older than two periods; yearly cost = last amount × payments per
+      year. A detected series already typed is not listed twice.
+    - Category shares: every disbursement (recurrences expanded) dated in the 12 months.
+    - Price rises: per series, the last payment (in the 12 months) against the payment closest to
+      365 days before it, within 45 days, when higher.
+    - Avoidable costs: `Réalisé` payments of the 12 months whose label or category names a
+      penalty, a late-payment increase, a bank incident or a reminder fee.
+    - Flagged yearly cost: the charges with an advice or a price rise, and the price-rise series
+      that are no recurring charge (their 12-month total), avoidable ones excepted since they
+      are counted with the avoidable costs.
+    """
+    ref = ledger.params.date_reference
+    ts = pd.Timestamp(ref)
+    start = ts - pd.DateOffset(years=1)
+    frame = _prepared(ledger.decaissements)
+    keyed = _charges(_typed_charges(frame, ts), _detected_charges(frame, ts))
+    by_key: dict[SeriesKey, RecurringCharge] = {}
+    for key, charge in keyed:
+        by_key.setdefault(key, charge)
+    history = _history(frame, ref)
+    keyed_rises = _price_rises(history, start, by_key)
+    rises = [rise for _, rise in keyed_rises]
+    risen = {key: rise.hausse_pct for key, rise in keyed_rises if rise.recurrente}
+    charges = _ranked([replace(c, hausse=risen[key]) if key in risen else c for key, c in keyed])
+    window = history.loc[history["date"] > start]
+    shares, total = _shares(window)
+    avoidable = _avoidable(window)
+    flagged = sum(c.cout_annuel for c in charges if c.signalee and not c.evitable)
+    flagged += sum(r.cout_annuel for r in rises if not r.recurrente and not r.evitable)
+    notes = []
+    if frame.empty:
+        notes.append("Aucun décaissement saisi : rien à analyser.")
+    elif window.empty:
+        notes.append("Aucun décaissement daté des 12 derniers mois.")
+    return SpendingReview(
+        date_reference=ref,
+        debut=(start + pd.Timedelta(days=1)).date(),
+        charges=tuple(charges),
+        repartition=tuple(shares),
+        total_12m=total,
+        hausses=tuple(rises),
+        evitables=tuple(avoidable),
+        total_evitables=cents(sum(a.montant for a in avoidable)),
+        cout_signale_charges=cents(flagged),
+        notes=tuple(notes),
+    )
