@@ -443,3 +443,36 @@ def test_predicted_view_shifts_invoices_by_client_median_delay():
     assert plan.predicted_closing[dec] == 0.0
     assert plan.predicted_closing[JAN] == 700.0
     assert plan.predicted_closing[FEB] == 1700.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            flow_dates,
+            st.sampled_from(["Aucune", "Mensuelle", "Trimestrielle", "Annuelle"]),
+            st.one_of(st.none(), flow_dates),
+        ),
+        max_size=20,
+    )
+)
+def test_vectorized_expansion_matches_occurrences(rows):
+    from ledger_factory import typed_frame
+
+    from treso_xl import contract
+    from treso_xl.core.recurrence import expand_recurrences
+
+    rows = [(d, r, f) for d, r, f in rows if f is None or f >= d]
+    frame = typed_frame(
+        contract.DECAISSEMENTS,
+        [
+            {"date": d, "libelle": "x", "montant": 1.0, "recurrence": r, "fin": f}
+            for d, r, f in rows
+        ],
+    )
+    until = D(2027, 1, 31)
+    expected = []
+    for d, r, f in rows:
+        expected += [d] if r == "Aucune" else occurrences(d, r, until, f)
+    got = [t.date() for t in expand_recurrences(frame, until)["date"]]
+    assert sorted(got) == sorted(expected)

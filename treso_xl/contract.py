@@ -32,11 +32,20 @@ def _fold(text: str) -> str:
     return " ".join(s.lower().split())
 
 
+_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+
+
 def normalize_series(values: pd.Series) -> pd.Series:
-    """`normalize_label` over a column, computed once per distinct value ("" for empty cells)."""
+    """`normalize_label` over a whole column with vectorized string operations ("" if empty)."""
     texts = values.fillna("").astype(str)
-    mapping = {text: normalize_label(text) for text in texts.unique()}
-    return texts.map(mapping)
+    distinct = pd.Series(texts.unique(), dtype=object)
+    s = distinct.str.strip()
+    # a trailing unit such as "(€)": dropped when something stands before it
+    s = s.str.replace(r"(?s)^(.*\S)\s*\([^(]*\)\Z", r"\1", regex=True)
+    s = s.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
+    s = s.str.replace("’", "'", regex=False).str.replace("º", "°", regex=False).str.lower()
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return texts.map(dict(zip(distinct, s, strict=True))).astype(object)
 
 
 class Kind(Enum):

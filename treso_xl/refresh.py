@@ -25,7 +25,7 @@ from treso_xl.core.flows import (
     known_flows,
 )
 from treso_xl.core.habits import client_habits, delays_by_payment_method
-from treso_xl.core.invoices import invoice_positions
+from treso_xl.core.invoices import invoice_payments, invoice_positions
 from treso_xl.core.plan import CashPlan, build_plan, horizon_end
 from treso_xl.core.projects import project_stages, stage_flows
 from treso_xl.core.records import Ledger
@@ -102,9 +102,10 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
 def compute(ledger: Ledger) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab."""
     params = ledger.params
-    positions = invoice_positions(ledger.factures, ledger.encaissements)
+    payments = invoice_payments(ledger.factures, ledger.encaissements)
+    positions = invoice_positions(ledger.factures, ledger.encaissements, payments)
     end = horizon_end(params.date_solde, params.horizon)
-    known = known_flows(ledger, end)
+    known = known_flows(ledger, end, payments)
     stages, stage_findings = project_stages(ledger.projets, ledger.factures, params.date_reference)
     staged = stage_flows(stages)
     expected, _ = expected_invoice_receipts(positions, params.date_solde, params.date_reference)

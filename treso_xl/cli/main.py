@@ -12,6 +12,7 @@ import click
 
 from treso_xl import __version__
 from treso_xl.cli import francais
+from treso_xl.cli.export import register as register_export
 from treso_xl.cli.summary import plan_table
 from treso_xl.workbooks import sample_path, template_path
 
@@ -221,6 +222,9 @@ def demo_cmd(sortie: Path) -> None:
     click.echo(plan_table(report.plan, report.ledger.params.entreprise))
     click.echo(f"\nClasseur écrit : {written.resolve()}")
     click.echo("Ouvrez-le dans Excel ou LibreOffice : onglet « Prévisionnel ».")
+
+
+register_export(cli)
 
 
 def main() -> None:

@@ -94,7 +94,9 @@ def invoice_rest_flows(expected: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def known_flows(ledger: Ledger, until: dt.date) -> pd.DataFrame:
+def known_flows(
+    ledger: Ledger, until: dt.date, payments: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every receipt and disbursement the user typed, from history up to `until`.
 
     Encaissements rows (except those naming an invoice: they are its payments), invoice payments
@@ -116,7 +118,8 @@ def known_flows(ledger: Ledger, until: dt.date) -> pd.DataFrame:
         ligne=own["ligne"],
         facture=own["facture"],
     )
-    payments = invoice_payments(ledger.factures, ledger.encaissements)
+    if payments is None:
+        payments = invoice_payments(ledger.factures, ledger.encaissements)
     invoices = ledger.factures.loc[payments["invoice"]]
     paid = _frame(
         date=payments["date"].to_numpy(),

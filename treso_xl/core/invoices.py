@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from treso_xl.contract import normalize_label
+from treso_xl.contract import normalize_series
 from treso_xl.core.terms import parse_terms
 
 
 def invoice_key(series: pd.Series) -> pd.Series:
-    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 ").
-
-    Each distinct number is folded once.
-    """
-    text = series.fillna("").astype(str)
-    distinct = text.unique()
-    if len(distinct) == len(text):  # nothing to share (an empty column, or all numbers distinct)
-        return text.map(normalize_label)
-    return text.map({value: normalize_label(value) for value in distinct})
+    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 "), as
+    `normalize_label` folds them, with whole-column string operations."""
+    return normalize_series(series)
 
 
 def due_dates(factures: pd.DataFrame) -> pd.DataFrame:
@@ -25,11 +19,10 @@ def due_dates(factures: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=factures.index)
     terms = {text: parse_terms(text) for text in factures["conditions"].unique()}
     out["termes"] = factures["conditions"].map(terms)
-    computed = [
-        pd.NaT if pd.isna(day) else pd.Timestamp(t.due_date(day.date()))
-        for day, t in zip(factures["date"], out["termes"], strict=True)
-    ]
-    computed = pd.Series(computed, index=factures.index, dtype="datetime64[ns]")
+    computed = pd.Series(pd.NaT, index=factures.index, dtype="datetime64[ns]")
+    for text, parsed in terms.items():
+        rows = factures["conditions"] == text if text == text else factures["conditions"].isna()
+        computed.loc[rows] = parsed.due_dates(factures.loc[rows, "date"])
     out["echeance_calculee"] = factures["echeance"].where(factures["echeance"].notna(), computed)
     return out
 
@@ -53,15 +46,16 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
             "ligne": own["ligne"].to_numpy(),
         }
     )
-    linked = linked_receipts(factures, encaissements)
-    unpaid_numbers = set(invoice_key(factures.loc[factures["date_paiement"].isna(), "facture"]))
-    number_to_index = _first_index_by_number(factures)
-    rows = linked.loc[
-        (linked["statut"] == "Réalisé") & invoice_key(linked["facture"]).isin(unpaid_numbers)
-    ]
+    fact_keys = invoice_key(factures["facture"])
+    enc_keys = invoice_key(encaissements["facture"])
+    unpaid_numbers = set(fact_keys[factures["date_paiement"].isna()]) - {""}
+    first = ~fact_keys.duplicated()
+    number_to_index = dict(zip(fact_keys[first], factures.index[first.to_numpy()], strict=True))
+    paying = (encaissements["statut"] == "Réalisé") & enc_keys.isin(unpaid_numbers)
+    rows = encaissements.loc[paying]
     from_receipts = pd.DataFrame(
         {
-            "invoice": invoice_key(rows["facture"]).map(number_to_index).to_numpy(),
+            "invoice": enc_keys[paying].map(number_to_index).to_numpy(),
             "date": rows["date"].to_numpy(),
             "montant": rows["montant"].to_numpy(),
             "source": "Encaissements",
@@ -74,21 +68,9 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
-def linked_receipts(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.DataFrame:
-    """Encaissements rows whose N° facture names an existing invoice."""
-    numbers = set(invoice_key(factures["facture"])) - {""}
-    return encaissements.loc[invoice_key(encaissements["facture"]).isin(numbers)]
-
-
-def _first_index_by_number(factures: pd.DataFrame) -> dict[str, object]:
-    keys = invoice_key(factures["facture"])
-    mapping: dict[str, object] = {}
-    for idx, key in zip(factures.index, keys, strict=True):
-        mapping.setdefault(key, idx)
-    return mapping
-
-
-def invoice_positions(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.DataFrame:
+def invoice_positions(
+    factures: pd.DataFrame, encaissements: pd.DataFrame, payments: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per invoice: due date, terms, amount paid, last payment date and what remains due.
 
     Columns added to the Factures frame: `echeance_calculee`, `termes`, `paye`,
@@ -98,7 +80,8 @@ def invoice_positions(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd
     dues = due_dates(factures)
     out["echeance_calculee"] = dues["echeance_calculee"]
     out["termes"] = dues["termes"]
-    payments = invoice_payments(factures, encaissements)
+    if payments is None:
+        payments = invoice_payments(factures, encaissements)
     grouped = payments.groupby("invoice")
     out["paye"] = grouped["montant"].sum().reindex(out.index).fillna(0.0)
     out["derniere_date_paiement"] = grouped["date"].max().reindex(out.index)

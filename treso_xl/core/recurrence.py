@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.core.calendar import add_months
@@ -35,25 +36,34 @@ def occurrences(
 def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
     """One row per occurrence of each décaissement (columns kept; `date` is the occurrence).
 
-    Rows with `recurrence` "Aucune" pass through unchanged; the others are repeated.
+    Rows with `recurrence` "Aucune" pass through unchanged; the others are repeated on the same
+    day of the month as their first date, or the month's last day, up to `until` and `Fin`.
     """
     if frame.empty:
         return frame.copy()
-    recurring = frame["recurrence"].isin(list(STEP_MONTHS))
-    single = frame.loc[~recurring]
-    parts = [single]
+    steps = frame["recurrence"].map(STEP_MONTHS)
+    recurring = steps.notna() & frame["date"].notna()
+    parts = [frame.loc[~recurring]]
     repeated = frame.loc[recurring]
     if not repeated.empty:
-        rows, dates = [], []
-        for idx, first, rec, end in zip(
-            repeated.index, repeated["date"], repeated["recurrence"], repeated["fin"], strict=True
-        ):
-            stop = None if pd.isna(end) else end.date()
-            days = occurrences(first.date(), rec, until, stop)
-            rows.extend([idx] * len(days))
-            dates.extend(days)
-        expanded = repeated.loc[rows].copy()
-        expanded["date"] = pd.to_datetime(pd.Series(dates, index=expanded.index, dtype="object"))
-        parts.append(expanded)
+        first = repeated["date"]
+        step = steps[recurring].astype("int64").to_numpy()
+        limit = pd.Series(pd.Timestamp(until), index=repeated.index)
+        limit = limit.where(repeated["fin"].isna() | (repeated["fin"] > limit), repeated["fin"])
+        start_month = (first.dt.year * 12 + first.dt.month - 1).to_numpy()
+        limit_month = (limit.dt.year * 12 + limit.dt.month - 1).to_numpy()
+        counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
+        rows = np.repeat(np.arange(len(repeated)), counts)
+        nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        month = start_month[rows] + nth * step[rows]
+        years, months = month // 12, month % 12 + 1
+        month_start = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
+        last_day = (month_start + pd.offsets.MonthEnd(0)).dt.day.to_numpy()
+        day = np.minimum(first.dt.day.to_numpy()[rows], last_day)
+        dates = month_start + pd.to_timedelta(day - 1, unit="D")
+        expanded = repeated.iloc[rows].copy()
+        expanded["date"] = dates.to_numpy()
+        keep = expanded["date"].to_numpy() <= limit.to_numpy()[rows]
+        parts.append(expanded.loc[keep])
     out = pd.concat(parts)
     return out.sort_values(["date", "ligne"], kind="stable")

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from treso_xl.contract import normalize_label
 from treso_xl.core.calendar import add_months, month_end
 
@@ -42,6 +44,22 @@ class PaymentTerms:
         if self.on_day is not None:
             due = add_months(due.replace(day=1), 1, anchor_day=self.on_day)
         return due
+
+    def due_dates(self, invoice_dates: pd.Series) -> pd.Series:
+        """`due_date` over a column of invoice dates (NaT stays NaT)."""
+        dates = pd.to_datetime(invoice_dates)
+        if self.end_of_month == "before":
+            due = dates + pd.offsets.MonthEnd(0) + pd.to_timedelta(self.days, unit="D")
+        elif self.end_of_month == "after":
+            due = dates + pd.to_timedelta(self.days, unit="D") + pd.offsets.MonthEnd(0)
+        else:
+            due = dates + pd.to_timedelta(self.days, unit="D")
+        if self.on_day is not None:
+            first_next = due - pd.to_timedelta(due.dt.day - 1, unit="D") + pd.DateOffset(months=1)
+            last = first_next + pd.offsets.MonthEnd(0)
+            day = last.dt.day.clip(upper=self.on_day)
+            due = first_next + pd.to_timedelta(day - 1, unit="D")
+        return due.astype("datetime64[ns]")
 
     @property
     def beyond_legal_maximum(self) -> bool:

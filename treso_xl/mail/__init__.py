@@ -1,1 +1,1 @@
-"""E-mail: reminder drafts (.eml) and, later, sending the export to the accountant."""
+"""E-mail: reminder drafts (.eml) and sending the export to the accountant."""
