@@ -36,6 +36,26 @@ LEVEL_STYLES = {
     "J+15": styles.WARN,
     "J+30": styles.ALERT,
 }
+_TOP = Style(valign="top")
+_MONEY_TOP = styles.MONEY.but(valign="top")
+_WRAP_TOP = _TOP.but(wrap=True)
+_DATE_TOP = _TOP.but(number_format=DATE)
+# the style of each column of the reminders table; None: the level's colour
+COLUMN_STYLES = tuple(
+    _MONEY_TOP
+    if h in ("Reste dû", "Pénalités", "Indemnité forfaitaire", "Total dû")
+    else _DATE_TOP
+    if h in ("Échéance", "Date de la prochaine action")
+    else None
+    if h == "Niveau"
+    else _WRAP_TOP
+    if h in ("Prochaine action", "Habitude du client", "Texte")
+    else _TOP
+    for h in HEADERS
+)
+LEVEL_CELL = {
+    level: style.but(valign="top", align="center") for level, style in LEVEL_STYLES.items()
+}
 WIDTHS = (13, 24, 14, 26, 12, 13, 10, 12, 40, 14, 12, 13, 13, 24, 90)
 TEXT_COL = HEADERS.index("Texte") + 1
 MAX_ROW_HEIGHT = 409  # Excel's limit, in points
@@ -92,8 +112,6 @@ def relances_layout(
     )
     sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
     row = HEADER_ROW + 1
-    money = styles.MONEY
-    top = Style(valign="top")
     habit_of = habit_texts(habits)
     for item in items:
         values = [
@@ -113,18 +131,8 @@ def relances_layout(
             habit_of.get(item.client, NO_HABIT),
             f"Objet : {item.texte.subject}\n\n{item.texte.body}",
         ]
-        for j, value in enumerate(values, start=1):
-            header = HEADERS[j - 1]
-            style = top
-            if header in ("Reste dû", "Pénalités", "Indemnité forfaitaire", "Total dû"):
-                style = money.but(valign="top")
-            elif header in ("Échéance", "Date de la prochaine action"):
-                style = top.but(number_format=DATE)
-            elif header == "Niveau":
-                style = LEVEL_STYLES[item.niveau].but(valign="top", align="center")
-            elif header in ("Prochaine action", "Habitude du client", "Texte"):
-                style = top.but(wrap=True)
-            sheet.put(row, j, value, style)
+        for j, (value, style) in enumerate(zip(values, COLUMN_STYLES, strict=True), start=1):
+            sheet.put(row, j, value, LEVEL_CELL[item.niveau] if style is None else style)
         if item.erreur_taux:
             sheet.put(row, len(HEADERS) + 1, item.erreur_taux, styles.ALERT.but(wrap=True))
         lines = sum(1 + len(line) // 95 for line in values[-1].split("\n"))

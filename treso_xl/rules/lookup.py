@@ -97,6 +97,7 @@ def table_name_fr(table: str) -> str:
     return TABLE_NAMES_FR.get(table, f"la table «\u00a0{table}\u00a0»")
 
 
+@lru_cache(maxsize=4096)
 def rule(table: str, on: dt.date, **match: Any) -> Rule:
     """The entry of `table` in force on `on` whose values equal `match`.
 
