@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 
@@ -32,20 +33,12 @@ def _fold(text: str) -> str:
     return " ".join(s.lower().split())
 
 
-_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-
-
 def normalize_series(values: pd.Series) -> pd.Series:
-    """`normalize_label` over a whole column with vectorized string operations ("" if empty)."""
+    """`normalize_label` over a whole column, computed once per distinct value ("" if empty)."""
     texts = values.fillna("").astype(str)
-    distinct = pd.Series(texts.unique(), dtype=object)
-    s = distinct.str.strip()
-    # a trailing unit such as "(€)": dropped when something stands before it
-    s = s.str.replace(r"(?s)^(.*\S)\s*\([^(]*\)\Z", r"\1", regex=True)
-    s = s.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
-    s = s.str.replace("’", "'", regex=False).str.replace("º", "°", regex=False).str.lower()
-    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
-    return texts.map(dict(zip(distinct, s, strict=True))).astype(object)
+    codes, distinct = pd.factorize(texts)
+    folded = np.array([normalize_label(text) for text in distinct.tolist()], dtype=object)
+    return pd.Series(folded[codes], index=texts.index, name=texts.name, dtype=object)
 
 
 class Kind(Enum):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -70,19 +70,24 @@ def run_checks(ledger: Ledger, positions: pd.DataFrame | None = None) -> list[Fi
     given. Sheets come in workbook order (Encaissements, Décaissements, Factures, …); a remark
     about a whole sheet (no row) comes before its rows.
     """
+    factures, encaissements = ledger.factures, ledger.encaissements
     if positions is None:
-        positions = invoice_positions(ledger.factures, ledger.encaissements)
+        positions = invoice_positions(factures, encaissements)
     reference = ledger.params.date_reference
+    # Computed once and shared: the folded invoice numbers of both sheets, the typed numbers.
+    keys = invoice_key(factures["facture"])
+    receipt_keys = invoice_key(encaissements["facture"])
+    numbers = _texts(factures["facture"])
     findings: list[Finding] = []
-    findings += _invoice_numbers(ledger.factures)
-    findings += _client_identity(ledger.factures)
-    findings += _vague_wordings(ledger.factures)
-    findings += _payment_terms(ledger.factures, positions)
-    findings += _payments(ledger.factures, ledger.encaissements, positions)
-    findings += _payment_links(ledger.factures)
-    findings += _statuses(ledger.encaissements, FEUILLE_ENCAISSEMENTS, reference)
+    findings += _invoice_numbers(factures, keys, numbers)
+    findings += _client_identity(factures)
+    findings += _vague_wordings(factures, numbers)
+    findings += _payment_terms(factures, positions, numbers)
+    findings += _payments(factures, encaissements, positions, receipt_keys, numbers)
+    findings += _payment_links(factures, numbers)
+    findings += _statuses(encaissements, FEUILLE_ENCAISSEMENTS, reference)
     findings += _statuses(ledger.decaissements, FEUILLE_DECAISSEMENTS, reference)
-    findings += _linked_receipts(ledger.factures, ledger.encaissements, positions)
+    findings += _linked_receipts(factures, encaissements, positions, keys, receipt_keys, numbers)
     return sort_findings(findings)
 
 
@@ -136,10 +141,6 @@ def _fold(text: object) -> str:
     return " ".join(s.split())
 
 
-def _records(frame: pd.DataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
-    yield from zip(frame.index, frame.to_dict("records"), strict=True)
-
-
 def _is_set(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
@@ -148,54 +149,120 @@ def _text(value: object) -> str:
     return "" if not _is_set(value) else str(value).strip()
 
 
+# --- Whole columns ---------------------------------------------------------------------------
+#
+# Every check computes over whole columns which rows may be flagged (a mask, never narrower than
+# the row-by-row test it stands for), then builds its findings from those few rows alone.
+
+
+class _Distinct:
+    """The distinct values of a column, missing values included, and which one each row holds.
+
+    What depends on the value alone is computed once per distinct value, then spread to the rows.
+    """
+
+    def __init__(self, values: pd.Series | np.ndarray) -> None:
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            self.codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            self.values: list[Any] = np.asarray(uniques, dtype=object).tolist()
+        else:  # not only texts: 1, 1.0 and True would count as one value, each row stands alone
+            self.codes = np.arange(len(values))
+            self.values = np.asarray(values, dtype=object).tolist()
+
+    def of(self, func: Callable[[Any], Any]) -> np.ndarray:
+        """`func` of every row's value (an object array)."""
+        results = np.empty(len(self.values), dtype=object)
+        for i, value in enumerate(self.values):
+            results[i] = func(value)
+        return results[self.codes]
+
+    def test(self, func: Callable[[Any], bool]) -> np.ndarray:
+        """`func` of every row's value, as booleans."""
+        return self.of(func).astype(bool)
+
+    def group(self, func: Callable[[Any], Any]) -> np.ndarray:
+        """A number per row, the same for the rows whose values give equal `func` results."""
+        codes, _ = pd.factorize(pd.Series([func(v) for v in self.values], dtype=object))
+        return codes[self.codes]
+
+
+def _texts(values: pd.Series | np.ndarray) -> np.ndarray:
+    """`_text` of every value, computed once per distinct value."""
+    return _Distinct(values).of(_text_of)
+
+
+def _text_of(value: object) -> str:
+    """`_text`, quicker for a str."""
+    return value.strip() if type(value) is str else _text(value)
+
+
+def _array(mask: pd.Series) -> np.ndarray:
+    return mask.to_numpy(dtype=bool)
+
+
+def _first_occurrences(values: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each distinct value."""
+    return ~pd.Series(values).duplicated().to_numpy()
+
+
+def _aligned(positions: pd.DataFrame, column: str, factures: pd.DataFrame) -> np.ndarray:
+    """positions[column] row for row with `factures` (the values `positions.at` gives)."""
+    values = positions[column]
+    if not values.index.equals(factures.index):
+        values = values.reindex(factures.index)
+    return values.to_numpy()
+
+
+def _selected(
+    frame: pd.DataFrame, mask: np.ndarray, fields: list[str], *columns: np.ndarray
+) -> Iterator[tuple[Any, ...]]:
+    """(index, record, value of each of `columns`) of the rows where `mask` holds, in order.
+
+    The records hold `fields` as `frame.to_dict("records")` gives them, for these rows only.
+    """
+    rows = frame.loc[mask, fields]
+    yield from zip(rows.index, rows.to_dict("records"), *(c[mask] for c in columns), strict=True)
+
+
 # --- Factures: numbering ---------------------------------------------------------------------
 
 _NUMBER = re.compile(r"(.*?)(\d+)(\D*)")
+_INT64_DIGITS = 18  # longer runs of digits are compared as Python integers
 
 
-@dataclass(frozen=True)
-class _Numbered:
-    prefix: str
-    digits: str
-    suffix: str
-    value: int
-    ligne: int
-    date: Any
-    facture: str
-
-
-def _invoice_numbers(factures: pd.DataFrame) -> list[Finding]:
+def _invoice_numbers(factures: pd.DataFrame, keys: pd.Series, numbers: np.ndarray) -> list[Finding]:
     findings: list[Finding] = []
-    keys = invoice_key(factures["facture"])
-    rows_by_key: dict[str, list[int]] = {}
-    for key, ligne in zip(keys, factures["ligne"], strict=True):
-        if key:
-            rows_by_key.setdefault(key, []).append(int(ligne))
-
-    series: dict[tuple[str, str], list[_Numbered]] = {}
-    for _, row in _records(factures):
-        number = _text(row["facture"])
-        ligne = int(row["ligne"])
-        if not number:
-            findings.append(
-                Finding(
-                    ERREUR,
-                    FEUILLE_FACTURES,
-                    ligne,
-                    "Facture sans numéro.",
-                    "Chaque facture doit porter un numéro unique, pris dans une série continue "
-                    "et chronologique : saisissez le numéro figurant sur la facture.",
-                    "facture_sans_numero",
-                )
+    lignes = factures["ligne"].to_numpy()
+    named = numbers != ""
+    for ligne in lignes[~named]:
+        findings.append(
+            Finding(
+                ERREUR,
+                FEUILLE_FACTURES,
+                int(ligne),
+                "Facture sans numéro.",
+                "Chaque facture doit porter un numéro unique, pris dans une série continue "
+                "et chronologique : saisissez le numéro figurant sur la facture.",
+                "facture_sans_numero",
             )
-            continue
-        others = [r for r in rows_by_key[normalize_label(number)] if r != ligne]
+        )
+
+    shared = _array((keys != "") & keys.duplicated(keep=False))
+    key_values = keys.to_numpy(dtype=object)
+    rows_by_key: dict[str, list[int]] = {}
+    for key, ligne in zip(key_values[shared], lignes[shared], strict=True):
+        rows_by_key.setdefault(key, []).append(int(ligne))
+    doubled = shared & named
+    for number, key, ligne in zip(
+        numbers[doubled], key_values[doubled], lignes[doubled], strict=True
+    ):
+        others = [r for r in rows_by_key[key] if r != ligne]
         if others:
             findings.append(
                 Finding(
                     ERREUR,
                     FEUILLE_FACTURES,
-                    ligne,
+                    int(ligne),
                     f"Le numéro de facture {quote(number)} est aussi utilisé {_rows_text(others)}.",
                     "Un numéro de facture est unique : s'il s'agit d'une saisie en double, "
                     "supprimez l'une des lignes ; sinon corrigez le numéro d'après la facture "
@@ -204,75 +271,181 @@ def _invoice_numbers(factures: pd.DataFrame) -> list[Finding]:
                     "facture_doublon",
                 )
             )
-        match = _NUMBER.fullmatch(number)
-        if match:
-            prefix, digits, suffix = match.groups()
-            item = _Numbered(prefix, digits, suffix, int(digits), ligne, row["date"], number)
-            series.setdefault((normalize_label(prefix), normalize_label(suffix)), []).append(item)
 
-    for items in series.values():
-        findings += _series_findings(items)
+    # Series of numbers: the numbers of one (prefix, suffix), folded
+    rows = np.flatnonzero(named)
+    matched, prefixes, runs, suffixes = _split_numbers(numbers[rows])
+    rows, prefixes, runs, suffixes = (
+        rows[matched],
+        prefixes[matched],
+        runs[matched],
+        suffixes[matched],
+    )
+    if len(rows):
+        prefix_codes = _Distinct(prefixes).group(normalize_label)
+        suffix_codes = _Distinct(suffixes).group(normalize_label)
+        series, _ = pd.factorize(prefix_codes * (suffix_codes.max() + 1) + suffix_codes)
+        by_series = np.argsort(series, kind="stable")
+        bounds = np.flatnonzero(np.diff(series[by_series])) + 1
+        dates = factures["date"].to_numpy(dtype="datetime64[ns]")
+        for members in np.split(by_series, bounds):
+            findings += _series_findings(
+                rows[members],
+                prefixes[members],
+                runs[members],
+                suffixes[members],
+                lignes,
+                dates,
+                numbers,
+            )
     return findings
 
 
-def _series_name(item: _Numbered) -> str:
-    if not item.prefix and not item.suffix:
+_SHORT = 64  # longer numbers are split one by one
+
+
+def _split_numbers(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_NUMBER.fullmatch` of each number: whether it matches, and its three groups.
+
+    The suffix is what follows the last digit, the digits the run ending there, the prefix the
+    rest. Short printable ASCII numbers (nearly always all of them) are split by numpy over the
+    whole array, the others by the regular expression.
+    """
+    count = len(numbers)
+    lengths = np.fromiter(map(len, numbers), dtype=np.int64, count=count)
+    short = np.flatnonzero(lengths <= _SHORT)
+    text = numbers[short].astype(str)
+    chars = _code_points(text)
+    position = np.arange(chars.shape[1])
+    inside = position < lengths[short][:, None]
+    # printable ASCII: every character from " " to "~" (a NUL, lost by numpy, fails too)
+    simple = np.where(inside, (chars >= 32) & (chars < 127), True).all(axis=1)
+    digit = (chars >= ord("0")) & (chars <= ord("9"))
+    end = np.where(digit, position + 1, 0).max(axis=1, initial=0)  # after the last digit
+    start = np.where(~digit & (position < end[:, None]), position + 1, 0).max(axis=1, initial=0)
+    prefix = np.strings.slice(text, 0, start)
+    run = np.strings.slice(text, start, end)
+    suffix = np.strings.slice(text, end, None)
+    if len(short) == count and simple.all():
+        return end > 0, prefix, run, suffix
+
+    matched = np.zeros(count, dtype=bool)
+    groups = [np.full(count, "", dtype=object) for _ in range(3)]
+    found = simple & (end > 0)
+    where = short[found]
+    matched[where] = True
+    for group, values in zip(groups, (prefix, run, suffix), strict=True):
+        group[where] = values[found].tolist()
+    plain = np.zeros(count, dtype=bool)
+    plain[short[simple]] = True
+    for i in np.flatnonzero(~plain):
+        match = _NUMBER.fullmatch(numbers[i])
+        if match:
+            matched[i] = True
+            for group, value in zip(groups, match.groups(), strict=True):
+                group[i] = value
+    return matched, groups[0], groups[1], groups[2]
+
+
+def _code_points(text: np.ndarray) -> np.ndarray:
+    """The characters of a numpy str array as code points, one row per string (0 after its end)."""
+    width = text.dtype.itemsize // 4
+    return text.view(np.uint32).reshape(len(text), width) if width else np.zeros((len(text), 0))
+
+
+def _digit_values(digits: np.ndarray) -> np.ndarray:
+    """int() of each string of digits of a numpy str array, as int64 (at most 18 digits)."""
+    chars = _code_points(digits).astype(np.int64)
+    if ((chars >= ord("0")) & (chars <= ord("9")) | (chars == 0)).all():
+        values = np.zeros(len(digits), dtype=np.int64)
+        lengths = np.strings.str_len(digits)
+        for position in range(chars.shape[1]):
+            inside = position < lengths
+            values[inside] = values[inside] * 10 + chars[inside, position] - ord("0")
+        return values
+    return digits.astype(np.int64)  # other decimal digits ("١٢")
+
+
+def _series_name(prefix: str, suffix: str) -> str:
+    if not prefix and not suffix:
         return "sans préfixe"
-    if not item.suffix:
-        return item.prefix
-    return f"{item.prefix}…{item.suffix}"
+    if not suffix:
+        return prefix
+    return f"{prefix}…{suffix}"
 
 
-def _series_findings(items: list[_Numbered]) -> list[Finding]:
+def _series_findings(
+    rows: np.ndarray,
+    prefixes: np.ndarray,
+    runs: np.ndarray,
+    suffixes: np.ndarray,
+    lignes: np.ndarray,
+    dates: np.ndarray,
+    numbers: np.ndarray,
+) -> list[Finding]:
+    """Gaps and dates out of order in one series: its numbers' rows and groups, in row order."""
     findings: list[Finding] = []
-    first_by_value: dict[int, _Numbered] = {}
-    for item in sorted(items, key=lambda i: (i.value, i.ligne)):
-        first_by_value.setdefault(item.value, item)
-    ordered = list(first_by_value.values())
-    padded = [i.digits for i in ordered if len(i.digits) > 1 and i.digits.startswith("0")]
-    width = min(len(d) for d in padded) if padded else 0
-    name = _series_name(ordered[0])
+    digits = runs.astype(str)
+    widths = np.strings.str_len(digits)
+    big = widths.max() > _INT64_DIGITS
+    values = np.array([int(d) for d in runs], dtype=object) if big else _digit_values(digits)
+    # sorted by (value, ligne); the first row of each value stands for it
+    order = np.argsort(lignes[rows], kind="stable")
+    order = order[np.argsort(values[order], kind="stable")]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = values[order][1:] != values[order][:-1]
+    ordered = order[first]
+
+    padded = widths[ordered][(widths[ordered] > 1) & np.strings.startswith(digits[ordered], "0")]
+    width = int(padded.min()) if len(padded) else 0
+    name = _series_name(prefixes[ordered[0]], suffixes[ordered[0]])
 
     def shown(value: int) -> str:
         return str(value).zfill(width)
 
-    for previous, current in itertools.pairwise(ordered):
-        missing = current.value - previous.value - 1
-        if missing > 0:
+    ordered_values = values[ordered]
+    gaps = (ordered_values[1:] - ordered_values[:-1] - 1 > 0).astype(bool)
+    ordered_dates = dates[rows[ordered]]
+    dated = ~np.isnat(ordered_dates)
+    earlier = dated[1:] & dated[:-1] & (ordered_dates[1:] < ordered_dates[:-1])
+    for k in np.flatnonzero(gaps | earlier):
+        previous_row, current_row = rows[ordered[k]], rows[ordered[k + 1]]
+        previous_value, current_value = int(ordered_values[k]), int(ordered_values[k + 1])
+        previous_ligne, current_ligne = int(lignes[previous_row]), int(lignes[current_row])
+        previous_number, current_number = numbers[previous_row], numbers[current_row]
+        if gaps[k]:
+            missing = current_value - previous_value - 1
             if missing <= _MAX_LISTED:
-                listed = ", ".join(shown(v) for v in range(previous.value + 1, current.value))
+                listed = ", ".join(shown(v) for v in range(previous_value + 1, current_value))
             else:
                 listed = (
-                    f"{shown(previous.value + 1)} à {shown(current.value - 1)} ({missing} numéros)"
+                    f"{shown(previous_value + 1)} à {shown(current_value - 1)} ({missing} numéros)"
                 )
             label = "Numéros absents" if missing > 1 else "Numéro absent"
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     FEUILLE_FACTURES,
-                    current.ligne,
-                    f"{label} dans la série {name} : {listed} (entre {quote(previous.facture)}, "
-                    f"ligne {previous.ligne}, et {quote(current.facture)}, "
-                    f"ligne {current.ligne}).",
+                    current_ligne,
+                    f"{label} dans la série {name} : {listed} (entre {quote(previous_number)}, "
+                    f"ligne {previous_ligne}, et {quote(current_number)}, "
+                    f"ligne {current_ligne}).",
                     "La numérotation des factures doit être continue et chronologique : si ces "
                     "numéros ont été émis, saisissez les factures correspondantes ; une facture "
                     "annulée garde son numéro et s'annule par un avoir, elle ne se supprime pas.",
                     "numeros_absents",
                 )
             )
-        if (
-            _is_set(previous.date)
-            and _is_set(current.date)
-            and pd.Timestamp(current.date) < pd.Timestamp(previous.date)
-        ):
+        if earlier[k]:
+            current_date, previous_date = ordered_dates[k + 1], ordered_dates[k]
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     FEUILLE_FACTURES,
-                    current.ligne,
-                    f"La facture {quote(current.facture)} est datée du {_date(current.date)}, "
-                    f"avant la facture précédente {quote(previous.facture)} "
-                    f"({_date(previous.date)}, ligne {previous.ligne}).",
+                    current_ligne,
+                    f"La facture {quote(current_number)} est datée du {_date(current_date)}, "
+                    f"avant la facture précédente {quote(previous_number)} "
+                    f"({_date(previous_date)}, ligne {previous_ligne}).",
                     "Les numéros de facture doivent suivre l'ordre chronologique : vérifiez la "
                     "date des deux factures ; une facture n'est jamais antidatée.",
                     "numero_non_chronologique",
@@ -286,29 +459,28 @@ def _series_findings(items: list[_Numbered]) -> list[Finding]:
 
 def _client_identity(factures: pd.DataFrame) -> list[Finding]:
     findings: list[Finding] = []
-    pro = factures.loc[factures["type_client"] == "Professionnel"]
-    missing_siren: dict[str, list[int]] = {}
-    missing_email: dict[str, list[int]] = {}
-    names: dict[str, str] = {}
-    known_siren: dict[str, str] = {}
-    known_email: dict[str, str] = {}
-    for _, row in _records(pro):
-        client = _text(row["client"])
-        key = normalize_label(client)
-        names.setdefault(key, client)
-        ligne = int(row["ligne"])
-        siren = _text(row["siren_client"])
-        if not siren:
-            missing_siren.setdefault(key, []).append(ligne)
-        elif stdnum_siren.is_valid(siren):
-            known_siren.setdefault(key, siren)
-        else:
-            findings.append(_invalid_siren(client, siren, ligne))
-        email = _text(row["email_client"])
-        if email:
-            known_email.setdefault(key, email)
-        else:
-            missing_email.setdefault(key, []).append(ligne)
+    pro = _array(factures["type_client"] == "Professionnel")
+    lignes = factures["ligne"].to_numpy()[pro]
+    column = _Distinct(factures["client"])
+    clients = column.of(_text_of)[pro]
+    keys = column.group(lambda value: normalize_label(_text_of(value)))[pro]  # a client's number
+    column = _Distinct(factures["siren_client"])
+    sirens = column.of(_text_of)[pro]
+    valid = column.test(lambda value: _valid_siren(_text_of(value)))[pro]
+    emails = _texts(factures["email_client"])[pro]
+    siren_given = sirens != ""
+    email_given = emails != ""
+
+    names = _first_by_key(keys, clients, np.ones(len(keys), dtype=bool))
+    invalid = siren_given & ~valid
+    for client, siren, ligne in zip(
+        clients[invalid], sirens[invalid], lignes[invalid], strict=True
+    ):
+        findings.append(_invalid_siren(client, siren, int(ligne)))
+    known_siren = _first_by_key(keys, sirens, valid)
+    known_email = _first_by_key(keys, emails, email_given)
+    missing_siren = _rows_by_key(keys, lignes, ~siren_given)
+    missing_email = _rows_by_key(keys, lignes, ~email_given)
 
     for key, rows in missing_siren.items():
         client = quote(names[key]) if names[key] else "sans nom"
@@ -350,6 +522,25 @@ def _client_identity(factures: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+def _valid_siren(siren: str) -> bool:
+    return bool(siren) and stdnum_siren.is_valid(siren)
+
+
+def _first_by_key(keys: np.ndarray, values: np.ndarray, mask: np.ndarray) -> dict[Any, str]:
+    """key -> the first of `values` where `mask` holds."""
+    chosen = keys[mask]
+    first = _first_occurrences(chosen)
+    return dict(zip(chosen[first].tolist(), values[mask][first], strict=True))
+
+
+def _rows_by_key(keys: np.ndarray, lignes: np.ndarray, mask: np.ndarray) -> dict[Any, list[int]]:
+    """key -> the row numbers where `mask` holds, keys in order of first appearance."""
+    rows: dict[Any, list[int]] = {}
+    for key, ligne in zip(keys[mask], lignes[mask], strict=True):
+        rows.setdefault(key, []).append(int(ligne))
+    return rows
+
+
 def _invalid_siren(client: str, siren: str, ligne: int) -> Finding:
     digits = re.sub(r"[\s.]", "", siren)
     if digits.isdigit() and len(digits) == 14 and stdnum_siret.is_valid(digits):
@@ -381,16 +572,20 @@ def _invalid_siren(client: str, siren: str, ligne: int) -> Finding:
 # --- Factures: wording -----------------------------------------------------------------------
 
 
-def _vague_wordings(factures: pd.DataFrame) -> list[Finding]:
+def _vague_wordings(factures: pd.DataFrame, numbers: np.ndarray) -> list[Finding]:
     findings: list[Finding] = []
     advice = (
         "Décrivez précisément ce qui a été vendu (nature, quantité, prix unitaire, période) : "
         "c'est une mention obligatoire, et une facture claire est payée plus vite."
     )
-    for _, row in _records(factures):
-        libelle = _text(row["libelle"])
-        ligne = int(row["ligne"])
-        number = quote(_text(row["facture"]))
+    column = _Distinct(factures["libelle"])
+    libelles = column.of(_text_of)
+    flagged = column.test(lambda value: _empty_or_vague(_text_of(value)))
+    for libelle, ligne, typed in zip(
+        libelles[flagged], factures["ligne"].to_numpy()[flagged], numbers[flagged], strict=True
+    ):
+        ligne = int(ligne)
+        number = quote(typed)
         if not libelle:
             findings.append(
                 Finding(
@@ -416,6 +611,10 @@ def _vague_wordings(factures: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+def _empty_or_vague(libelle: str) -> bool:
+    return not libelle or _VAGUE.fullmatch(_fold(libelle)) is not None
+
+
 # --- Factures: payment terms -----------------------------------------------------------------
 
 
@@ -428,31 +627,64 @@ def _latest_legal_due(invoice_date: dt.date) -> dt.date:
     )
 
 
-def _payment_terms(factures: pd.DataFrame, positions: pd.DataFrame) -> list[Finding]:
+def _payment_terms(
+    factures: pd.DataFrame, positions: pd.DataFrame, numbers: np.ndarray
+) -> list[Finding]:
     findings: list[Finding] = []
-    for index, row in _records(factures):
+    column = _Distinct(factures["conditions"])
+    wordings = column.of(_text_of)
+    if "termes" in positions:
+        all_terms = _aligned(positions, "termes", factures)
+    else:
+        all_terms = column.of(lambda value: parse_terms(_text_of(value)))
+    # the terms objects are shared between invoices: read each distinct object once
+    ids = np.fromiter(map(id, all_terms.tolist()), dtype=np.uint64, count=len(all_terms))
+    _, first, codes = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = all_terms[first]
+    empty = np.array([t.empty for t in distinct], dtype=bool)[codes]
+    known = np.array([t.known for t in distinct], dtype=bool)[codes]
+    beyond = np.array([t.beyond_legal_maximum for t in distinct], dtype=bool)[codes]
+    typed = _array(factures["echeance"].notna())
+    pro = _array(factures["type_client"] == "Professionnel")
+    # a due date beyond the legal maximum is at least LEGAL_MAX_DAYS after the invoice date
+    late = _array(
+        factures["echeance"].dt.normalize()
+        > factures["date"].dt.normalize() + pd.Timedelta(days=LEGAL_MAX_DAYS)
+    )
+    unset = empty & ~typed
+    for ligne, typed_number in zip(
+        factures["ligne"].to_numpy()[unset], numbers[unset], strict=True
+    ):
+        findings.append(
+            Finding(
+                AVERTISSEMENT,
+                FEUILLE_FACTURES,
+                int(ligne),
+                f"Conditions de paiement vides pour la facture {quote(typed_number)} : le délai "
+                "légal par défaut de 30 jours après la date de facture est utilisé.",
+                "Indiquez les conditions de paiement sur chaque facture (par exemple "
+                f"{quote('À réception')} ou {quote('30 jours')}) : un délai écrit est "
+                "un délai tenu, et c'est une mention obligatoire.",
+                "conditions_vides",
+            )
+        )
+    flagged = (
+        (~empty & ~known)
+        | (~empty & known & beyond)
+        | (~empty & known & ~beyond & pro & typed & late)
+    )
+    for _, row, typed_number, wording, terms in _selected(
+        factures,
+        flagged,
+        ["ligne", "echeance", "type_client", "date"],
+        numbers,
+        wordings,
+        all_terms,
+    ):
         ligne = int(row["ligne"])
-        number = quote(_text(row["facture"]))
-        wording = _text(row["conditions"])
-        terms = positions.at[index, "termes"] if "termes" in positions else parse_terms(wording)
+        number = quote(typed_number)
         typed_due = _is_set(row["echeance"])
         pro = row["type_client"] == "Professionnel"
-        if terms.empty:
-            if not typed_due:
-                findings.append(
-                    Finding(
-                        AVERTISSEMENT,
-                        FEUILLE_FACTURES,
-                        ligne,
-                        f"Conditions de paiement vides pour la facture {number} : le délai "
-                        "légal par défaut de 30 jours après la date de facture est utilisé.",
-                        "Indiquez les conditions de paiement sur chaque facture (par exemple "
-                        f"{quote('À réception')} ou {quote('30 jours')}) : un délai écrit est "
-                        "un délai tenu, et c'est une mention obligatoire.",
-                        "conditions_vides",
-                    )
-                )
-            continue
         if not terms.known:
             used = (
                 f"l'échéance saisie ({_date(row['echeance'])}) est utilisée"
@@ -531,13 +763,33 @@ def _payment_terms(factures: pd.DataFrame, positions: pd.DataFrame) -> list[Find
 
 
 def _payments(
-    factures: pd.DataFrame, encaissements: pd.DataFrame, positions: pd.DataFrame
+    factures: pd.DataFrame,
+    encaissements: pd.DataFrame,
+    positions: pd.DataFrame,
+    receipt_keys: pd.Series,
+    numbers: np.ndarray,
 ) -> list[Finding]:
     findings: list[Finding] = []
-    keys = invoice_key(encaissements["facture"])
-    for index, row in _records(factures):
+    amounts = factures["montant"].to_numpy(dtype=float)
+    paid_on_set = _array(factures["date_paiement"].notna())
+    early = _array(factures["date_paiement"] < factures["date"])  # False where either is empty
+    over_typed = _array(factures["montant_paye"] > factures["montant"] + _CENT)
+    paid_all = _aligned(positions, "paye", factures) if "paye" in positions else 0.0
+    with np.errstate(invalid="ignore"):
+        over_linked = ~paid_on_set & (np.asarray(paid_all, dtype=float) > amounts + _CENT)
+    flagged = early | over_typed | over_linked
+    # Réalisé receipts by invoice key, for the invoices they may have overpaid
+    realized = _array(encaissements["statut"] == "Réalisé")
+    wanted = {normalize_label(number) for number in numbers[over_linked]}
+    receipt_rows = _rows_by_key(
+        receipt_keys.to_numpy(dtype=object),
+        encaissements["ligne"].to_numpy(),
+        realized & _array(receipt_keys.isin(wanted)),
+    )
+    for index, row, number in _selected(
+        factures, flagged, ["ligne", "montant", "date_paiement", "date", "montant_paye"], numbers
+    ):
         ligne = int(row["ligne"])
-        number = _text(row["facture"])
         amount = row["montant"]
         paid_on = row["date_paiement"]
         if _is_set(paid_on) and _is_set(row["date"]) and paid_on < row["date"]:
@@ -573,10 +825,7 @@ def _payments(
             continue
         paid = positions.at[index, "paye"] if "paye" in positions else 0.0
         if not _is_set(paid_on) and paid > amount + _CENT:
-            key = normalize_label(number)
-            rows = encaissements.loc[
-                (keys == key) & (encaissements["statut"] == "Réalisé"), "ligne"
-            ].astype(int)
+            rows = receipt_rows.get(normalize_label(number), [])
             findings.append(
                 Finding(
                     ERREUR,
@@ -594,24 +843,34 @@ def _payments(
     return findings
 
 
-def _payment_links(factures: pd.DataFrame) -> list[Finding]:
+_LINK = re.compile(r"(?i)https?://\S+")
+
+
+def _bad_link(link: str) -> bool:
+    return bool(link) and not _LINK.fullmatch(link)
+
+
+def _payment_links(factures: pd.DataFrame, numbers: np.ndarray) -> list[Finding]:
     findings: list[Finding] = []
-    for _, row in _records(factures):
-        link = _text(row["lien_paiement"])
-        if link and not re.fullmatch(r"(?i)https?://\S+", link):
-            findings.append(
-                Finding(
-                    AVERTISSEMENT,
-                    FEUILLE_FACTURES,
-                    int(row["ligne"]),
-                    f"Lien de paiement {quote(link)} invalide pour la facture "
-                    f"{quote(_text(row['facture']))} : il ne commence pas par https://.",
-                    "Copiez le lien complet fourni par votre banque ou votre solution de "
-                    "paiement (https://…) : un lien cliquable dans la relance fait payer plus "
-                    "vite.",
-                    "lien_paiement_invalide",
-                )
+    column = _Distinct(factures["lien_paiement"])
+    links = column.of(_text_of)
+    flagged = column.test(lambda value: _bad_link(_text_of(value)))
+    for link, ligne, number in zip(
+        links[flagged], factures["ligne"].to_numpy()[flagged], numbers[flagged], strict=True
+    ):
+        findings.append(
+            Finding(
+                AVERTISSEMENT,
+                FEUILLE_FACTURES,
+                int(ligne),
+                f"Lien de paiement {quote(link)} invalide pour la facture "
+                f"{quote(number)} : il ne commence pas par https://.",
+                "Copiez le lien complet fourni par votre banque ou votre solution de "
+                "paiement (https://…) : un lien cliquable dans la relance fait payer plus "
+                "vite.",
+                "lien_paiement_invalide",
             )
+        )
     return findings
 
 
@@ -622,7 +881,13 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
     findings: list[Finding] = []
     today = pd.Timestamp(reference)
     recurring = "recurrence" in frame
-    for _, row in _records(frame):
+    days, statuses = frame["date"], frame["statut"]
+    flagged = _array(
+        days.notna()
+        & (((statuses == "Réalisé") & (days > today)) | ((statuses == "Prévu") & (days < today)))
+    )
+    fields = ["date", "ligne", "libelle", "statut", *(["recurrence"] if recurring else [])]
+    for _, row in _selected(frame, flagged, fields):
         day = row["date"]
         if not _is_set(day):
             continue
@@ -661,24 +926,58 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
 
 
 def _linked_receipts(
-    factures: pd.DataFrame, encaissements: pd.DataFrame, positions: pd.DataFrame
+    factures: pd.DataFrame,
+    encaissements: pd.DataFrame,
+    positions: pd.DataFrame,
+    keys: pd.Series,
+    receipt_keys: pd.Series,
+    numbers: np.ndarray,
 ) -> list[Finding]:
     findings: list[Finding] = []
-    keys = invoice_key(factures["facture"])
-    invoice_by_key: dict[str, Any] = {}
-    for index, key in zip(factures.index, keys, strict=True):
-        if key:
-            invoice_by_key.setdefault(key, index)
-    spelled = {key: _text(factures.at[i, "facture"]) for key, i in invoice_by_key.items()}
-    for _, row in _records(encaissements):
-        number = _text(row["facture"])
-        if not number:
-            continue
+    # the first invoice of each number (its row in the frame), found from the receipts' numbers
+    key_values = keys.to_numpy(dtype=object)
+    first = (key_values != "") & _first_occurrences(key_values)
+    invoice_rows = np.flatnonzero(first)
+    invoice_keys = pd.Index(key_values[first], dtype=object)
+    found = invoice_keys.get_indexer(receipt_keys.to_numpy(dtype=object))  # -1: no such invoice
+
+    typed = _texts(encaissements["facture"])
+    named = typed != ""
+    amounts = encaissements["montant"].to_numpy(dtype=float)
+    priced = named & (found >= 0) & ~np.isnan(amounts)
+    # the receipts whose amount may differ from what their invoice says
+    rows = invoice_rows[found[priced]]
+    amount = amounts[priced]
+    planned = _array(encaissements["statut"] == "Prévu")[priced]
+    if "reste_du" in positions:
+        rest = np.asarray(_aligned(positions, "reste_du", factures), dtype=float)[rows]
+    else:
+        rest = np.zeros(len(rows))
+    recorded = factures["montant_paye"].fillna(factures["montant"]).to_numpy(dtype=float)[rows]
+    paid_in_factures = _array(factures["date_paiement"].notna())[rows]
+    with np.errstate(invalid="ignore"):
+        differs = np.where(
+            planned,
+            np.abs(amount - rest) > _CENT,
+            paid_in_factures & (np.abs(amount - recorded) > _CENT),
+        )
+    flagged = named & (found < 0)
+    flagged[np.flatnonzero(priced)[differs]] = True
+
+    candidates: list[str] = invoice_keys.tolist()
+    closest: dict[str, list[str]] = {}
+    for _, row, number, match in _selected(
+        encaissements, flagged, ["ligne", "montant", "statut"], typed, found
+    ):
         ligne = int(row["ligne"])
-        key = normalize_label(number)
-        if key not in invoice_by_key:
-            close = difflib.get_close_matches(key, list(invoice_by_key), n=1, cutoff=0.8)
-            hint = f"Vouliez-vous dire {quote(spelled[close[0]])} ? " if close else ""
+        if match < 0:
+            key = normalize_label(number)
+            if key not in closest:
+                closest[key] = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
+            hint = ""
+            if closest[key]:
+                near = invoice_rows[invoice_keys.get_loc(closest[key][0])]
+                hint = f"Vouliez-vous dire {quote(numbers[near])} ? "
             findings.append(
                 Finding(
                     AVERTISSEMENT,
@@ -692,7 +991,8 @@ def _linked_receipts(
                 )
             )
             continue
-        index = invoice_by_key[key]
+        index = factures.index[invoice_rows[match]]
+        spelled = numbers[invoice_rows[match]]
         invoice = factures.loc[index]
         amount = row["montant"]
         if not _is_set(amount):
@@ -706,8 +1006,7 @@ def _linked_receipts(
                         CONSEIL,
                         FEUILLE_ENCAISSEMENTS,
                         ligne,
-                        f"Montant prévu {euros(amount)} pour la facture "
-                        f"{quote(spelled[key])}, {state}.",
+                        f"Montant prévu {euros(amount)} pour la facture {quote(spelled)}, {state}.",
                         "Le plan retient le reste dû de la facture à son échéance, pas cette "
                         "ligne : corrigez le montant, ou supprimez la ligne si la facture est "
                         "payée.",
@@ -724,7 +1023,7 @@ def _linked_receipts(
                         FEUILLE_ENCAISSEMENTS,
                         ligne,
                         f"Encaissement de {euros(amount)} pour la facture "
-                        f"{quote(spelled[key])}, alors que Factures (ligne "
+                        f"{quote(spelled)}, alors que Factures (ligne "
                         f"{int(invoice['ligne'])}) indique un paiement de {euros(recorded)} "
                         f"le {_date(invoice['date_paiement'])}.",
                         "Seul le paiement saisi dans Factures est compté : harmonisez les deux "

@@ -9,8 +9,7 @@ from treso_xl.core.terms import parse_terms
 
 
 def invoice_key(series: pd.Series) -> pd.Series:
-    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 "), as
-    `normalize_label` folds them, with whole-column string operations."""
+    """Invoice numbers folded for matching ("f2026-001" matches "F2026-001 ")."""
     return normalize_series(series)
 
 
