@@ -117,15 +117,7 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
     table.headers = {name: shown for name, (_, shown) in found.items()}
     for col in sheet.columns:
         if col.required and col.field not in found:
-            table.problems.append(
-                Problem(
-                    title,
-                    top,
-                    col.name,
-                    None,
-                    "cette colonne obligatoire est absente de la ligne d'en-tête ; ajoutez-la.",
-                )
-            )
+            table.problems.append(missing_column(title, top, col.name))
 
     body = grid.loc[top + 1 :]
     present = [col for col in sheet.columns if col.field in found]
@@ -174,3 +166,14 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
     frame[LIGNE] = np.asarray(rows, dtype="int64")
     table.frame = frame
     return table
+
+
+def missing_column(title: str, header_row: int, name: str) -> Problem:
+    """The problem of a required column absent from a header row."""
+    return Problem(
+        title,
+        header_row,
+        name,
+        None,
+        "cette colonne obligatoire est absente de la ligne d'en-tête ; ajoutez-la.",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,7 @@ from treso_xl.reading.tables import (
     grid_from_rows,
     header_row,
     match_headers,
+    missing_column,
     read_table,
 )
 from treso_xl.reading.values import explain, first, parse
@@ -72,9 +74,21 @@ def read_ledger(path: Path, today: dt.date | None = None) -> Ledger:
     """
     book = open_workbook(Path(path))
     try:
-        return _read(book, today)
+        return _read(list(book.sheet_names), lambda title: sheet_grid(book, title), today)
     finally:
         book.close()
+
+
+def read_ledger_from_grids(
+    grids: Mapping[str, Sequence[Sequence[object]]], today: dt.date | None = None
+) -> Ledger:
+    """Validate sheets given as grids of raw cell values, exactly as `read_ledger` does.
+
+    `grids` maps each sheet name, in workbook order, to its rows of cells starting at cell A1
+    (None or "" for an empty cell), e.g. as read from a running Excel. Sheets the contract does not
+    name may be left out. Raises InputError like `read_ledger`.
+    """
+    return _read(list(grids), lambda title: grid_from_rows(grids[title]), today)
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:
@@ -116,8 +130,7 @@ def sheet_grid(book: CalamineWorkbook, title: str) -> pd.DataFrame:
     return grid_from_rows(rows)
 
 
-def _read(book: CalamineWorkbook, today: dt.date | None) -> Ledger:
-    names = list(book.sheet_names)
+def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date | None) -> Ledger:
     problems: list[Problem] = []
 
     params: Params | None = None
@@ -125,7 +138,7 @@ def _read(book: CalamineWorkbook, today: dt.date | None) -> Ledger:
     if title is None:
         problems.append(_missing_sheet(PARAMETRES_SHEET))
     else:
-        grid = _grid_or_problem(book, title, problems)
+        grid = _grid_or_problem(load, title, problems)
         if grid is not None:
             params, found = read_params(grid, title, today)
             problems.extend(found)
@@ -141,7 +154,7 @@ def _read(book: CalamineWorkbook, today: dt.date | None) -> Ledger:
             else:
                 problems.append(_missing_sheet(sheet.name))
             continue
-        grid = _grid_or_problem(book, title, problems)
+        grid = _grid_or_problem(load, title, problems)
         if grid is None:
             continue
         table = read_table(sheet, grid, title)
@@ -167,10 +180,10 @@ def _missing_sheet(name: str) -> Problem:
 
 
 def _grid_or_problem(
-    book: CalamineWorkbook, title: str, problems: list[Problem]
+    load: Callable[[str], pd.DataFrame], title: str, problems: list[Problem]
 ) -> pd.DataFrame | None:
     try:
-        return sheet_grid(book, title)
+        return load(title)
     except Exception:  # a damaged sheet: say which one rather than fail
         problems.append(
             Problem(
@@ -199,15 +212,7 @@ def read_params(
         found = match_headers(grid.loc[top].items(), (PARAM_NAME, PARAM_VALUE))
         for col in (PARAM_NAME, PARAM_VALUE):
             if col.field not in found:
-                problems.append(
-                    Problem(
-                        title,
-                        top,
-                        col.name,
-                        None,
-                        "cette colonne obligatoire est absente de la ligne d'en-tête ; ajoutez-la.",
-                    )
-                )
+                problems.append(missing_column(title, top, col.name))
         if problems:  # without both columns, every setting would be reported missing
             return None, problems
         name_col, value_col = found[PARAM_NAME.field][0], found[PARAM_VALUE.field][0]
