@@ -12,6 +12,7 @@ import click
 
 from treso_xl import __version__
 from treso_xl.cli import francais
+from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.export import register as register_export
 from treso_xl.cli.summary import plan_table
 from treso_xl.workbooks import sample_path, template_path
@@ -225,6 +226,7 @@ def demo_cmd(sortie: Path) -> None:
 
 
 register_export(cli)
+register_addin(cli)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Inside Excel through open-source xlwings: ribbon add-ins, macros, worksheet functions."""

@@ -1,0 +1,69 @@
+"""Read the contract sheets of an open workbook through xlwings: one bulk read per sheet.
+
+The grids are handed to `treso_xl.reading.workbook.read_ledger_from_grids`, the same validation as
+for a file: same problems, same messages, same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
+from treso_xl.core.records import Ledger
+from treso_xl.reading.tables import find_sheet
+from treso_xl.reading.workbook import read_ledger_from_grids
+
+# A used range taller than this is read in chunks of this many rows (one read each), so that a
+# sheet formatted down to row 1 048 576 does not ask Excel for millions of cells at once.
+CHUNK_ROWS = 100_000
+
+Grid = list[list[Any]]
+
+
+def contract_titles(names: list[str]) -> list[str]:
+    """The workbook's names of the sheets the contract reads, in workbook order."""
+    contract = (PARAMETRES_SHEET, *(sheet.name for sheet in DATA_SHEETS))
+    wanted = {find_sheet(names, name) for name in contract}
+    return [name for name in names if name in wanted]
+
+
+_CELL_RE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _corner_and_rows(address: str) -> tuple[int, int, int]:
+    """First row, first column and row count of an A1-style address ("$B$3:$F$40")."""
+    corners = [_CELL_RE.match(part.strip()) for part in address.split("!")[-1].split(":")]
+    if not all(corners):
+        raise ValueError(f"unexpected address {address!r}")
+    (c1, r1), (_, r2) = (m.groups() for m in (corners[0], corners[-1]))  # type: ignore[union-attr]
+    column = 0
+    for char in c1:
+        column = column * 26 + ord(char) - 64
+    return int(r1), column, int(r2) - int(r1) + 1
+
+
+def read_grid(sheet: Any) -> Grid:
+    """The sheet's values from A1 to the last cell of its used range (None for empty cells)."""
+    used = sheet.used_range
+    top, left, rows = _corner_and_rows(used.address)
+    options: dict[str, Any] = {"ndim": 2}
+    if rows > CHUNK_ROWS:
+        options["chunksize"] = CHUNK_ROWS
+    values = used.options(**options).value
+    pad = [None] * (left - 1)
+    grid: Grid = [[] for _ in range(top - 1)]
+    grid += [pad + list(row) for row in values]
+    return grid
+
+
+def read_grids(book: Any) -> dict[str, Grid]:
+    """The grids of the contract sheets of `book`, by sheet name, in workbook order."""
+    sheets = book.sheets
+    return {title: read_grid(sheets[title]) for title in contract_titles(list(book.sheet_names))}
+
+
+def read_ledger_from_book(book: Any, today: dt.date | None = None) -> Ledger:
+    """Read and validate the workbook open in Excel (raises InputError like the file reader)."""
+    return read_ledger_from_grids(read_grids(book), today)

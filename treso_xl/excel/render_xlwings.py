@@ -1,0 +1,477 @@
+"""Render `SheetLayout`s into an open workbook through xlwings: values in bulk, formats by blocks.
+
+The same layouts as the file renderer (`treso_xl/render/xlsx_layout.py`), written with the
+members of xlwings that both desktop engines (Windows and macOS) implement:
+
+- each tab's values in one `Range.value` write; every text is written with a leading apostrophe,
+  which Excel keeps out of the value, so that "=SUM(A1)", "-5", "01/02" or "VRAI" stay texts;
+- each format attribute (fill, font colour, bold, italic, size, number format, alignments, wrap,
+  top and bottom borders) on the fewest rectangles of cells sharing its value;
+- column widths and row heights on runs of equal sizes, merged cells, native charts.
+
+A tab that already exists is cleared and rewritten in place, so that the user's formulas that point
+into it keep working; a new tab is added after the last sheet. What xlwings' desktop engines do not
+offer (frozen panes, indents, tab colours, page set-up) is left out; conditional formats are not
+needed: every highlight of the layouts is computed by the engine and written as a plain format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from treso_xl.contract import normalize_label
+from treso_xl.layout.model import DATE, PLAIN, Chart, SheetLayout, Style
+
+DATETIME = "dd/mm/yyyy hh:mm"
+MAX_TEXT = 32767
+BORDER_COLOR = "#808080"
+POINTS_PER_CM = 72 / 2.54
+
+Box = tuple[int, int, int, int]  # first row, first column, last row, last column
+
+# Style attributes written to Excel, in the order they are applied.
+FORMAT_ATTRIBUTES = (
+    "number_format",
+    "fill",
+    "font_color",
+    "bold",
+    "italic",
+    "size",
+    "align",
+    "valign",
+    "wrap",
+    "border_top",
+    "border_bottom",
+)
+FONT_ATTRIBUTES = ("bold", "italic", "size", "font_color")
+# Kinds of format writes, in the order they are applied ("font" sets the four above at once).
+KINDS = ("number_format", "fill", "font", "align", "valign", "wrap", "border_top", "border_bottom")
+# Style attributes the desktop engines cannot write (see the module docstring).
+SKIPPED_ATTRIBUTES = ("indent",)
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+def excel_value(value: object) -> object:
+    """A layout value as written through `Range.value`: texts protected, NaN and NaT empty."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        return "'" + text if text else None
+    if isinstance(value, dt.datetime):
+        if value != value:  # pandas.NaT
+            return None
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    raise TypeError(f"unsupported cell value {value!r}")
+
+
+def value_grid(layout: SheetLayout) -> list[list[object]]:
+    """The layout's values from A1 to its last cell, as written to Excel."""
+    grid: list[list[object]] = [[None] * layout.max_col for _ in range(layout.max_row)]
+    for (row, col), cell in layout.cells.items():
+        grid[row - 1][col - 1] = excel_value(cell.value)
+    return grid
+
+
+def effective_style(value: object, style: Style) -> Style:
+    """The style a cell gets: dates without a number format are shown as dates."""
+    if style.number_format or not isinstance(value, dt.date):
+        return style
+    if isinstance(value, dt.datetime):
+        return style.but(number_format=DATETIME) if value == value else style
+    return style.but(number_format=DATE)
+
+
+# --- rectangles --------------------------------------------------------------------------------
+
+
+def _row_major(cells: set[tuple[int, int]]) -> list[Box]:
+    rows: dict[int, list[int]] = {}
+    for row, col in cells:
+        rows.setdefault(row, []).append(col)
+    runs_: list[tuple[int, int, int]] = []
+    for row in sorted(rows):
+        cols = sorted(rows[row])
+        start = prev = cols[0]
+        for col in cols[1:]:
+            if col != prev + 1:
+                runs_.append((row, start, prev))
+                start = col
+            prev = col
+        runs_.append((row, start, prev))
+    boxes: list[Box] = []
+    open_: dict[tuple[int, int], list[int]] = {}  # column span -> [first row, last row]
+    for row, first, last in runs_:
+        span = (first, last)
+        rows_ = open_.get(span)
+        if rows_ is not None and rows_[1] == row - 1:
+            rows_[1] = row
+            continue
+        if rows_ is not None:
+            boxes.append((rows_[0], first, rows_[1], last))
+        open_[span] = [row, row]
+    boxes += [(r1, first, r2, last) for (first, last), (r1, r2) in open_.items()]
+    return sorted(boxes)
+
+
+def _grown(needed: set[tuple[int, int]], allowed: set[tuple[int, int]]) -> list[Box]:
+    """Greedy cover of `needed` by rectangles inside `allowed`, which may overlap."""
+    left = set(needed)
+    boxes: list[Box] = []
+    while left:
+        row, col = min(left)
+        best: tuple[int, Box] | None = None
+        for steps in (("right", "down"), ("down", "right")):
+            r1, c1, r2, c2 = row, col, row, col
+            for step in steps:
+                if step == "right":
+                    while all((r, c2 + 1) in allowed for r in range(r1, r2 + 1)):
+                        c2 += 1
+                else:
+                    while all((r2 + 1, c) in allowed for c in range(c1, c2 + 1)):
+                        r2 += 1
+            covered = sum(1 for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in left)
+            if best is None or covered > best[0]:
+                best = (covered, (r1, c1, r2, c2))
+        assert best is not None
+        box = best[1]
+        boxes.append(box)
+        left -= {(r, c) for r in range(box[0], box[2] + 1) for c in range(box[1], box[3] + 1)}
+    return sorted(boxes)
+
+
+def rectangles(cells: Iterable[tuple[int, int]], free: Iterable[tuple[int, int]] = ()) -> list[Box]:
+    """Cover `cells` with few rectangles; cells of `free` may be covered too (they look the same).
+
+    Tries runs merged by rows, by columns, and rectangles grown through the free cells, and keeps
+    the fewest.
+    """
+    cells = set(cells)
+    if not cells:
+        return []
+    candidates = [
+        _row_major(cells),
+        sorted((r1, c1, r2, c2) for c1, r1, c2, r2 in _row_major({(c, r) for r, c in cells})),
+    ]
+    free = set(free) - cells
+    if free:
+        candidates.append(_grown(cells, cells | free))
+    return min(candidates, key=len)
+
+
+def _visible(value: object) -> bool:
+    return value is not None and value != ""
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, numbers.Real | dt.date) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One format written on one rectangle: `kind` is a Style attribute or "font"."""
+
+    box: Box
+    kind: str
+    value: Any
+
+
+def general_alignment(value: object) -> str:
+    """How Excel aligns a value left in "General": numbers and dates right, booleans centred."""
+    if isinstance(value, bool):
+        return "center"
+    return "right" if _numeric(value) else "left"
+
+
+def shows(kind: str, attribute: Any, value: object) -> bool:
+    """Whether format `kind` set to `attribute` can be seen on a cell holding `value`."""
+    if kind == "number_format":
+        return _numeric(value)
+    if kind in ("fill", "border_top", "border_bottom"):
+        return True
+    if kind == "font" and any(name == "size" for name, _ in attribute):
+        return True  # a size changes the row's height, even on an empty cell
+    if not _visible(value):
+        return False
+    if kind == "align":
+        return attribute != general_alignment(value)
+    if kind == "wrap":
+        return isinstance(value, str)  # Excel never wraps numbers, dates or booleans
+    return True
+
+
+def format_plan(layout: SheetLayout) -> list[Operation]:
+    """Every format write of a tab, grouped so that each lands on as few rectangles as possible.
+
+    A format that cannot be seen on a cell (see `shows`: a number format on a text, a font or an
+    alignment on an empty cell, "left" on a text, wrapping on a number) is not written there, and
+    such a cell may be covered by a rectangle carrying any value of that format, so that
+    rectangles grow through it. Fills and borders show everywhere.
+    """
+    cells = {
+        key: (cell.value, effective_style(cell.value, cell.style))
+        for key, cell in layout.cells.items()
+    }
+    block = [(r, c) for r in range(1, layout.max_row + 1) for c in range(1, layout.max_col + 1)]
+    wanted: dict[tuple[str, Any], set[tuple[int, int]]] = {}
+    needs: dict[str, set[tuple[int, int]]] = {kind: set() for kind in KINDS}
+    for key, (value, style) in cells.items():
+        for kind, attribute in _attributes(style):
+            if shows(kind, attribute, value):
+                wanted.setdefault((kind, attribute), set()).add(key)
+                needs[kind].add(key)
+
+    plan: list[Operation] = []
+    for (kind, attribute), found in sorted(wanted.items(), key=lambda item: _order(item[0])):
+        free = [
+            key
+            for key in block
+            if key not in needs[kind] and not shows(kind, attribute, cells.get(key, (None,))[0])
+        ]
+        plan += [Operation(box, kind, attribute) for box in rectangles(found, free)]
+    return plan
+
+
+def _attributes(style: Style) -> list[tuple[str, Any]]:
+    """The non-default formats of a style: ("font", settings) or (attribute, value)."""
+    out: list[tuple[str, Any]] = []
+    font = tuple(
+        (name, getattr(style, name))
+        for name in FONT_ATTRIBUTES
+        if getattr(style, name) != getattr(PLAIN, name)
+    )
+    if font:
+        out.append(("font", font))
+    for name in FORMAT_ATTRIBUTES:
+        if name not in FONT_ATTRIBUTES and getattr(style, name) != getattr(PLAIN, name):
+            out.append((name, getattr(style, name)))
+    return out
+
+
+def _order(key: tuple[str, object]) -> tuple[int, str]:
+    kind = key[0]
+    return (KINDS.index(kind), repr(key[1]))
+
+
+def runs(sizes: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Consecutive indices with the same size: (first, last, size)."""
+    out: list[tuple[int, int, float]] = []
+    for index in sorted(sizes):
+        size = sizes[index]
+        if out and out[-1][1] == index - 1 and out[-1][2] == size:
+            out[-1] = (out[-1][0], index, size)
+        else:
+            out.append((index, index, size))
+    return out
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _hex(color: str) -> str:
+    text = color.strip().lstrip("#").upper()
+    if len(text) == 8:  # AARRGGBB
+        text = text[2:]
+    if len(text) != 6:
+        raise ValueError(f"invalid colour {color!r}: expected RRGGBB")
+    return "#" + text
+
+
+class _Blocks:
+    """One xlwings Range per rectangle, created once however many formats it gets."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.ranges: dict[Box, Any] = {}
+
+    def range(self, box: Box) -> Any:
+        rng = self.ranges.get(box)
+        if rng is None:
+            r1, c1, r2, c2 = box
+            rng = self.sheet.range((r1, c1), (r2, c2))
+            self.ranges[box] = rng
+        return rng
+
+
+FONT_KEYWORDS = {"bold": "bold", "italic": "italic", "size": "size", "font_color": "color"}
+
+
+def _apply(blocks: _Blocks, operation: Operation) -> None:
+    box, kind, value = operation.box, operation.kind, operation.value
+    if kind == "number_format":
+        blocks.range(box).number_format = value
+    elif kind == "fill":
+        blocks.range(box).color = _hex(value)
+    elif kind == "font":
+        settings: dict[str, Any] = {}
+        for name, attribute in value:
+            if name == "font_color":
+                attribute = _hex(attribute)
+            elif name == "size":
+                attribute = float(attribute)
+            settings[FONT_KEYWORDS[name]] = attribute
+        blocks.range(box).font.set(**settings)
+    elif kind == "align":
+        blocks.range(box).horizontal_alignment = value
+    elif kind == "valign":
+        blocks.range(box).vertical_alignment = value
+    elif kind == "wrap":
+        blocks.range(box).wrap_text = True
+    elif kind in ("border_top", "border_bottom"):
+        edge = "edge_top" if kind == "border_top" else "edge_bottom"
+        sides = [edge, "inside_horizontal"] if box[2] > box[0] else edge
+        blocks.range(box).borders.set(
+            sides, line_style="continuous", weight="thin", color=BORDER_COLOR
+        )
+    else:  # pragma: no cover - KINDS lists the kinds above
+        raise ValueError(kind)
+
+
+CHART_TYPES = {
+    ("line", False): "line",
+    ("line", True): "line",
+    ("bar", False): "column_clustered",
+    ("bar", True): "bar_clustered",
+    ("stacked_bar", False): "column_stacked",
+    ("stacked_bar", True): "bar_stacked",
+}
+
+
+def series_block(spec: Chart) -> tuple[Box, str] | None:
+    """The one range holding every series of `spec` side by side, and how to read it.
+
+    xlwings can create a chart from one source range but cannot add a series from elsewhere: the
+    series must be adjacent columns (or rows) of the same extent, in order. None otherwise.
+    """
+    areas = [item.values for item in spec.series]
+    if not areas:
+        return None
+    first = areas[0]
+    if all(a[1] == a[3] for a in areas) and all(
+        (a[0], a[2]) == (first[0], first[2]) and a[1] == first[1] + i for i, a in enumerate(areas)
+    ):
+        return (first[0], first[1], first[2], areas[-1][3]), "columns"
+    if all(a[0] == a[2] for a in areas) and all(
+        (a[1], a[3]) == (first[1], first[3]) and a[0] == first[0] + i for i, a in enumerate(areas)
+    ):
+        return (first[0], first[1], areas[-1][2], first[3]), "rows"
+    return None
+
+
+def _add_chart(sheet: Any, spec: Chart) -> bool:
+    found = series_block(spec)
+    if found is None:
+        return False
+    (r1, c1, r2, c2), plot_by = found
+    chart = sheet.charts.add(
+        width=spec.width_cm * POINTS_PER_CM,
+        height=spec.height_cm * POINTS_PER_CM,
+        chart_type=CHART_TYPES[(spec.kind, spec.horizontal)],
+        source=sheet.range((r1, c1), (r2, c2)),
+        plot_by=plot_by,
+        anchor=sheet.range(spec.anchor),
+    )
+    k1, l1, k2, l2 = spec.categories
+    chart.set_x_axis_values(sheet.range((k1, l1), (k2, l2)))
+    chart.title = spec.title
+    if spec.number_format or spec.y_title:
+        axis = chart.value_axis
+        if spec.number_format:
+            axis.number_format = spec.number_format
+        if spec.y_title:
+            axis.title = spec.y_title
+    chart.legend.position = "bottom"
+    for series, item in zip(chart.series, spec.series, strict=False):
+        series.name = item.title
+        if item.color:
+            if spec.kind == "line":
+                series.line_color = _hex(item.color)
+            else:
+                series.fill_color = _hex(item.color)
+    return True
+
+
+def render_sheet(sheet: Any, layout: SheetLayout) -> list[str]:
+    """Write `layout` into an empty (or just cleared) xlwings sheet; return what was left out."""
+    left_out: list[str] = []
+    if layout.cells:
+        sheet.range((1, 1), (layout.max_row, layout.max_col)).value = value_grid(layout)
+    blocks = _Blocks(sheet)
+    for operation in format_plan(layout):
+        _apply(blocks, operation)
+    for first, last, width in runs(layout.column_widths):
+        sheet.range((1, first), (1, last)).column_width = width
+    for first, last, height in runs(layout.row_heights):
+        sheet.range((first, 1), (last, 1)).row_height = height
+    for r1, c1, r2, c2 in layout.merges:
+        sheet.range((r1, c1), (r2, c2)).merge()
+    for spec in layout.charts:
+        if not _add_chart(sheet, spec):
+            left_out.append(f"graphique « {spec.title} » (séries non contiguës)")
+    return left_out
+
+
+def clear_sheet(sheet: Any) -> None:
+    """Empty a generated tab before it is rewritten: values, formats, merges, charts, heights."""
+    used = sheet.used_range
+    sheet.clear()
+    used.rows.autofit()
+    for chart in list(sheet.charts):
+        chart.delete()
+
+
+def find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """The workbook's name of tab `wanted`: exact, else matched like headers."""
+    if wanted in names:
+        return wanted
+    key = normalize_label(wanted)
+    for name in names:
+        if normalize_label(name) == key:
+            return name
+    return None
+
+
+def write_layouts(book: Any, layouts: Sequence[SheetLayout]) -> list[str]:
+    """Write every layout into `book` (an xlwings Book); return what could not be drawn.
+
+    Existing tabs are cleared and rewritten in place; new ones are added after the last sheet.
+    The sheet that was active stays active.
+    """
+    sheets = book.sheets
+    active = sheets.active
+    names = list(book.sheet_names)
+    left_out: list[str] = []
+    last = None  # the last sheet, once known
+    for layout in layouts:
+        existing = find_sheet(names, layout.name)
+        if existing is None:
+            sheet = sheets.add(layout.name, after=last or sheets[len(names) - 1])
+            names.append(layout.name)
+            last = sheet
+        else:
+            sheet = sheets[existing]
+            clear_sheet(sheet)
+        left_out += [f"{layout.name} : {item}" for item in render_sheet(sheet, layout)]
+    active.activate()
+    return left_out
+
+
+def style_attributes() -> tuple[str, ...]:
+    """Every attribute of `Style`, for the tests: each is either written or listed as skipped."""
+    return tuple(f.name for f in fields(Style))

@@ -1,0 +1,421 @@
+"""The macros behind the ribbon buttons: each takes an xlwings Book and never raises.
+
+`actualiser`, `verifier`, `relances`, `envoyer_au_comptable` and `importer_releve` run the same
+engine as the command line on the workbook open in Excel (read through
+`treso_xl.excel.read_xlwings`, written through `treso_xl.excel.render_xlwings`). Whatever happens,
+the user gets a French message box (`book.app.alert`), and data problems or failures are written
+into the Contrôles tab; no Python traceback ever reaches Excel. `run(name)` is what the add-in's VBA
+calls (through the small modules of `treso_xl.excel.ruban`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from treso_xl.contract import TAB_CONTROLES
+from treso_xl.core.checks import ERREUR, Finding, count_by_gravite
+from treso_xl.errors import TresoError
+from treso_xl.excel.read_xlwings import read_ledger_from_book
+from treso_xl.excel.render_xlwings import write_layouts
+from treso_xl.french import quote
+from treso_xl.layout.controles import controles_layout, summary_text
+from treso_xl.reading.problems import InputError, Problem
+
+TITLE = "Trésorerie"
+NBSP = "\u00a0"
+SAISIE_CONSEIL = "Corrigez la cellule indiquée, puis cliquez à nouveau sur le bouton."
+INTERNAL_CONSEIL = (
+    "Relancez l'opération ; si l'erreur revient, lancez « treso-xl check » sur le classeur "
+    "enregistré et signalez-nous le problème avec ce message."
+)
+DRAFTS_FOLDER = "Relances"
+
+T = TypeVar("T")
+
+
+# --- messages and Contrôles ----------------------------------------------------------------------
+
+
+def _alert(book: Any, message: str, critical: bool = False) -> None:
+    """A French message box; if even that fails, the message goes where xlwings shows it."""
+    try:
+        book.app.alert(message, title=TITLE, mode="critical" if critical else "info")
+    except Exception:  # no window to show it in: xlwings shows stderr in a message box
+        print(message, file=sys.stderr)
+
+
+def _problem_finding(problem: Problem) -> Finding:
+    if problem.setting is not None:
+        where = f"Paramètre {quote(problem.setting)}{NBSP}: "
+    elif problem.column is not None:
+        where = f"Colonne {quote(problem.column)}{NBSP}: "
+    else:
+        where = ""
+    message = problem.message
+    if not where:
+        message = message[:1].upper() + message[1:]
+    return Finding(
+        ERREUR, problem.sheet or "Classeur", problem.row, where + message, SAISIE_CONSEIL, "saisie"
+    )
+
+
+def problem_findings(problems: list[Problem]) -> list[Finding]:
+    """The reader's problems as lines of the Contrôles tab (all of gravité « erreur »)."""
+    return [_problem_finding(problem) for problem in problems]
+
+
+def _write_controles(book: Any, findings: list[Finding], on: dt.date) -> bool:
+    """Rewrite the Contrôles tab with `findings`; False (and nothing raised) when it fails."""
+    try:
+        with _quiet(book.app):
+            write_layouts(book, [controles_layout(findings, on)])
+        return True
+    except Exception:
+        return False
+
+
+def _internal_finding(action: str, error: BaseException) -> Finding:
+    detail = str(error).strip() or type(error).__name__
+    return Finding(
+        ERREUR,
+        "treso-xl",
+        None,
+        f"Erreur interne pendant « {action} » ({type(error).__name__}{NBSP}: {detail}). "
+        "Les onglets générés peuvent être incomplets.",
+        INTERNAL_CONSEIL,
+        "erreur_interne",
+    )
+
+
+@contextmanager
+def _quiet(app: Any) -> Iterator[None]:
+    """Screen updates and automatic calculation off while the tabs are written, then restored."""
+    updating = calculation = None
+    try:
+        updating = app.screen_updating
+        app.screen_updating = False
+        calculation = app.calculation
+        if calculation != "manual":
+            app.calculation = "manual"
+    except Exception:  # a setting Excel refuses is not worth failing the refresh for
+        pass
+    try:
+        yield
+    finally:
+        try:
+            if calculation is not None and calculation != "manual":
+                app.calculation = calculation
+            if updating is not None:
+                app.screen_updating = updating
+        except Exception:
+            pass
+
+
+def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | None) -> T | None:
+    """Run `work`; turn every failure into a French message box and a Contrôles line."""
+    on = today or dt.date.today()
+    try:
+        return work()
+    except InputError as error:
+        findings = problem_findings(error.problems)
+        written = _write_controles(book, findings, on)
+        count = len(findings)
+        noun = "problème" if count == 1 else "problèmes"
+        where = (
+            f"l'onglet {quote(TAB_CONTROLES)} les détaille, ligne par ligne"
+            if written
+            else "le premier est :\n" + (str(error.problems[0]) if error.problems else "")
+        )
+        _alert(
+            book,
+            f"{action}{NBSP}: {count} {noun} dans vos données ; {where}. Corrigez-les, puis "
+            "cliquez à nouveau sur le bouton. Les autres onglets générés n'ont pas été modifiés.",
+            critical=True,
+        )
+    except TresoError as error:
+        finding = Finding(ERREUR, "Classeur", None, str(error), SAISIE_CONSEIL, "erreur")
+        _write_controles(book, [finding], on)
+        _alert(book, f"{action}{NBSP}: {error}", critical=True)
+    except Exception as error:  # a bug of ours: said in French, never as a traceback
+        written = _write_controles(book, [_internal_finding(action, error)], on)
+        where = f" (voir l'onglet {quote(TAB_CONTROLES)})" if written else ""
+        _alert(
+            book,
+            f"{action}{NBSP}: erreur interne de treso-xl ({type(error).__name__}{NBSP}: "
+            f"{error}){where}. Relancez l'opération ; si l'erreur revient, signalez-nous le "
+            "problème.",
+            critical=True,
+        )
+    return None
+
+
+# --- the macros ----------------------------------------------------------------------------------
+
+
+def _months_below(report: Any) -> str:
+    plan = report.plan
+    flagged = [m.strftime("%m/%Y") for m in plan.months if plan.below[m]]
+    if flagged:
+        return "Mois sous le seuil d'alerte : " + ", ".join(flagged) + "."
+    return "Aucun mois sous le seuil d'alerte."
+
+
+def actualiser(book: Any, today: dt.date | None = None) -> Any:
+    """Full refresh: read, compute and rewrite every generated tab. Returns the Report or None."""
+    from treso_xl.refresh import compute
+
+    def work() -> Any:
+        report = compute(read_ledger_from_book(book, today))
+        with _quiet(book.app):
+            left_out = write_layouts(book, report.layouts)
+        counts = summary_text(report.findings)
+        lines = [
+            f"Classeur actualisé : {len(report.layouts)} onglets "
+            f"({', '.join(layout.name for layout in report.layouts)}).",
+            _months_below(report),
+            f"Contrôles : {counts}.",
+        ]
+        if left_out:
+            lines.append("Non dessiné dans Excel : " + " ; ".join(left_out) + ".")
+        _alert(book, "\n".join(lines))
+        return report
+
+    return _guarded(book, "Actualiser", work, today)
+
+
+def verifier(book: Any, today: dt.date | None = None) -> list[Finding] | None:
+    """Checks only: validate the data and rewrite the Contrôles tab, nothing else."""
+    from treso_xl.refresh import compute
+
+    def work() -> list[Finding]:
+        ledger = read_ledger_from_book(book, today)
+        report = compute(ledger)
+        with _quiet(book.app):
+            write_layouts(book, [controles_layout(report.findings, ledger.params.date_reference)])
+        errors = count_by_gravite(report.findings)[ERREUR]
+        summary = summary_text(report.findings)
+        if errors:
+            message = f"Vérification terminée : {summary}. Voir l'onglet {quote(TAB_CONTROLES)}."
+        else:
+            message = (
+                f"Aucune erreur dans vos données ({summary}). Le détail est dans l'onglet "
+                f"{quote(TAB_CONTROLES)}."
+            )
+        _alert(book, message)
+        return report.findings
+
+    return _guarded(book, "Vérifier", work, today)
+
+
+def relances(book: Any, today: dt.date | None = None, folder: Path | None = None) -> Any:
+    """Write one .eml draft per reminder due; returns (files written, reminders without address)."""
+    from treso_xl.mail.drafts import write_drafts
+    from treso_xl.refresh import compute
+
+    def work() -> Any:
+        report = compute(read_ledger_from_book(book, today))
+        on = report.ledger.params.date_reference
+        if not report.reminders:
+            _alert(book, "Aucune relance à faire à la date de référence.")
+            return [], []
+        target = folder or drafts_folder(book, on)
+        try:
+            written, skipped = write_drafts(report.reminders, target)
+        except OSError as error:
+            raise TresoError(
+                f"impossible d'écrire les brouillons dans {quote(target)} "
+                f"({error.strerror or error})."
+            ) from error
+        lines = []
+        if written:
+            noun = "brouillon d'e-mail écrit" if len(written) == 1 else "brouillons d'e-mail écrits"
+            lines.append(
+                f"{len(written)} {noun} dans {quote(target)} : ouvrez-les avec votre "
+                "messagerie, relisez-les et envoyez-les."
+            )
+        for item in skipped:
+            lines.append(
+                f"Pas d'adresse e-mail pour {item.client} (facture {item.facture}, ligne "
+                f"{item.ligne} de la feuille « Factures ») : relance {item.niveau} non écrite."
+            )
+        _alert(book, "\n".join(lines))
+        return written, skipped
+
+    return _guarded(book, "Relances", work, today)
+
+
+def _module(name: str) -> Any:
+    """The module `name`, None when it is not installed (a later issue brings it)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
+
+
+def _later(book: Any, feature: str) -> None:
+    _alert(book, f"{feature} arrive dans une prochaine version de treso-xl. Rien n'a été modifié.")
+
+
+def output_folder(book: Any) -> Path:
+    """Where files made from the workbook go: its folder, else Documents/treso-xl."""
+    try:
+        fullname = str(book.fullname)
+    except Exception:
+        fullname = ""
+    parent = Path(fullname).parent if fullname and "://" not in fullname else None
+    if parent is not None and parent != Path() and parent.is_dir():
+        return parent
+    documents = Path.home() / "Documents"
+    return (documents if documents.is_dir() else Path.home()) / "treso-xl"
+
+
+def drafts_folder(book: Any, on: dt.date) -> Path:
+    """Where the reminder drafts go: « Relances AAAA-MM-JJ » in `output_folder(book)`."""
+    return output_folder(book) / f"{DRAFTS_FOLDER} {on.isoformat()}"
+
+
+def _export_inputs(names: list[str], grids: dict[str, list[list[Any]]]) -> Any:
+    """The export's input sheets from the grids read in Excel, as `read_input_sheets` gives
+    them from a file: the contract's data sheets, and the names of the user's other sheets."""
+    from treso_xl.contract import DATA_SHEETS, GENERATED_TABS, PARAMETRES_SHEET, normalize_label
+    from treso_xl.export.workbook import InputSheets
+    from treso_xl.reading.tables import find_sheet, grid_from_rows
+
+    frames = {}
+    known = {normalize_label(PARAMETRES_SHEET)} | {normalize_label(t) for t in GENERATED_TABS}
+    for sheet in DATA_SHEETS:
+        title = find_sheet(names, sheet.name)
+        if title is not None and title in grids:
+            known.add(normalize_label(title))
+            frames[sheet.name] = grid_from_rows(grids[title])
+    omitted = tuple(name for name in names if normalize_label(name) not in known)
+    return InputSheets(frames, omitted)
+
+
+def _send_export(book: Any, today: dt.date | None, folder: Path | None) -> Path:
+    """Issue [5/7] from Excel: the accountant's export of the open workbook, sent by the
+    configured SMTP server or, without one, written as an .eml draft next to it."""
+    from treso_xl.excel.read_xlwings import read_grids
+    from treso_xl.export.registers import resolve_period
+    from treso_xl.export.workbook import build_export, write_export
+    from treso_xl.mail.config import load_settings
+    from treso_xl.mail.send import accountant_message, send_message, write_eml_draft
+    from treso_xl.reading.workbook import read_ledger_from_grids
+    from treso_xl.refresh import compute
+
+    names = list(book.sheet_names)
+    grids = read_grids(book)
+    report = compute(read_ledger_from_grids(grids, today))
+    params = report.ledger.params
+    recipient = params.email_comptable
+    if not recipient:
+        raise TresoError(
+            "« Email du comptable » est vide dans la feuille « Paramètres » : indiquez "
+            "l'adresse de votre comptable ; rien n'a été écrit ni envoyé."
+        )
+    inputs = _export_inputs(names, grids)
+    export = build_export(report, inputs, resolve_period(params.date_reference), str(book.name))
+    target = folder or output_folder(book)
+    target.mkdir(parents=True, exist_ok=True)
+    path = write_export(export, target / str(book.name), target)
+    attachment = path.read_bytes()
+    settings = load_settings()
+    if settings is not None:
+        message = accountant_message(
+            export.summary, recipient, attachment, path.name, settings.from_address
+        )
+        send_message(message, settings)
+        said = f"Export envoyé à {recipient} par {settings.described}."
+    else:
+        eml = write_eml_draft(
+            accountant_message(export.summary, recipient, attachment, path.name),
+            path.with_suffix(".eml"),
+        )
+        said = (
+            f"Aucun serveur d'envoi n'est réglé : brouillon d'e-mail écrit dans {quote(eml)}. "
+            f"Ouvrez-le dans votre messagerie, vérifiez-le et envoyez-le à {recipient} ; "
+            "l'export y est joint."
+        )
+    lines = [said, f"Export conservé : {quote(path)}."]
+    errors = export.summary.errors
+    if errors:
+        lines.append(
+            f"Attention : {errors} erreur{'s' if errors > 1 else ''} dans les données, voir "
+            f"l'onglet {quote(TAB_CONTROLES)}."
+        )
+    _alert(book, "\n".join(lines))
+    return path
+
+
+def envoyer_au_comptable(
+    book: Any, today: dt.date | None = None, folder: Path | None = None
+) -> Any:
+    """« Envoyer au comptable »: the accountant's export of issue [5/7] (`treso_xl.export`),
+    sent or drafted; a message says the feature is coming when that module is absent."""
+
+    def work() -> Any:
+        module = _module("treso_xl.export")
+        if module is None:
+            return _later(book, "L'envoi au comptable")
+        hook = getattr(module, "run_from_excel", None)
+        return hook(book) if callable(hook) else _send_export(book, today, folder)
+
+    return _guarded(book, "Envoyer au comptable", work, today)
+
+
+def importer_releve(book: Any) -> Any:
+    """« Importer un relevé »: `treso_xl.bank_import.run_from_excel(book)` (issue [6/7]) when
+    that module offers it, else a message saying the feature is coming."""
+
+    def work() -> Any:
+        module = _module("treso_xl.bank_import")
+        hook = getattr(module, "run_from_excel", None)
+        if not callable(hook):
+            return _later(book, "L'import de relevé bancaire")
+        return hook(book)
+
+    return _guarded(book, "Importer un relevé", work, None)
+
+
+MACROS: dict[str, Callable[[Any], Any]] = {
+    "actualiser": actualiser,
+    "verifier": verifier,
+    "relances": relances,
+    "envoyer_au_comptable": envoyer_au_comptable,
+    "importer_releve": importer_releve,
+}
+
+
+def run(name: str) -> None:
+    """Entry point of the add-ins' VBA: run macro `name` on the workbook that called it.
+
+    Nothing may reach Excel's error box but a French sentence: warnings are silenced (on macOS
+    anything written to stderr is shown as an error) and a failure to find the calling workbook
+    is told in French, with a non-zero exit so that Windows shows it too.
+    """
+    warnings.simplefilter("ignore")
+    macro = MACROS.get(name)
+    try:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    except Exception as error:
+        print(
+            f"treso-xl n'a pas trouvé le classeur qui a lancé « {name} » ({error}). Cliquez "
+            "dans le classeur à actualiser, puis à nouveau sur le bouton.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    if macro is None:
+        _alert(book, f"Bouton inconnu : « {name} ». Réinstallez le complément treso-xl.", True)
+        return
+    macro(book)
