@@ -227,8 +227,9 @@ def test_libreoffice_shows_engine_balances_and_highlight(tmp_path: Path):
     closing = next(r for r in rows if r and r[0] == contract.LABEL_CLOSING)
     values = [float(v) for v in closing[1 : 1 + len(plan.months)]]
     assert values == [pytest.approx(plan.closing[m], abs=0.005) for m in plan.months]
-    for tab in (contract.TAB_BALANCE_AGEE, contract.TAB_RELANCES, contract.TAB_CONTROLES):
-        assert tab in sheets
+    for tab in contract.GENERATED_TABS:
+        assert tab in sheets, tab
+        assert any(any(cell.strip() for cell in row) for row in sheets[tab]), tab
     # LibreOffice re-saves what it loaded: the flagged month still carries the alert fill
     resaved = convert(target, "xlsx", tmp_path / "resaved")[0]
     sheet = openpyxl.load_workbook(resaved)[contract.TAB_PREVISIONNEL]
