@@ -16,7 +16,9 @@ HEADERS = ("Client", *BUCKETS, "Total", "Part")
 
 def balance_agee_layout(result: Aging, date_reference: dt.date, dso: int | None) -> SheetLayout:
     """The aged receivables as a tab."""
-    sheet = SheetLayout(contract.TAB_BALANCE_AGEE, tab_color=styles.WARN_FONT)
+    sheet = SheetLayout(
+        contract.TAB_BALANCE_AGEE, tab_color=styles.WARN_FONT, landscape=True, fit_width=True
+    )
     sheet.put(1, 1, "Balance âgée des créances clients", styles.TITLE)
     dso_text = f"{dso} jours" if dso is not None else "non calculable (aucune facture sur 12 mois)"
     sheet.put(

@@ -65,7 +65,9 @@ def _ratio_note(result: WorkingCapital, key: str, meaning: str, formula: str) ->
 def bfr_layout(result: WorkingCapital, date_reference: dt.date) -> SheetLayout:
     """The working-capital tab: fixed label rows (value in column B, explanation in column C),
     the bases of the ratios, then the levers table with its total and the notes."""
-    sheet = SheetLayout(contract.TAB_BFR, tab_color=styles.GOOD_FONT)
+    sheet = SheetLayout(
+        contract.TAB_BFR, tab_color=styles.GOOD_FONT, landscape=True, fit_width=True
+    )
     start = window_start(date_reference)
     ref = day(date_reference)
     sheet.put(1, 1, "Besoin en fonds de roulement (BFR)", styles.TITLE)

@@ -58,7 +58,9 @@ def summary_text(findings: list[Finding]) -> str:
 
 def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetLayout:
     """The findings as a tab: title, summary, fixed header, one finding per row."""
-    sheet = SheetLayout(contract.TAB_CONTROLES, tab_color=styles.WARN_FILL)
+    sheet = SheetLayout(
+        contract.TAB_CONTROLES, tab_color=styles.WARN_FILL, landscape=True, fit_width=True
+    )
     counts = count_by_gravite(findings)
 
     sheet.put(TITLE_ROW, 1, "Contrôles des données", styles.TITLE)

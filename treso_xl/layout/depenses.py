@@ -338,7 +338,9 @@ def depenses_layout(
 ) -> SheetLayout:
     """The Dépenses tab: the flagged yearly cost on a fixed row (label in A, amount in B), then
     the sections recurring charges, shares over 12 months, price rises, avoidable fees, stock."""
-    sheet = SheetLayout(contract.TAB_DEPENSES, tab_color=styles.WARN_FONT)
+    sheet = SheetLayout(
+        contract.TAB_DEPENSES, tab_color=styles.WARN_FONT, landscape=True, fit_width=True
+    )
     ref = day(date_reference)
     sheet.put(1, 1, TITLE, styles.TITLE)
     sheet.put(

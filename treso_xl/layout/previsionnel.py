@@ -22,7 +22,9 @@ FIRST_MONTH_COL = 2
 
 def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date) -> SheetLayout:
     """The monthly cash plan as a tab."""
-    sheet = SheetLayout(contract.TAB_PREVISIONNEL, tab_color=styles.HEADER_FILL)
+    sheet = SheetLayout(
+        contract.TAB_PREVISIONNEL, tab_color=styles.HEADER_FILL, landscape=True, fit_width=True
+    )
     months = plan.months
     n = len(months)
     total_col = FIRST_MONTH_COL + n

@@ -93,7 +93,7 @@ def relances_layout(
     rate_note: str = "",
 ) -> SheetLayout:
     """The reminders tab."""
-    sheet = SheetLayout(contract.TAB_RELANCES, tab_color=styles.ALERT_FONT)
+    sheet = SheetLayout(contract.TAB_RELANCES, tab_color=styles.ALERT_FONT, landscape=True)
     sheet.put(1, 1, "Relances clients", styles.TITLE)
     sheet.put(
         2,
