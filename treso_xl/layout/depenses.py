@@ -114,6 +114,16 @@ def _section(sheet: SheetLayout, row: int, title: str) -> None:
     sheet.put_row(row, 1, [title, *([None] * (NCOLS - 1))], styles.SECTION)
 
 
+def _open(
+    sheet: SheetLayout, row: int, title: str, note: str, headers: tuple[str | None, ...]
+) -> int:
+    """A section's title, its one-line note and its header row; returns the first data row."""
+    _section(sheet, row, title)
+    sheet.put(row + 1, 1, note, styles.NOTE)
+    _header(sheet, row + 2, headers)
+    return row + 3
+
+
 def _total(sheet: SheetLayout, row: int, width: int, amounts: dict[int, float], text: str) -> None:
     """A total row over `width` columns: label, amounts in their columns, `text` after them."""
     for col in range(1, width + 1):
@@ -131,19 +141,16 @@ def _or_na(value: CellValue, style: Style) -> tuple[CellValue, Style]:
 
 
 def _charges(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
-    _section(sheet, row, SECTION_CHARGES)
-    sheet.put(
-        row + 1,
-        1,
+    row = _open(
+        sheet,
+        row,
+        SECTION_CHARGES,
         "Charges saisies avec une Récurrence (sans Fin passée) et charges détectées : un même "
         "fournisseur et un même libellé (chiffres, dates et mois ignorés) payés au moins 3 fois, "
         "tous les mois, trimestres ou ans, parmi les décaissements Réalisé. Classées par coût "
         "annuel.",
-        styles.NOTE,
+        CHARGE_HEADERS,
     )
-    row += 2
-    _header(sheet, row, CHARGE_HEADERS)
-    row += 1
     if not review.charges:
         sheet.put(row, 1, "Aucune charge récurrente trouvée.", _EMPTY)
         return row + 1
@@ -176,17 +183,14 @@ def _charges(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
 
 
 def _shares(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
-    _section(sheet, row, SECTION_SHARES)
-    sheet.put(
-        row + 1,
-        1,
+    row = _open(
+        sheet,
+        row,
+        SECTION_SHARES,
         f"Tous les décaissements datés du {day(review.debut)} au {day(review.date_reference)}, "
         "récurrences comprises, par catégorie.",
-        styles.NOTE,
+        SHARE_HEADERS,
     )
-    row += 2
-    _header(sheet, row, SHARE_HEADERS)
-    row += 1
     if not review.repartition:
         sheet.put(row, 1, "Aucun décaissement sur les 12 derniers mois.", _EMPTY)
         return row + 1
@@ -201,17 +205,14 @@ def _shares(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
 
 
 def _rises(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
-    _section(sheet, row, SECTION_RISES)
-    sheet.put(
-        row + 1,
-        1,
+    row = _open(
+        sheet,
+        row,
+        SECTION_RISES,
         "Même fournisseur et même libellé : le dernier paiement des 12 mois comparé au paiement "
         "le plus proche d'un an plus tôt (à 45 jours près).",
-        styles.NOTE,
+        RISE_HEADERS,
     )
-    row += 2
-    _header(sheet, row, RISE_HEADERS)
-    row += 1
     if not review.hausses:
         sheet.put(row, 1, "Aucune hausse de prix trouvée.", _EMPTY)
         return row + 1
@@ -232,19 +233,16 @@ def _rises(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
 
 
 def _avoidable(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
-    _section(sheet, row, SECTION_AVOIDABLE)
-    sheet.put(
-        row + 1,
-        1,
+    row = _open(
+        sheet,
+        row,
+        SECTION_AVOIDABLE,
         "Décaissements Réalisé des 12 mois dont le libellé ou la catégorie cite une majoration, "
         "une pénalité, des intérêts de retard, des frais de rejet, une commission "
         "d'intervention, des agios, un incident, une lettre d'information ou des frais de "
         "relance.",
-        styles.NOTE,
+        AVOIDABLE_HEADERS,
     )
-    row += 2
-    _header(sheet, row, AVOIDABLE_HEADERS)
-    row += 1
     if not review.evitables:
         sheet.put(row, 1, "Aucun frais évitable payé sur les 12 derniers mois.", _EMPTY)
         return row + 1
