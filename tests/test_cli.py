@@ -248,7 +248,6 @@ def test_no_traceback_on_internal_error(monkeypatch, tmp_path: Path, capsys):
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(refresh_module, "compute", boom)
-    monkeypatch.setattr(sys, "argv", ["treso-xl", "check", str(sample_path())])
     monkeypatch.delenv("TRESO_XL_DEBUG", raising=False)
     target = tmp_path / "c.xlsx"
     shutil.copyfile(sample_path(), target)
