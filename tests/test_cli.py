@@ -25,12 +25,8 @@ from treso_xl.workbooks import sample_path, template_path
 GENERATED_PREFIX = "xl/worksheets/treso_"
 
 
-def run(*args: str, cwd: Path | None = None):
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(cli, list(args), prog_name="treso-xl")
-    with runner.isolated_filesystem(temp_dir=cwd):
-        return runner.invoke(cli, list(args), prog_name="treso-xl")
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="treso-xl")
 
 
 def digest(path: Path) -> str:
@@ -72,12 +68,13 @@ def test_usage_errors_exit_2_in_french(tmp_path: Path):
     assert run("inconnue").exit_code == 2
 
 
-def test_demo_prints_plan_and_writes_workbook(tmp_path: Path):
-    result = run("demo", cwd=tmp_path)
+def test_demo_prints_plan_and_writes_workbook(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
     assert result.exit_code == 0, result.output
     assert "Plan de trésorerie — Atelier Lune Graphique" in result.output
     assert "◄ sous le seuil" in result.output
-    written = next(tmp_path.rglob("exemple_graphiste.xlsx"))
+    written = tmp_path / "exemple_graphiste.xlsx"
     book = openpyxl.load_workbook(written)
     assert contract.TAB_PREVISIONNEL in book.sheetnames
     # the bundled sample itself is left untouched
