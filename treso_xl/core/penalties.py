@@ -51,10 +51,14 @@ def penalty_periods(due: dt.date, until: dt.date, rate: float | None = None) -> 
     return periods
 
 
+def penalties_over(amount: float, periods: list[PenaltyPeriod]) -> float:
+    """Simple interest on `amount` over the periods, to the cent."""
+    return cents(sum(amount * p.rate * p.days / DAYS_IN_YEAR for p in periods))
+
+
 def late_penalties(amount: float, due: dt.date, until: dt.date, rate: float | None = None) -> float:
     """Penalties owed on `amount` unpaid from the day after `due` to `until`, to the cent."""
-    total = sum(amount * p.rate * p.days / DAYS_IN_YEAR for p in penalty_periods(due, until, rate))
-    return cents(total)
+    return penalties_over(amount, penalty_periods(due, until, rate))
 
 
 def recovery_indemnity(on: dt.date) -> float:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from treso_xl.core.aging import open_invoices
-from treso_xl.core.penalties import late_penalties, penalty_periods, recovery_indemnity
+from treso_xl.core.penalties import penalties_over, penalty_periods, recovery_indemnity
 from treso_xl.core.records import Params
 from treso_xl.core.reminder_texts import ReminderText, reminder_text
 from treso_xl.rules.lookup import RuleNotCovered, rule
@@ -121,18 +121,17 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
     uncertain = False
     error = ""
     if professional and days_late > 0:
+        indemnity = recovery_indemnity(ref)
         try:
             periods = penalty_periods(due, ref, params.taux_penalites)
-            penalties = late_penalties(row.reste_du, due, ref, params.taux_penalites)
+            penalties = penalties_over(row.reste_du, periods)
             rate = periods[-1].rate if periods else params.taux_penalites
             uncertain = any(p.uncertain for p in periods)
-            indemnity = recovery_indemnity(ref)
         except RuleNotCovered as exc:
             error = (
                 f"{exc} Indiquez le « Taux de pénalités » dans la feuille Paramètres pour "
                 "calculer les pénalités de cette facture."
             )
-            indemnity = recovery_indemnity(ref)
     total = round(row.reste_du + penalties + indemnity, 2)
     action, when = next_step(level, due, total, professional, ref)
     reminder = Reminder(
@@ -158,4 +157,4 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
         erreur_taux=error,
     )
     text = reminder_text(reminder, params, next_action=action)
-    return Reminder(**{**reminder.__dict__, "texte": text})
+    return replace(reminder, texte=text)
