@@ -19,9 +19,8 @@ from treso_xl.core.financing import (
     financing_need,
 )
 from treso_xl.core.flows import (
+    build_flows,
     combine,
-    expected_invoice_receipts,
-    invoice_rest_flows,
     known_flows,
 )
 from treso_xl.core.habits import client_habits, delays_by_payment_method
@@ -108,8 +107,7 @@ def compute(ledger: Ledger) -> Report:
     known = known_flows(ledger, end, payments)
     stages, stage_findings = project_stages(ledger.projets, ledger.factures, params.date_reference)
     staged = stage_flows(stages)
-    expected, _ = expected_invoice_receipts(positions, params.date_solde, params.date_reference)
-    receipts = combine(known, invoice_rest_flows(expected), staged)  # contractual view
+    receipts = combine(build_flows(ledger, end, positions, known=known), staged)  # contractual
     urssaf = urssaf_schedule(ledger, receipts, end)
     plan = build_plan(
         ledger, combine(estimated_flows(urssaf), staged), positions=positions, known=known

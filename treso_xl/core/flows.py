@@ -167,13 +167,16 @@ def build_flows(
     until: dt.date,
     positions: pd.DataFrame | None = None,
     habits: pd.Series | None = None,
+    known: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Known flows plus the unpaid invoice rests expected in the contractual view (or, with
-    `habits`, the predicted view)."""
+    """Known flows (`known` when already built) plus the unpaid invoice rests expected in the
+    contractual view (or, with `habits`, the predicted view)."""
     params = ledger.params
     if positions is None:
         positions = invoice_positions(ledger.factures, ledger.encaissements)
     expected, _ = expected_invoice_receipts(
         positions, params.date_solde, params.date_reference, habits
     )
-    return combine(known_flows(ledger, until), invoice_rest_flows(expected))
+    if known is None:
+        known = known_flows(ledger, until)
+    return combine(known, invoice_rest_flows(expected))
