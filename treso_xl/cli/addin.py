@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-EXIT_USAGE = 2
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(EXIT_USAGE)
+from treso_xl.cli.outcome import fail
 
 
 def _build(dossier: Path, win: str | None, mac: str | None, pythonpath: str) -> None:
@@ -21,10 +15,10 @@ def _build(dossier: Path, win: str | None, mac: str | None, pythonpath: str) -> 
     try:
         paths = build_addins(dossier, win, mac, pythonpath)
     except AddinBuildError as error:
-        _fail(f"Construction impossible : {error}")
+        fail(f"Construction impossible : {error}")
         return
     except OSError as error:
-        _fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.")
+        fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.")
         return
     for path in paths:
         click.echo(f"Complément écrit : {path}")
@@ -110,7 +104,7 @@ def register(group: click.Group) -> None:
         try:
             states = install(global_location, fonctions)
         except AddinInstallError as error:
-            _fail(str(error))
+            fail(str(error))
             return
         for state in states:
             click.echo(f"Installé : {state.path}")
@@ -129,7 +123,7 @@ def register(group: click.Group) -> None:
         try:
             states = remove(global_location)
         except AddinInstallError as error:
-            _fail(str(error))
+            fail(str(error))
             return
         for state in states:
             click.echo(f"Retiré : {state.path}")
@@ -143,7 +137,7 @@ def register(group: click.Group) -> None:
         try:
             states = status(global_location)
         except AddinInstallError as error:
-            _fail(str(error))
+            fail(str(error))
             return
         for state in states:
             said = "installé" if state.installed else "absent"

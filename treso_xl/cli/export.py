@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from treso_xl.export.workbook import Export
     from treso_xl.refresh import Report
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
+
 EML, OUTLOOK = "eml", "outlook"
 
 
@@ -36,11 +37,6 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)
 
 
 def _common_params() -> list[click.Parameter]:
@@ -85,30 +81,25 @@ def _build(
 ) -> tuple[Report, Export, Path]:
     """Read, compute and write the export; every expected failure becomes a French message
     and an exit code, before anything is written."""
-    from treso_xl.errors import DataError, FileError, describe
     from treso_xl.export.registers import PeriodError, resolve_period
     from treso_xl.export.workbook import build_export, read_input_sheets, write_export
     from treso_xl.refresh import compute, read
 
-    try:
+    with expected_failures():
         report = compute(read(fichier, date_reference))
         params = report.ledger.params
         try:
             period = resolve_period(params.date_reference, debut, fin)
         except PeriodError as error:
-            _fail(f"Période invalide : {error}", EXIT_USAGE)
+            fail(f"Période invalide : {error}", EXIT_USAGE)
         if need_email and not params.email_comptable:
-            _fail(
+            fail(
                 "« Email du comptable » est vide dans la feuille « Paramètres » : indiquez "
                 "l'adresse de votre comptable ; rien n'a été écrit ni envoyé.",
                 EXIT_DATA,
             )
         export = build_export(report, read_input_sheets(fichier), period, fichier.name)
         path = write_export(export, fichier, sortie)
-    except DataError as error:
-        _fail(describe(error), EXIT_DATA)
-    except FileError as error:
-        _fail(describe(error), EXIT_USAGE)
     return report, export, path
 
 
@@ -171,7 +162,7 @@ def envoyer_command(
     )
 
     if brouillon == OUTLOOK and not sys.platform.startswith("win"):
-        _fail("--brouillon outlook n'est possible que sous Windows, Outlook lancé.", EXIT_USAGE)
+        fail("--brouillon outlook n'est possible que sous Windows, Outlook lancé.", EXIT_USAGE)
     report, export, path = _build(fichier, sortie, debut, fin, date_reference, need_email=True)
     _echo_export(export, path)
     recipient = report.ledger.params.email_comptable
@@ -179,7 +170,7 @@ def envoyer_command(
     try:
         attachment = path.read_bytes()
     except OSError as error:
-        _fail(f"Impossible de relire l'export « {path} » ({error.strerror or error}).", EXIT_USAGE)
+        fail(f"Impossible de relire l'export « {path} » ({error.strerror or error}).", EXIT_USAGE)
 
     def draft(note: str) -> None:
         message = accountant_message(export.summary, recipient, attachment, path.name)
@@ -187,7 +178,7 @@ def envoyer_command(
         try:
             write_eml_draft(message, eml)
         except FileError as error:
-            _fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
+            fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
         click.echo(f"{note}Brouillon non envoyé écrit : {eml}")
         click.echo(
             "Ouvrez-le dans votre messagerie (Outlook, Thunderbird…), vérifiez-le et "
@@ -225,7 +216,7 @@ def envoyer_command(
             f"{config_file()}) : rien n'a été envoyé.\n"
         )
     except (SendError, FileError) as error:
-        _fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
+        fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
 
 
 def register(group: click.Group) -> None:

@@ -14,12 +14,12 @@ from treso_xl import __version__
 from treso_xl.cli import francais
 from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.export import register as register_export
+from treso_xl.cli.outcome import EXIT_USAGE, expected_failures, fail
 from treso_xl.cli.summary import plan_table
 from treso_xl.workbooks import sample_path, template_path
 
 francais.apply()
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -44,23 +44,12 @@ FrenchGroup.command_class = FrenchCommand
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
 def _run_refresh(source: Path, output: Path | None, today: dt.date | None = None):
     """Refresh and turn every expected failure into a French message and an exit code."""
-    from treso_xl.errors import DataError, FileError, describe
     from treso_xl.refresh import refresh_file
 
-    try:
+    with expected_failures():
         return refresh_file(source, output, today)
-    except DataError as error:
-        _fail(describe(error), EXIT_DATA)
-    except FileError as error:
-        _fail(describe(error), EXIT_USAGE)
-    return None
 
 
 def _date_option(value: str | None) -> dt.date | None:
@@ -98,9 +87,9 @@ def cli() -> None:
 def init_cmd(fichier: Path, force: bool) -> None:
     """Créer FICHIER, un classeur vierge prêt à remplir (copie du modèle)."""
     if fichier.suffix.lower() not in (".xlsx", ".xlsm"):
-        _fail(f"« {fichier} » : le nom du classeur doit finir par .xlsx.", EXIT_USAGE)
+        fail(f"« {fichier} » : le nom du classeur doit finir par .xlsx.", EXIT_USAGE)
     if fichier.exists() and not force:
-        _fail(
+        fail(
             f"« {fichier} » existe déjà ; rien n'a été modifié "
             "(ajoutez --force pour le remplacer).",
             EXIT_USAGE,
@@ -109,7 +98,7 @@ def init_cmd(fichier: Path, force: bool) -> None:
         fichier.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template_path(), fichier)
     except OSError as error:
-        _fail(f"Impossible de créer « {fichier} » : {error.strerror or error}.", EXIT_USAGE)
+        fail(f"Impossible de créer « {fichier} » : {error.strerror or error}.", EXIT_USAGE)
     click.echo(f"Classeur créé : {fichier}")
     click.echo(
         "Remplissez la feuille « Paramètres », puis lancez : treso-xl refresh " + str(fichier)
@@ -150,15 +139,10 @@ def refresh_cmd(fichier: Path, sortie: Path | None, date_reference: str | None) 
 @click.argument("fichier", type=EXISTING_FILE)
 def check_cmd(fichier: Path) -> None:
     """Vérifier les données de FICHIER sans rien écrire (code 1 s'il y a des erreurs)."""
-    from treso_xl.errors import DataError, FileError, describe
     from treso_xl.refresh import read
 
-    try:
+    with expected_failures():
         read(fichier)
-    except DataError as error:
-        _fail(describe(error), EXIT_DATA)
-    except FileError as error:
-        _fail(describe(error), EXIT_USAGE)
     click.echo(f"Aucune erreur dans « {fichier.name} ».")
 
 
@@ -180,19 +164,15 @@ def check_cmd(fichier: Path) -> None:
 def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None) -> None:
     """Écrire dans DOSSIER un brouillon d'e-mail (.eml) par relance due dans FICHIER, au niveau
     atteint (J+1, J+15, J+30 ou rappel avant échéance). Le classeur n'est pas modifié."""
-    from treso_xl.errors import DataError, FileError, describe
     from treso_xl.mail.drafts import write_drafts
     from treso_xl.refresh import compute, read
 
-    try:
+    with expected_failures():
         report = compute(read(fichier, _date_option(date_reference)))
+    try:
         written, skipped = write_drafts(report.reminders, dossier)
-    except DataError as error:
-        _fail(describe(error), EXIT_DATA)
-    except FileError as error:
-        _fail(describe(error), EXIT_USAGE)
     except OSError as error:
-        _fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.", EXIT_USAGE)
+        fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.", EXIT_USAGE)
     if not report.reminders:
         click.echo("Aucune relance à faire à la date de référence.")
     for path in written:
