@@ -15,7 +15,7 @@ from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
 from treso_xl.contract import TAB_CONTROLES, TAB_PREVISIONNEL
-from treso_xl.excel import ribbon, standin
+from treso_xl.excel import render_xlwings, ribbon, standin
 from treso_xl.excel.read_xlwings import read_grids, read_ledger_from_book
 from treso_xl.excel.render_xlwings import (
     FONT_ATTRIBUTES,
@@ -57,10 +57,13 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-@pytest.fixture(scope="module")
-def refreshed() -> tuple[standin.Book, object]:
-    book = standin.open_book(sample_path())
-    report = ribbon.actualiser(book)
+@pytest.fixture(scope="module", params=["win32", "darwin"], ids=["Windows", "macOS"])
+def refreshed(request) -> tuple[standin.Book, object]:
+    """The sample refreshed by each desktop engine: several areas per range on Windows only."""
+    book = standin.open_book(sample_path(), platform=request.param)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_xlwings, "engine_platform", lambda: request.param)
+        report = ribbon.actualiser(book)
     assert report is not None
     return book, report
 

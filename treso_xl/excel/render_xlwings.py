@@ -20,11 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import coordinate_to_tuple
+from openpyxl.utils import get_column_letter as column_letters
 
 from treso_xl.contract import normalize_label
 from treso_xl.layout.model import DATE, PLAIN, Chart, SheetLayout, Style
@@ -33,6 +36,7 @@ DATETIME = "dd/mm/yyyy hh:mm"
 MAX_TEXT = 32767
 BORDER_COLOR = "#808080"
 POINTS_PER_CM = 72 / 2.54
+MAX_ADDRESS = 255  # the longest address Excel's Worksheet.Range accepts
 
 Box = tuple[int, int, int, int]  # first row, first column, last row, last column
 
@@ -216,11 +220,27 @@ def shows(kind: str, attribute: Any, value: object) -> bool:
     return True
 
 
-def format_plan(layout: SheetLayout) -> list[Operation]:
-    """Every format write of a tab, grouped so that each lands on as few rectangles as possible.
+@dataclass(frozen=True)
+class FormatGroup:
+    """One format and every cell of a tab that takes it.
+
+    `cells` are where it is wanted and seen; `allowed` adds the cells where it cannot be seen and
+    no other value of the same kind is wanted, so it may be written there too; `boxes` cover
+    `cells` with few rectangles inside `allowed`.
+    """
+
+    kind: str
+    value: Any
+    cells: frozenset[tuple[int, int]]
+    allowed: frozenset[tuple[int, int]]
+    boxes: tuple[Box, ...]
+
+
+def format_groups(layout: SheetLayout) -> list[FormatGroup]:
+    """Every format of a tab with the cells it goes on, in the order they are written.
 
     A format that cannot be seen on a cell (see `shows`: a number format on a text, a font or an
-    alignment on an empty cell, "left" on a text, wrapping on a number) is not written there, and
+    alignment on an empty cell, "left" on a text, wrapping on a number) is not needed there, and
     such a cell may be covered by a rectangle carrying any value of that format, so that
     rectangles grow through it. Fills and borders show everywhere.
     """
@@ -237,15 +257,27 @@ def format_plan(layout: SheetLayout) -> list[Operation]:
                 wanted.setdefault((kind, attribute), set()).add(key)
                 needs[kind].add(key)
 
-    plan: list[Operation] = []
+    groups: list[FormatGroup] = []
     for (kind, attribute), found in sorted(wanted.items(), key=lambda item: _order(item[0])):
         free = [
             key
             for key in block
             if key not in needs[kind] and not shows(kind, attribute, cells.get(key, (None,))[0])
         ]
-        plan += [Operation(box, kind, attribute) for box in rectangles(found, free)]
-    return plan
+        boxes = tuple(rectangles(found, free))
+        groups.append(
+            FormatGroup(kind, attribute, frozenset(found), frozenset(found).union(free), boxes)
+        )
+    return groups
+
+
+def format_plan(layout: SheetLayout) -> list[Operation]:
+    """Every format write of a tab, one per rectangle (see `format_groups`)."""
+    return [
+        Operation(box, group.kind, group.value)
+        for group in format_groups(layout)
+        for box in group.boxes
+    ]
 
 
 def _attributes(style: Style) -> list[tuple[str, Any]]:
@@ -293,54 +325,144 @@ def _hex(color: str) -> str:
     return "#" + text
 
 
-class _Blocks:
-    """One xlwings Range per rectangle, created once however many formats it gets."""
+def engine_platform() -> str:
+    """The platform whose xlwings engine drives Excel: "darwin" is macOS, anything else Windows."""
+    return sys.platform
 
-    def __init__(self, sheet: Any) -> None:
+
+def several_areas() -> bool:
+    """Whether one range may hold several areas ("A1:B2,D4").
+
+    The Windows engine hands the address to `Worksheet.Range`, which takes unions; the macOS
+    engine (`_xlmac.Sheet.range`) splits it at its colons and keeps the first cell only.
+    """
+    return engine_platform() != "darwin"
+
+
+def cell_address(box: Box) -> str:
+    """ "B3" or "B3:D7"."""
+    r1, c1, r2, c2 = box
+    first = f"{column_letters(c1)}{r1}"
+    return first if (r1, c1) == (r2, c2) else f"{first}:{column_letters(c2)}{r2}"
+
+
+def addresses(boxes: Sequence[Box], several: bool) -> list[str]:
+    """The addresses covering `boxes`: one per rectangle, or unions of at most 255 characters."""
+    parts = [cell_address(box) for box in boxes]
+    if not several:
+        return parts
+    out: list[str] = []
+    for part in parts:
+        if out and len(out[-1]) + 1 + len(part) <= MAX_ADDRESS:
+            out[-1] += "," + part
+        else:
+            out.append(part)
+    return out
+
+
+def _cells_of(boxes: Iterable[Box]) -> frozenset[tuple[int, int]]:
+    return frozenset(
+        (r, c) for r1, c1, r2, c2 in boxes for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+    )
+
+
+class _Ranges:
+    """The xlwings ranges of one sheet by address, each fetched once however many formats it gets.
+
+    With several areas per range, a format may reuse a range already fetched for another one when
+    that range holds all its cells and only cells it may cover: what counts is then the number
+    of distinct ranges, not of rectangles.
+    """
+
+    def __init__(self, sheet: Any, several: bool) -> None:
         self.sheet = sheet
-        self.ranges: dict[Box, Any] = {}
+        self.several = several
+        self.fetched: dict[str, Any] = {}
+        self.cells: list[tuple[frozenset[tuple[int, int]], Any]] = []  # cells of each range
 
-    def range(self, box: Box) -> Any:
-        rng = self.ranges.get(box)
-        if rng is None:
-            r1, c1, r2, c2 = box
-            rng = self.sheet.range((r1, c1), (r2, c2))
-            self.ranges[box] = rng
-        return rng
+    def covering(self, boxes: Sequence[Box]) -> list[Any]:
+        out = []
+        for address in addresses(boxes, self.several):
+            rng = self.fetched.get(address)
+            if rng is None:
+                rng = self.fetched[address] = self.sheet.range(address)
+                self.cells.append((_cells_of(_boxes_of(address)), rng))
+            out.append(rng)
+        return out
+
+    def for_group(self, group: FormatGroup) -> list[Any]:
+        """Ranges for one format: one already fetched if it fits (see the class), else new ones."""
+        for cells, rng in self.cells:
+            if group.cells <= cells <= group.allowed:
+                return [rng]
+        return self.covering(group.boxes)
+
+    def for_sizes(self, spans: Sequence[tuple[int, int]], axis: int) -> list[Any]:
+        """Ranges spanning exactly these columns (axis 1) or rows (axis 0), whatever their rows
+        (or columns): a width applies to whole columns, a height to whole rows."""
+        wanted = {i for first, last in spans for i in range(first, last + 1)}
+        for cells, rng in self.cells:
+            if {cell[axis] for cell in cells} == wanted:
+                return [rng]
+        if axis == 1:
+            return self.covering([(1, first, 1, last) for first, last in spans])
+        return self.covering([(first, 1, last, 1) for first, last in spans])
+
+
+def _boxes_of(address: str) -> list[Box]:
+    boxes = []
+    for part in address.split(","):
+        corners = [coordinate_to_tuple(corner) for corner in part.split(":")]
+        (r1, c1), (r2, c2) = corners[0], corners[-1]
+        boxes.append((r1, c1, r2, c2))
+    return boxes
 
 
 FONT_KEYWORDS = {"bold": "bold", "italic": "italic", "size": "size", "font_color": "color"}
 
 
-def _apply(blocks: _Blocks, operation: Operation) -> None:
-    box, kind, value = operation.box, operation.kind, operation.value
+def _font_settings(value: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for name, attribute in value:
+        if name == "font_color":
+            attribute = _hex(attribute)
+        elif name == "size":
+            attribute = float(attribute)
+        settings[FONT_KEYWORDS[name]] = attribute
+    return settings
+
+
+def _apply(rng: Any, kind: str, value: Any) -> None:
+    """Write one format on one range (borders apart: see `_border`)."""
     if kind == "number_format":
-        blocks.range(box).number_format = value
+        rng.number_format = value
     elif kind == "fill":
-        blocks.range(box).color = _hex(value)
+        rng.color = _hex(value)
     elif kind == "font":
-        settings: dict[str, Any] = {}
-        for name, attribute in value:
-            if name == "font_color":
-                attribute = _hex(attribute)
-            elif name == "size":
-                attribute = float(attribute)
-            settings[FONT_KEYWORDS[name]] = attribute
-        blocks.range(box).font.set(**settings)
+        rng.font.set(**_font_settings(value))
     elif kind == "align":
-        blocks.range(box).horizontal_alignment = value
+        rng.horizontal_alignment = value
     elif kind == "valign":
-        blocks.range(box).vertical_alignment = value
+        rng.vertical_alignment = value
     elif kind == "wrap":
-        blocks.range(box).wrap_text = True
-    elif kind in ("border_top", "border_bottom"):
-        edge = "edge_top" if kind == "border_top" else "edge_bottom"
-        sides = [edge, "inside_horizontal"] if box[2] > box[0] else edge
-        blocks.range(box).borders.set(
-            sides, line_style="continuous", weight="thin", color=BORDER_COLOR
-        )
+        rng.wrap_text = True
     else:  # pragma: no cover - KINDS lists the kinds above
         raise ValueError(kind)
+
+
+def _border(rng: Any, kind: str, box: Box) -> None:
+    """A thin grey line above (or under) every row of one rectangle."""
+    edge = "edge_top" if kind == "border_top" else "edge_bottom"
+    sides = [edge, "inside_horizontal"] if box[2] > box[0] else edge
+    rng.borders.set(sides, line_style="continuous", weight="thin", color=BORDER_COLOR)
+
+
+def size_groups(sizes: dict[int, float]) -> dict[float, list[tuple[int, int]]]:
+    """Runs of columns (or rows) gathered by size: size -> [(first, last), ...]."""
+    out: dict[float, list[tuple[int, int]]] = {}
+    for first, last, size in runs(sizes):
+        out.setdefault(size, []).append((first, last))
+    return out
 
 
 CHART_TYPES = {
@@ -407,20 +529,74 @@ def _add_chart(sheet: Any, spec: Chart) -> bool:
     return True
 
 
-def render_sheet(sheet: Any, layout: SheetLayout) -> list[str]:
-    """Write `layout` into an empty (or just cleared) xlwings sheet; return what was left out."""
+@dataclass
+class _Cluster:
+    cells: frozenset[tuple[int, int]]
+    allowed: frozenset[tuple[int, int]]
+    boxes: tuple[Box, ...]
+    groups: list[FormatGroup]
+
+
+def shared_ranges(groups: Sequence[FormatGroup]) -> list[tuple[tuple[Box, ...], list[FormatGroup]]]:
+    """Formats gathered so that each gathering is written through one range of several areas.
+
+    Formats of different kinds can share a range when each one's cells lie where the other may
+    be written (a number format on the numbers and wrapping on the texts of the same columns),
+    as long as the union still fits in one address. Returns (rectangles, formats) pairs.
+    """
+    clusters: list[_Cluster] = []
+    for group in groups:
+        for cluster in clusters:
+            if not (group.cells <= cluster.allowed and cluster.cells <= group.allowed):
+                continue
+            cells = cluster.cells | group.cells
+            allowed = cluster.allowed & group.allowed
+            boxes = tuple(rectangles(cells, allowed - cells))
+            if len(addresses(boxes, True)) == 1:
+                cluster.cells, cluster.allowed, cluster.boxes = cells, allowed, boxes
+                cluster.groups.append(group)
+                break
+        else:
+            clusters.append(_Cluster(group.cells, group.allowed, group.boxes, [group]))
+    return [(cluster.boxes, cluster.groups) for cluster in clusters]
+
+
+def render_sheet(sheet: Any, layout: SheetLayout, several: bool | None = None) -> list[str]:
+    """Write `layout` into an empty (or just cleared) xlwings sheet; return what was left out.
+
+    Each format goes on every rectangle that takes it at once, through one range of several
+    areas when the engine allows it (`several_areas`), else one range per rectangle.
+    """
+    ranges = _Ranges(sheet, several_areas() if several is None else several)
     left_out: list[str] = []
     if layout.cells:
-        sheet.range((1, 1), (layout.max_row, layout.max_col)).value = value_grid(layout)
-    blocks = _Blocks(sheet)
-    for operation in format_plan(layout):
-        _apply(blocks, operation)
-    for first, last, width in runs(layout.column_widths):
-        sheet.range((1, first), (1, last)).column_width = width
-    for first, last, height in runs(layout.row_heights):
-        sheet.range((first, 1), (last, 1)).row_height = height
-    for r1, c1, r2, c2 in layout.merges:
-        sheet.range((r1, c1), (r2, c2)).merge()
+        (block,) = ranges.covering([(1, 1, layout.max_row, layout.max_col)])
+        block.value = value_grid(layout)
+    groups = format_groups(layout)
+    for group in groups:
+        if group.kind in ("border_top", "border_bottom"):  # edges of each rectangle, one by one
+            for box in group.boxes:
+                (rng,) = ranges.covering([box])
+                _border(rng, group.kind, box)
+    fills = [group for group in groups if group.kind not in ("border_top", "border_bottom")]
+    if ranges.several:
+        for boxes, members in shared_ranges(fills):
+            for rng in ranges.covering(boxes):
+                for group in members:
+                    _apply(rng, group.kind, group.value)
+    else:
+        for group in fills:
+            for rng in ranges.for_group(group):
+                _apply(rng, group.kind, group.value)
+    for width, spans in size_groups(layout.column_widths).items():
+        for rng in ranges.for_sizes(spans, axis=1):
+            rng.column_width = width
+    for height, spans in size_groups(layout.row_heights).items():
+        for rng in ranges.for_sizes(spans, axis=0):
+            rng.row_height = height
+    for box in layout.merges:
+        (rng,) = ranges.covering([box])
+        rng.merge()
     for spec in layout.charts:
         if not _add_chart(sheet, spec):
             left_out.append(f"graphique « {spec.title} » (séries non contiguës)")
@@ -447,12 +623,16 @@ def find_sheet(names: Sequence[str], wanted: str) -> str | None:
     return None
 
 
-def write_layouts(book: Any, layouts: Sequence[SheetLayout]) -> list[str]:
+def write_layouts(
+    book: Any, layouts: Sequence[SheetLayout], several: bool | None = None
+) -> list[str]:
     """Write every layout into `book` (an xlwings Book); return what could not be drawn.
 
     Existing tabs are cleared and rewritten in place; new ones are added after the last sheet.
-    The sheet that was active stays active.
+    The sheet that was active stays active. `several`: whether ranges of several areas may be
+    used (default: `several_areas()`).
     """
+    several = several_areas() if several is None else several
     sheets = book.sheets
     active = sheets.active
     names = list(book.sheet_names)
@@ -467,7 +647,7 @@ def write_layouts(book: Any, layouts: Sequence[SheetLayout]) -> list[str]:
         else:
             sheet = sheets[existing]
             clear_sheet(sheet)
-        left_out += [f"{layout.name} : {item}" for item in render_sheet(sheet, layout)]
+        left_out += [f"{layout.name} : {item}" for item in render_sheet(sheet, layout, several)]
     active.activate()
     return left_out
 

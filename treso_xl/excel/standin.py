@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover
     pd = None  # type: ignore[assignment]
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+MAX_ADDRESS = 255  # the longest address Excel's Worksheet.Range accepts
 GENERAL = "General"
 DEFAULT_COLUMN_WIDTH = 8.43
 DEFAULT_ROW_HEIGHT = 15.0
@@ -370,6 +371,7 @@ class BookData:
     status_bar: str | bool = False
     display_alerts: bool = True
     chart_count: int = 0
+    platform: str = "win32"  # the engine emulated: "win32" (Windows) or "darwin" (macOS)
 
 
 # --- the xlwings-like classes ------------------------------------------------------------------
@@ -633,11 +635,24 @@ class Sheet:
     def _range(self, box: Box) -> Range:
         return Range(self._book_data, self._sheet_data, box)
 
+    def _areas(self, address: str) -> Range:
+        """A range of several areas ("A1:B2,D4"): the Windows engine hands the address to
+        `Worksheet.Range`, which takes up to 255 characters; the macOS engine keeps the first
+        cell only (`_xlmac.Sheet.range` splits the address at its colons), so it is refused."""
+        if self._book_data.platform == "darwin":
+            raise ValueError(f"the macOS engine cannot address several areas: {address!r}")
+        if len(address) > MAX_ADDRESS:
+            raise ValueError(f"address longer than {MAX_ADDRESS} characters: {address!r}")
+        areas = tuple(_parse_address(part) for part in address.split(","))
+        return Range(self._book_data, self._sheet_data, areas[0], areas=areas)
+
     def range(
         self,
         cell1: str | tuple[int, int] | Range,
         cell2: str | tuple[int, int] | Range | None = None,
     ) -> Range:
+        if cell2 is None and isinstance(cell1, str) and "," in cell1:
+            return self._areas(cell1)
         first = _box_of(cell1)
         if cell2 is None:
             return self._range(first)
@@ -708,14 +723,20 @@ class Range:
     """Stand-in for `xlwings.Range`."""
 
     def __init__(
-        self, book: BookData, sheet: SheetData, box: Box, options: Mapping[str, Any] | None = None
+        self,
+        book: BookData,
+        sheet: SheetData,
+        box: Box,
+        options: Mapping[str, Any] | None = None,
+        areas: tuple[Box, ...] = (),
     ) -> None:
-        r1, c1, r2, c2 = box
-        if not (1 <= r1 <= r2 <= MAX_ROWS and 1 <= c1 <= c2 <= MAX_COLUMNS):
-            raise ValueError(f"invalid range {box}")
+        for r1, c1, r2, c2 in areas or (box,):
+            if not (1 <= r1 <= r2 <= MAX_ROWS and 1 <= c1 <= c2 <= MAX_COLUMNS):
+                raise ValueError(f"invalid range {box}")
         self._book_data = book
         self._sheet_data = sheet
-        self._box = box
+        self._box = box  # the first area: what Excel reads values, sizes and shapes from
+        self._areas = areas or (box,)  # every area: what formats are written on
         self._options = dict(options or {})
         self._log = book.log
 
@@ -730,10 +751,18 @@ class Range:
         return hash((id(self._sheet_data), self._box))
 
     def _cells(self) -> Iterator[tuple[int, int]]:
-        r1, c1, r2, c2 = self._box
-        for row in range(r1, r2 + 1):
-            for col in range(c1, c2 + 1):
-                yield row, col
+        seen: set[tuple[int, int]] = set()
+        for r1, c1, r2, c2 in self._areas:
+            for row in range(r1, r2 + 1):
+                for col in range(c1, c2 + 1):
+                    if (row, col) not in seen:
+                        seen.add((row, col))
+                        yield row, col
+
+    def _single(self, what: str) -> None:
+        """Refuse what the stand-in does not model on several areas."""
+        if len(self._areas) > 1:
+            raise ValueError(f"{what} on several areas is not supported: {self.address}")
 
     def _same(self, box: Box) -> Range:
         return Range(self._book_data, self._sheet_data, box, self._options)
@@ -749,7 +778,7 @@ class Range:
 
     def options(self, convert: Any = None, **options: Any) -> Range:
         options["convert"] = convert
-        return Range(self._book_data, self._sheet_data, self._box, options)
+        return Range(self._book_data, self._sheet_data, self._box, options, self._areas)
 
     @property
     def rows(self) -> RangeRows:
@@ -784,7 +813,7 @@ class Range:
 
     @property
     def address(self) -> str:
-        return _address(self._box)
+        return ",".join(_address(area) for area in self._areas)
 
     def get_address(
         self,
@@ -793,7 +822,7 @@ class Range:
         include_sheetname: bool = False,
         external: bool = False,
     ) -> str:
-        address = _address(self._box, row_absolute, column_absolute)
+        address = ",".join(_address(a, row_absolute, column_absolute) for a in self._areas)
         if external:
             return f"[{self._book_data.name}]{self._sheet_data.name}!{address}"
         if include_sheetname:
@@ -857,6 +886,7 @@ class Range:
 
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
+        self._single("writing values")
         r1, c1, r2, c2 = self._box
         if not isinstance(data, list | tuple):
             data = [[data] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1)]
@@ -968,8 +998,9 @@ class Range:
     def column_width(self, value: float) -> None:
         if not 0 <= value <= 255:
             raise ValueError("column_width must be between 0 and 255")
-        for col in range(self._box[1], self._box[3] + 1):
-            self._sheet_data.column_widths[col] = float(value)
+        for _, c1, _, c2 in self._areas:
+            for col in range(c1, c2 + 1):
+                self._sheet_data.column_widths[col] = float(value)
 
     @property
     def row_height(self) -> float | None:
@@ -983,10 +1014,12 @@ class Range:
     def row_height(self, value: float) -> None:
         if not 0 <= value <= 409.5:
             raise ValueError("row_height must be between 0 and 409.5")
-        for row in range(self._box[0], self._box[2] + 1):
-            self._sheet_data.row_heights[row] = float(value)
+        for r1, _, r2, _ in self._areas:
+            for row in range(r1, r2 + 1):
+                self._sheet_data.row_heights[row] = float(value)
 
     def merge(self, across: bool = False) -> None:
+        self._single("merging")
         r1, c1, r2, c2 = self._box
         if across:
             for row in range(r1, r2 + 1):
@@ -1172,6 +1205,7 @@ class Borders:
         if line_style is _UNSET and weight is _UNSET and color is _UNSET:
             return
         remove = line_style in (None, "none")
+        self._rng._single("borders")
         r1, c1, r2, c2 = self._rng._box
         edges: list[tuple[str, int, int]] = []
         for side in sides:
@@ -1487,10 +1521,22 @@ class ChartSeries:
 
 
 def new_book(
-    sheets: Mapping[str, Sequence[Sequence[Any]]], name: str = "Classeur1.xlsx", folder: str = ""
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    name: str = "Classeur1.xlsx",
+    folder: str = "",
+    platform: str = "win32",
 ) -> Book:
-    """A book holding `sheets` (name -> rows of values from A1, stored as Excel would)."""
-    data = BookData(name=name, fullname=str(Path(folder) / name) if folder else name, sheets=[])
+    """A book holding `sheets` (name -> rows of values from A1, stored as Excel would).
+
+    `platform` is the engine emulated: "win32" (Windows) or "darwin" (macOS, which cannot
+    address several areas at once).
+    """
+    data = BookData(
+        name=name,
+        fullname=str(Path(folder) / name) if folder else name,
+        sheets=[],
+        platform=platform,
+    )
     for title, rows in sheets.items():
         sheet = SheetData(title)
         for i, row in enumerate(rows, start=1):
@@ -1513,13 +1559,18 @@ def _stored(value: Any) -> Any:
     return typed(value)
 
 
-def open_book(path: Path) -> Book:
-    """A stand-in book with the values (cached results for formulas) of the .xlsx at `path`."""
+def open_book(path: Path, platform: str = "win32") -> Book:
+    """A stand-in book with the values (cached results for formulas) of the .xlsx at `path`.
+
+    `platform` is the engine emulated, as in `new_book`.
+    """
     import openpyxl
 
     path = Path(path)
     workbook = openpyxl.load_workbook(path, data_only=True)
-    data = BookData(name=path.name, fullname=str(path.resolve()), sheets=[])
+    data = BookData(
+        name=path.name, fullname=str(path.resolve()), sheets=[], platform=platform
+    )
     for ws in workbook.worksheets:
         sheet = SheetData(ws.title, visible=ws.sheet_state == "visible")
         for row in ws.iter_rows():

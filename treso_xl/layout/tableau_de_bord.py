@@ -20,7 +20,7 @@ LIGHTS = {
     "red": Style(bold=True, size=16, fill=styles.ALERT_FILL, font_color=styles.ALERT_FONT),
     "neutral": Style(bold=True, size=16, fill=styles.SECTION_FILL, font_color=styles.HEADER_FILL),
 }
-LABEL = Style(bold=True, size=11, valign="center", wrap=True)
+LABEL = Style(bold=True, valign="center", wrap=True)
 DETAIL = Style(italic=True, size=9, font_color=styles.NOTE_FONT, valign="center", wrap=True)
 CHART_COL = "H"
 CHART_HEIGHT_CM = 7.5
