@@ -1568,9 +1568,7 @@ def open_book(path: Path, platform: str = "win32") -> Book:
 
     path = Path(path)
     workbook = openpyxl.load_workbook(path, data_only=True)
-    data = BookData(
-        name=path.name, fullname=str(path.resolve()), sheets=[], platform=platform
-    )
+    data = BookData(name=path.name, fullname=str(path.resolve()), sheets=[], platform=platform)
     for ws in workbook.worksheets:
         sheet = SheetData(ws.title, visible=ws.sheet_state == "visible")
         for row in ws.iter_rows():
