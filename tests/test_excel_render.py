@@ -11,12 +11,16 @@ from hypothesis import strategies as st
 from treso_xl.excel import standin
 from treso_xl.excel.render_xlwings import (
     FORMAT_ATTRIBUTES,
+    MAX_ADDRESS,
     SKIPPED_ATTRIBUTES,
+    addresses,
     excel_value,
+    format_groups,
     format_plan,
     rectangles,
     runs,
     series_block,
+    shared_ranges,
     shows,
     style_attributes,
     write_layouts,
@@ -135,3 +139,41 @@ def test_what_excel_would_not_show_anyway() -> None:
     assert not shows("font", (("bold", True),), None)
     assert shows("font", (("size", 14),), None)  # a size makes the row taller
     assert shows("fill", "FFC7CE", None)
+
+
+def _parsed(address: str) -> set[tuple[int, int]]:
+    areas = []
+    for part in address.split(","):
+        box = standin._parse_address(part)
+        areas.append(box)
+    return _covered(areas)
+
+
+@settings(max_examples=100, deadline=None)
+@given(boxes=st.lists(st.tuples(st.integers(1, 2000), st.integers(1, 60)), max_size=120))
+def test_addresses_cover_the_rectangles_in_excels_length_limit(boxes) -> None:
+    rects = [(r, c, r + c % 3, c + r % 2) for r, c in boxes]
+    several = addresses(rects, several=True)
+    assert all(len(address) <= MAX_ADDRESS for address in several)
+    assert set().union(*map(_parsed, several)) == _covered(rects)
+    one_each = addresses(rects, several=False)
+    assert len(one_each) == len(rects) and all("," not in a for a in one_each)
+    assert len(several) <= len(one_each)
+
+
+def test_formats_share_a_range_only_where_each_may_go() -> None:
+    from treso_xl.refresh import compute, read
+    from treso_xl.workbooks import sample_path
+
+    for layout in compute(read(sample_path())).layouts:
+        groups = [g for g in format_groups(layout) if not g.kind.startswith("border")]
+        gathered = shared_ranges(groups)
+        assert sorted(map(id, groups)) == sorted(id(g) for _, members in gathered for g in members)
+        for boxes, members in gathered:
+            covered = _covered(list(boxes))
+            assert len(addresses(boxes, several=True)) == 1
+            kinds = [g.kind for g in members]
+            assert len(kinds) == len(set(kinds)), (layout.name, kinds)  # one value per kind
+            for group in members:
+                assert group.cells <= covered <= group.allowed, (layout.name, group.kind)
+        assert len(gathered) < len(groups)  # some sharing happens on every tab

@@ -179,3 +179,39 @@ def test_calls_are_counted_per_member() -> None:
     assert counts["Range.font"] == 1
     assert counts["Font.set"] == 1
     assert "Range.options" not in counts  # pure Python in xlwings: not a call to Excel
+
+
+def test_several_areas_on_windows_only() -> None:
+    """Windows hands "A1:B2,D4" to Worksheet.Range; macOS's engine would keep "A1" only."""
+    xlmac = (XLWINGS_DIR / "_xlmac.py").read_text(encoding="utf-8")
+    assert 'address1 = arg1.split(":")[0]' in xlmac  # why macOS is refused below
+    xlwin = (XLWINGS_DIR / "_xlwindows.py").read_text(encoding="utf-8")
+    assert "xl1 = self.xl.Range(arg1)" in xlwin
+
+    book = standin.new_book({"S": [[None]]})
+    sheet = book.sheets["S"]
+    rng = sheet.range("A1:B2,D4,C6:C7")
+    assert rng.address == "$A$1:$B$2,$D$4,$C$6:$C$7"
+    rng.color = "#FFC7CE"
+    rng.font.set(bold=True)
+    rng.column_width = 20
+    rng.row_height = 30
+    data = standin.sheet_data(book, "S")
+    painted = {(1, 1), (1, 2), (2, 1), (2, 2), (4, 4), (6, 3), (7, 3)}
+    assert {key for key, f in data.formats.items() if f.get("fill") == "FFC7CE"} == painted
+    assert {key for key, f in data.formats.items() if f.get("bold")} == painted
+    assert data.column_widths == {1: 20.0, 2: 20.0, 3: 20.0, 4: 20.0}
+    assert data.row_heights == {r: 30.0 for r in (1, 2, 4, 6, 7)}
+    with pytest.raises(ValueError, match="several areas"):
+        rng.merge()
+    with pytest.raises(ValueError, match="several areas"):
+        rng.borders.set("edge_top", line_style="continuous")
+    with pytest.raises(ValueError, match="several areas"):
+        rng.raw_value = 1
+    with pytest.raises(ValueError, match="255"):
+        sheet.range(",".join(f"A{row}" for row in range(1, 80)))
+
+    mac = standin.new_book({"S": [[None]]}, platform="darwin").sheets["S"]
+    assert mac.range("A1:B2").address == "$A$1:$B$2"
+    with pytest.raises(ValueError, match="macOS"):
+        mac.range("A1:B2,D4")
