@@ -5,9 +5,12 @@ members of xlwings that both desktop engines (Windows and macOS) implement:
 
 - each tab's values in one `Range.value` write; every text is written with a leading apostrophe,
   which Excel keeps out of the value, so that "=SUM(A1)", "-5", "01/02" or "VRAI" stay texts;
-- each format attribute (fill, font colour, bold, italic, size, number format, alignments, wrap,
-  top and bottom borders) on the fewest rectangles of cells sharing its value;
-- column widths and row heights on runs of equal sizes, merged cells, native charts.
+- each format (fill, font, number format, alignments, wrap, top and bottom borders) on the
+  fewest rectangles of cells sharing its value;
+- on Windows, all the rectangles of one format through a single range of several areas
+  ("A1:C1,A5:C5"), and formats of different kinds through the same range where each may go;
+  on macOS, whose engine cannot address several areas, one range per rectangle;
+- column widths and row heights by size, merged cells, native charts.
 
 A tab that already exists is cleared and rewritten in place, so that the user's formulas that point
 into it keep working; a new tab is added after the last sheet. What xlwings' desktop engines do not

@@ -11,9 +11,11 @@ engine whose cleaning rules copy those of the Windows engine (`xlwings/_xlwindow
 
 The sheet itself behaves like Excel where it matters to a renderer: a text written as a value is
 typed into the cell, so that "=A1" becomes a formula, "-5" or "12,5" a number and "31/01/2026" a
-date, unless it starts with an apostrophe (which Excel keeps out of the value). Every call that
-would reach Excel (a property read or write, a method call) is counted per member in
-`call_counts(book)`; pure-Python members (`options`, `impl`, `api`, `rows`, `engine`) are not.
+date, unless it starts with an apostrophe (which Excel keeps out of the value). A range of several
+areas ("A1:B2,D4") is accepted as the Windows engine does, and refused when the book emulates the
+macOS engine (`platform="darwin"`), which cannot address one. Every call that would reach Excel
+(a property read or write, a method call) is counted per member in `call_counts(book)`;
+pure-Python members (`options`, `impl`, `api`, `rows`, `engine`) are not.
 """
 
 from __future__ import annotations
