@@ -29,7 +29,6 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import coordinate_to_tuple
 from openpyxl.utils import get_column_letter as column_letters
 
 from treso_xl.contract import normalize_label
@@ -60,6 +59,7 @@ FORMAT_ATTRIBUTES = (
 FONT_ATTRIBUTES = ("bold", "italic", "size", "font_color")
 # Kinds of format writes, in the order they are applied ("font" sets the four above at once).
 KINDS = ("number_format", "fill", "font", "align", "valign", "wrap", "border_top", "border_bottom")
+BORDER_KINDS = ("border_top", "border_bottom")
 # Style attributes the desktop engines cannot write (see the module docstring).
 SKIPPED_ATTRIBUTES = ("indent",)
 
@@ -90,7 +90,8 @@ def excel_value(value: object) -> object:
 
 def value_grid(layout: SheetLayout) -> list[list[object]]:
     """The layout's values from A1 to its last cell, as written to Excel."""
-    grid: list[list[object]] = [[None] * layout.max_col for _ in range(layout.max_row)]
+    width = layout.max_col  # computed from the cells: once, not per row
+    grid: list[list[object]] = [[None] * width for _ in range(layout.max_row)]
     for (row, col), cell in layout.cells.items():
         grid[row - 1][col - 1] = excel_value(cell.value)
     return grid
@@ -251,7 +252,8 @@ def format_groups(layout: SheetLayout) -> list[FormatGroup]:
         key: (cell.value, effective_style(cell.value, cell.style))
         for key, cell in layout.cells.items()
     }
-    block = [(r, c) for r in range(1, layout.max_row + 1) for c in range(1, layout.max_col + 1)]
+    rows, cols = layout.max_row, layout.max_col  # computed from the cells: once
+    block = [(r, c) for r in range(1, rows + 1) for c in range(1, cols + 1)]
     wanted: dict[tuple[str, Any], set[tuple[int, int]]] = {}
     needs: dict[str, set[tuple[int, int]]] = {kind: set() for kind in KINDS}
     for key, (value, style) in cells.items():
@@ -349,18 +351,23 @@ def cell_address(box: Box) -> str:
     return first if (r1, c1) == (r2, c2) else f"{first}:{column_letters(c2)}{r2}"
 
 
-def addresses(boxes: Sequence[Box], several: bool) -> list[str]:
-    """The addresses covering `boxes`: one per rectangle, or unions of at most 255 characters."""
-    parts = [cell_address(box) for box in boxes]
-    if not several:
-        return parts
-    out: list[str] = []
-    for part in parts:
-        if out and len(out[-1]) + 1 + len(part) <= MAX_ADDRESS:
-            out[-1] += "," + part
+def address_chunks(boxes: Sequence[Box], several: bool) -> list[tuple[str, list[Box]]]:
+    """The addresses covering `boxes`, with their rectangles: one per rectangle, or unions of at
+    most 255 characters."""
+    chunks: list[tuple[str, list[Box]]] = []
+    for box in boxes:
+        part = cell_address(box)
+        if several and chunks and len(chunks[-1][0]) + 1 + len(part) <= MAX_ADDRESS:
+            address, members = chunks[-1]
+            chunks[-1] = (f"{address},{part}", [*members, box])
         else:
-            out.append(part)
-    return out
+            chunks.append((part, [box]))
+    return chunks
+
+
+def addresses(boxes: Sequence[Box], several: bool) -> list[str]:
+    """The addresses covering `boxes` (see `address_chunks`)."""
+    return [address for address, _ in address_chunks(boxes, several)]
 
 
 def _cells_of(boxes: Iterable[Box]) -> frozenset[tuple[int, int]]:
@@ -385,11 +392,11 @@ class _Ranges:
 
     def covering(self, boxes: Sequence[Box]) -> list[Any]:
         out = []
-        for address in addresses(boxes, self.several):
+        for address, members in address_chunks(boxes, self.several):
             rng = self.fetched.get(address)
             if rng is None:
                 rng = self.fetched[address] = self.sheet.range(address)
-                self.cells.append((_cells_of(_boxes_of(address)), rng))
+                self.cells.append((_cells_of(members), rng))
             out.append(rng)
         return out
 
@@ -410,15 +417,6 @@ class _Ranges:
         if axis == 1:
             return self.covering([(1, first, 1, last) for first, last in spans])
         return self.covering([(first, 1, last, 1) for first, last in spans])
-
-
-def _boxes_of(address: str) -> list[Box]:
-    boxes = []
-    for part in address.split(","):
-        corners = [coordinate_to_tuple(corner) for corner in part.split(":")]
-        (r1, c1), (r2, c2) = corners[0], corners[-1]
-        boxes.append((r1, c1, r2, c2))
-    return boxes
 
 
 FONT_KEYWORDS = {"bold": "bold", "italic": "italic", "size": "size", "font_color": "color"}
@@ -576,21 +574,21 @@ def render_sheet(sheet: Any, layout: SheetLayout, several: bool | None = None) -
         (block,) = ranges.covering([(1, 1, layout.max_row, layout.max_col)])
         block.value = value_grid(layout)
     groups = format_groups(layout)
-    for group in groups:
-        if group.kind in ("border_top", "border_bottom"):  # edges of each rectangle, one by one
-            for box in group.boxes:
-                (rng,) = ranges.covering([box])
-                _border(rng, group.kind, box)
-    fills = [group for group in groups if group.kind not in ("border_top", "border_bottom")]
+    cell_formats = [group for group in groups if group.kind not in BORDER_KINDS]
     if ranges.several:
-        for boxes, members in shared_ranges(fills):
+        for boxes, members in shared_ranges(cell_formats):
             for rng in ranges.covering(boxes):
                 for group in members:
                     _apply(rng, group.kind, group.value)
     else:
-        for group in fills:
+        for group in cell_formats:
             for rng in ranges.for_group(group):
                 _apply(rng, group.kind, group.value)
+    for group in groups:
+        if group.kind in BORDER_KINDS:  # edges of each rectangle, one rectangle at a time
+            for box in group.boxes:
+                (rng,) = ranges.covering([box])
+                _border(rng, group.kind, box)
     for width, spans in size_groups(layout.column_widths).items():
         for rng in ranges.for_sizes(spans, axis=1):
             rng.column_width = width
