@@ -162,7 +162,7 @@ def main() -> int:
         sample = sample_path()
         scaled = scale_workbook(sample, args.factor, folder / f"exemple_x{args.factor}.xlsx")
         sizes = {path: data_rows(path) for path in (sample, scaled)}
-        totals: dict[tuple[str, Path], int] = {}
+        totals: dict[tuple[str, str, Path], int] = {}
         print(
             f"{'engine':<8} {'macro':<11} {'workbook':<13} {'rows':>5} {'calls':>6} "
             f"{'xlwings':>8} {'seconds':>8}  breakdown"
@@ -201,7 +201,7 @@ def main() -> int:
         ok &= verdict == "PASS"
         print(f"Windows actualiser on the sample: {refresh} calls (budget {limit}): {verdict}")
         mac = totals[("macOS", "actualiser", sample)]
-        print(f"macOS actualiser on the sample: {mac} calls (reported, no budget: see README)")
+        print(f"macOS actualiser on the sample: {mac} calls (reported, no budget: see README.md)")
     return 0 if ok else 1
 
 

@@ -142,11 +142,7 @@ def test_what_excel_would_not_show_anyway() -> None:
 
 
 def _parsed(address: str) -> set[tuple[int, int]]:
-    areas = []
-    for part in address.split(","):
-        box = standin._parse_address(part)
-        areas.append(box)
-    return _covered(areas)
+    return _covered([standin._parse_address(part) for part in address.split(",")])
 
 
 @settings(max_examples=100, deadline=None)
