@@ -624,16 +624,13 @@ def find_sheet(names: Sequence[str], wanted: str) -> str | None:
     return None
 
 
-def write_layouts(
-    book: Any, layouts: Sequence[SheetLayout], several: bool | None = None
-) -> list[str]:
+def write_layouts(book: Any, layouts: Sequence[SheetLayout]) -> list[str]:
     """Write every layout into `book` (an xlwings Book); return what could not be drawn.
 
     Existing tabs are cleared and rewritten in place; new ones are added after the last sheet.
-    The sheet that was active stays active. `several`: whether ranges of several areas may be
-    used (default: `several_areas()`).
+    The sheet that was active stays active.
     """
-    several = several_areas() if several is None else several
+    several = several_areas()
     sheets = book.sheets
     active = sheets.active
     names = list(book.sheet_names)
