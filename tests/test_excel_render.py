@@ -16,7 +16,6 @@ from treso_xl.excel.render_xlwings import (
     addresses,
     excel_value,
     format_groups,
-    format_plan,
     rectangles,
     runs,
     series_block,
@@ -71,21 +70,23 @@ def test_every_style_attribute_is_written_or_declared_skipped() -> None:
     assert set(style_attributes()) == set(FORMAT_ATTRIBUTES) | set(SKIPPED_ATTRIBUTES)
 
 
-def test_format_plan_leaves_invisible_formats_free() -> None:
+def test_format_groups_leave_invisible_formats_free() -> None:
     layout = SheetLayout("T")
     money = Style(number_format=EURO)
     for row in range(1, 6):
         layout.put(row, 1, f"ligne {row}", money)  # a number format on a text shows nothing
         layout.put(row, 2, row * 10.0, money)
-    plan = format_plan(layout)
-    assert [(op.kind, op.box) for op in plan] == [("number_format", (1, 2, 5, 2))]
+    assert [(g.kind, g.boxes) for g in format_groups(layout)] == [
+        ("number_format", ((1, 2, 5, 2),))
+    ]
 
 
 def test_a_date_without_format_is_shown_as_a_date() -> None:
     layout = SheetLayout("T")
     layout.put(1, 1, dt.date(2026, 1, 31))
-    (operation,) = format_plan(layout)
-    assert (operation.kind, operation.value) == ("number_format", "dd/mm/yyyy")
+    (group,) = format_groups(layout)
+    assert (group.kind, group.value) == ("number_format", "dd/mm/yyyy")
+    assert group.boxes == ((1, 1, 1, 1),)
 
 
 def test_runs_of_equal_sizes() -> None:

@@ -191,15 +191,6 @@ def _numeric(value: object) -> bool:
     return isinstance(value, numbers.Real | dt.date) and not isinstance(value, bool)
 
 
-@dataclass(frozen=True)
-class Operation:
-    """One format written on one rectangle: `kind` is a Style attribute or "font"."""
-
-    box: Box
-    kind: str
-    value: Any
-
-
 def general_alignment(value: object) -> str:
     """How Excel aligns a value left in "General": numbers and dates right, booleans centred."""
     if isinstance(value, bool):
@@ -274,15 +265,6 @@ def format_groups(layout: SheetLayout) -> list[FormatGroup]:
             FormatGroup(kind, attribute, frozenset(found), frozenset(found).union(free), boxes)
         )
     return groups
-
-
-def format_plan(layout: SheetLayout) -> list[Operation]:
-    """Every format write of a tab, one per rectangle (see `format_groups`)."""
-    return [
-        Operation(box, group.kind, group.value)
-        for group in format_groups(layout)
-        for box in group.boxes
-    ]
 
 
 def _attributes(style: Style) -> list[tuple[str, Any]]:
