@@ -116,6 +116,8 @@ ENCAISSEMENTS = Sheet(
         Column("Catégorie", "categorie", Kind.TEXT, width=16),
         Column("Statut", "statut", Kind.CHOICE, choices=STATUT, default="Prévu", width=10),
         Column("N° facture", "facture", Kind.TEXT, width=13),
+        Column("Mode de paiement", "mode_paiement", Kind.TEXT, width=18),
+        Column("Référence", "reference", Kind.TEXT, width=16),
     ),
 )
 
@@ -132,6 +134,9 @@ DECAISSEMENTS = Sheet(
         ),
         Column("Fin", "fin", Kind.DATE, width=12),
         Column("Statut", "statut", Kind.CHOICE, choices=STATUT, default="Prévu", width=10),
+        Column("N° facture", "facture", Kind.TEXT, width=13),
+        Column("Mode de paiement", "mode_paiement", Kind.TEXT, width=18),
+        Column("Référence", "reference", Kind.TEXT, width=16),
     ),
 )
 
@@ -352,6 +357,13 @@ SETTINGS: tuple[Setting, ...] = (
         help="Compte sur lequel les clients paient, cité dans les relances",
     ),
     Setting("Adresse", "adresse", Kind.TEXT, help="Adresse postale, pour la mise en demeure"),
+    Setting(
+        "CFE de l'an dernier",
+        "cfe_an_dernier",
+        Kind.AMOUNT,
+        help="Montant de la cotisation foncière des entreprises payée l'an dernier ; sert "
+        "d'estimation pour le 15 décembre",
+    ),
 )
 
 # Generated tabs, in the order they are appended to the workbook.

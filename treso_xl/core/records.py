@@ -30,6 +30,7 @@ class Params:
     rappel_jours: int | None = None
     iban: str = ""
     adresse: str = ""
+    cfe_an_dernier: float | None = None  # last year's CFE, the estimate of the next one
 
 
 @dataclass(frozen=True)
