@@ -342,12 +342,19 @@ def test_failed_rename_leaves_the_original_untouched(
     monkeypatch.setattr(safe_write.os, "replace", failing_replace)
     with pytest.raises(WorkbookWriteError) as info:
         write_atomically(book, b"nouveau contenu")
-    assert "Impossible d'enregistrer le classeur « classeur.xlsx »" in str(info.value)
-    assert str(info.value).endswith("rien n'a été modifié.")
+    # The backup is renamed first: its failure stops everything, in French.
+    assert "copie de sauvegarde «\u00a0classeur.bak.xlsx\u00a0» (disque plein)" in str(info.value)
+    assert "Rien n'a été modifié" in str(info.value)
     assert book.read_bytes() == b"original"
-    assert (tmp_path / "classeur.bak.xlsx").read_bytes() == b"original"
     # no temporary file left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["classeur.bak.xlsx", "classeur.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classeur.xlsx"]
+    with pytest.raises(WorkbookWriteError) as info:
+        write_atomically(book, b"nouveau contenu", backup=False)
+    assert str(info.value) == (
+        "Impossible d'enregistrer le classeur «\u00a0classeur.xlsx\u00a0» (disque plein). "
+        "Rien n'a été modifié."
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classeur.xlsx"]
 
 
 def test_failed_backup_stops_before_touching_the_workbook(
@@ -356,11 +363,12 @@ def test_failed_backup_stops_before_touching_the_workbook(
     book = tmp_path / "classeur.xlsx"
     book.write_bytes(b"original")
 
-    def locked_copy(src: object, dst: object) -> None:
+    def locked_copy(*args: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(safe_write.shutil, "copy2", locked_copy)
-    with pytest.raises(WorkbookWriteError, match=r"copie de sauvegarde « classeur\.bak\.xlsx »"):
+    monkeypatch.setattr(safe_write.shutil, "copyfileobj", locked_copy)
+    shown = "«\u00a0classeur\\.bak\\.xlsx\u00a0»"
+    with pytest.raises(WorkbookWriteError, match=f"copie de sauvegarde {shown}"):
         write_atomically(book, b"nouveau")
     assert book.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["classeur.xlsx"]
