@@ -12,6 +12,7 @@ import pandas as pd
 from treso_xl import contract
 from treso_xl.core.aging import dso_days, open_invoices
 from treso_xl.core.money import cents, whole_days
+from treso_xl.core.payables import payables_on
 from treso_xl.core.records import Ledger
 from treso_xl.french import day, euros, percent, quote
 
@@ -146,7 +147,8 @@ def working_capital(ledger: Ledger, positions: pd.DataFrame) -> WorkingCapital:
       (the Balance âgée's total).
     - Stocks: Σ Quantité × Coût unitaire (Stock sheet).
     - Dettes fournisseurs: Σ Montant of Fournisseurs rows dated on or before the reference date
-      without a Date de paiement.
+      without a Date de paiement, less the `Réalisé` Décaissements rows naming them
+      (`payables_on`).
     - BFR = créances + stocks − dettes; BFR en jours = BFR / ventes facturées 12 mois × 365.
     - DSO = créances / ventes facturées 12 mois × 365 (`dso_days`).
     - DPO = dettes / achats 12 mois × 365 (supplier bills dated in the 12 months).
@@ -162,7 +164,6 @@ def working_capital(ledger: Ledger, positions: pd.DataFrame) -> WorkingCapital:
     """
     params = ledger.params
     ref = params.date_reference
-    ts = pd.Timestamp(ref)
     missing = {contract.normalize_label(name) for name in ledger.missing_sheets}
     stock_missing = contract.STOCK.key in missing
     suppliers_missing = contract.FOURNISSEURS.key in missing
@@ -199,8 +200,7 @@ def working_capital(ledger: Ledger, positions: pd.DataFrame) -> WorkingCapital:
 
     # Payables and purchases.
     bills = ledger.fournisseurs
-    unpaid = (bills["date"] <= ts) & bills["date_paiement"].isna()
-    dettes = cents(float(bills.loc[unpaid, "montant"].sum()))
+    dettes = payables_on(ledger, ref)
     recent = _last_12_months(bills["date"], ref)
     achats = cents(float(bills.loc[recent, "montant"].sum()))
     dpo = None

@@ -8,6 +8,7 @@ import pandas as pd
 
 from treso_xl.contract import normalize_label
 from treso_xl.core.invoices import invoice_key, invoice_payments, invoice_positions
+from treso_xl.core.payables import bill_flows, naming_rows
 from treso_xl.core.records import Ledger
 from treso_xl.core.recurrence import expand_recurrences
 
@@ -99,9 +100,11 @@ def known_flows(
 ) -> pd.DataFrame:
     """Every receipt and disbursement the user typed, from history up to `until`.
 
-    Encaissements rows (except those naming an invoice: they are its payments), invoice payments
-    and Décaissements with recurrences expanded; not the unpaid invoice rests, which depend on
-    the view (see `expected_invoice_receipts`). The opening-balance rule is the plan's.
+    Encaissements rows (except those naming an invoice: they are its payments), invoice payments,
+    Décaissements with recurrences expanded (except those naming a supplier bill paid on its own
+    Date de paiement) and the supplier bills (`payables.bill_flows`); not the unpaid invoice
+    rests, which depend on the view (see `expected_invoice_receipts`). The opening-balance rule
+    is the plan's.
     """
     enc = ledger.encaissements
     linked = invoice_key(enc["facture"]).isin(set(invoice_key(ledger.factures["facture"])) - {""})
@@ -133,7 +136,13 @@ def known_flows(
         ligne=payments["ligne"].to_numpy(),
         facture=invoices["facture"].to_numpy(),
     )
-    dec = expand_recurrences(ledger.decaissements, until)
+    # a row naming a bill that has its own Date de paiement is that payment, already counted
+    named = naming_rows(ledger)
+    has_date = ledger.fournisseurs["date_paiement"].notna()
+    settled = pd.Series(False, index=named.index)
+    bill = named.notna()
+    settled[bill] = has_date.reindex(named[bill].astype("int64")).to_numpy(dtype=bool)
+    dec = expand_recurrences(ledger.decaissements.loc[~settled], until)
     disbursements = _frame(
         date=dec["date"],
         montant=dec["montant"],
@@ -144,9 +153,11 @@ def known_flows(
         statut=dec["statut"],
         source="Décaissements",
         ligne=dec["ligne"],
-        facture="",
+        facture=dec["facture"] if "facture" in dec else "",
     )
-    return combine(receipts, paid, disbursements)
+    bills = bill_flows(ledger)
+    bills = bills.loc[bills["date"] <= pd.Timestamp(until)]
+    return combine(receipts, paid, disbursements, bills[FLOW_COLUMNS])
 
 
 def combine(*frames: pd.DataFrame) -> pd.DataFrame:

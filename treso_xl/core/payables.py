@@ -1,0 +1,158 @@
+"""Supplier bills (Fournisseurs): due dates, payments (own date or Décaissements rows), flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from treso_xl.contract import normalize_series
+from treso_xl.core.money import cents
+from treso_xl.core.records import Ledger
+
+BILL_TERMS_DAYS = 30  # contract: an empty Échéance is 30 days after the bill's date
+CATEGORY_BILLS = "Factures fournisseurs"
+SOURCE_BILLS = "Fournisseurs"
+_CENT = 0.005
+
+BILL_COLUMNS = [
+    "numero",
+    "fournisseur",
+    "montant",
+    "date",
+    "echeance_calculee",
+    "date_paiement",
+    "paye_decaissements",  # Σ Montant of the Décaissements rows naming the bill
+    "reste_du",  # unpaid bills only: Montant − paye_decaissements, never negative
+    "date_prevue",  # the day the plan pays the rest (NaT when nothing is left to pay)
+    "en_retard",  # unpaid and past due on the reference date
+    "ligne",
+]
+
+
+def bill_keys(numbers: pd.Series) -> pd.Series:
+    """Bill numbers folded for matching, as invoice numbers are ("" when empty)."""
+    return normalize_series(numbers)
+
+
+def naming_rows(ledger: Ledger) -> pd.Series:
+    """For each Décaissements row, the index of the Fournisseurs bill its N° facture names (the
+    first bill of that number), else NaN."""
+    bills = ledger.fournisseurs
+    keys = bill_keys(bills["numero"])
+    first = (keys != "") & ~keys.duplicated()
+    index_of = dict(zip(keys[first], bills.index[first.to_numpy()], strict=True))
+    dec = ledger.decaissements
+    if "facture" not in dec or not index_of:
+        return pd.Series(pd.NA, index=dec.index, dtype="Int64")
+    return bill_keys(dec["facture"]).map(index_of).astype("Int64")
+
+
+def _matches_typed_payment(bills: pd.DataFrame, dec: pd.DataFrame) -> pd.Series:
+    """Paid bills that a Décaissements row not naming any bill already records: same supplier,
+    same amount, dated on the bill's Date de paiement."""
+    if dec.empty or bills.empty:
+        return pd.Series(False, index=bills.index)
+    typed = set(
+        zip(
+            dec["date"],
+            normalize_series(dec["fournisseur"]),
+            (dec["montant"].fillna(0) * 100).round().astype("int64"),
+            strict=True,
+        )
+    )
+    keys = zip(
+        bills["date_paiement"],
+        normalize_series(bills["fournisseur"]),
+        (bills["montant"].fillna(0) * 100).round().astype("int64"),
+        strict=True,
+    )
+    return pd.Series([key in typed for key in keys], index=bills.index, dtype=bool)
+
+
+def bill_positions(ledger: Ledger) -> pd.DataFrame:
+    """Per bill of Fournisseurs (same index): due date, what Décaissements rows paid, what the
+    plan still pays and when.
+
+    An unpaid bill (no Date de paiement) is paid on its due date (Échéance, else 30 days after
+    its date), less what the Décaissements rows naming it pay (those rows are its payment). A
+    rest already past due on the reference date is still owed: the plan pays it on the reference
+    date (never on or before the opening balance date: the money has not left the bank yet).
+    """
+    params = ledger.params
+    bills = ledger.fournisseurs
+    out = pd.DataFrame(index=bills.index)
+    out["numero"] = bills["numero"]
+    out["fournisseur"] = bills["fournisseur"]
+    out["montant"] = bills["montant"]
+    out["date"] = bills["date"]
+    terms = bills["date"] + pd.Timedelta(days=BILL_TERMS_DAYS)
+    out["echeance_calculee"] = bills["echeance"].where(bills["echeance"].notna(), terms)
+    out["date_paiement"] = bills["date_paiement"]
+    named = naming_rows(ledger)
+    dec = ledger.decaissements
+    paid = dec.loc[named.notna(), "montant"].groupby(named[named.notna()]).sum()
+    out["paye_decaissements"] = paid.reindex(out.index).fillna(0.0).astype("float64")
+    unpaid = bills["date_paiement"].isna()
+    rest = (bills["montant"].fillna(0.0) - out["paye_decaissements"]).clip(lower=0.0).round(2)
+    out["reste_du"] = rest.where(unpaid, 0.0)
+    ref = pd.Timestamp(params.date_reference)
+    after_opening = pd.Timestamp(params.date_solde) + pd.Timedelta(days=1)
+    due = out["echeance_calculee"]
+    when = due.where(due >= ref, ref)
+    when = when.where(when >= after_opening, after_opening)
+    owed = out["reste_du"] > _CENT
+    out["date_prevue"] = when.where(owed)
+    out["en_retard"] = owed & (due < ref)
+    out["ligne"] = bills["ligne"]
+    return out[BILL_COLUMNS]
+
+
+def bill_flows(ledger: Ledger, positions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The bills as flows (same columns as `flows.FLOW_COLUMNS`): a paid bill on its Date de
+    paiement (`Réalisé`), unless a Décaissements row naming no bill already records that payment
+    (same supplier, amount and day); an unpaid bill's rest on `date_prevue` (`Prévu`)."""
+    if positions is None:
+        positions = bill_positions(ledger)
+    bills = ledger.fournisseurs
+    paid = bills["date_paiement"].notna() & bills["montant"].notna()
+    dec = ledger.decaissements
+    free = dec.loc[naming_rows(ledger).isna()]
+    paid &= ~_matches_typed_payment(bills, free)
+    owed = positions["reste_du"] > _CENT
+    numbers = bills["numero"].fillna("").astype(str)
+    labels = [
+        f"Facture {n} — {who}" if n else f"Facture fournisseur — {who}"
+        for n, who in zip(numbers, bills["fournisseur"].fillna("").astype(str), strict=True)
+    ]
+    labels_s = pd.Series(labels, index=bills.index, dtype=object)
+    dates = [bills.loc[paid, "date_paiement"], positions.loc[owed, "date_prevue"]]
+    frame = pd.DataFrame(
+        {
+            "date": pd.concat(dates),
+            "montant": pd.concat([bills.loc[paid, "montant"], positions.loc[owed, "reste_du"]]),
+            "statut": ["Réalisé"] * int(paid.sum()) + ["Prévu"] * int(owed.sum()),
+            "libelle": pd.concat([labels_s[paid], labels_s[owed]]),
+            "tiers": pd.concat([bills.loc[paid, "fournisseur"], bills.loc[owed, "fournisseur"]]),
+            "ligne": pd.concat([bills.loc[paid, "ligne"], bills.loc[owed, "ligne"]]),
+            "facture": pd.concat([numbers[paid], numbers[owed]]),
+        }
+    )
+    frame["sens"] = "décaissement"
+    frame["categorie"] = CATEGORY_BILLS
+    frame["source"] = SOURCE_BILLS
+    return frame.reset_index(drop=True)
+
+
+def payables_on(ledger: Ledger, on: dt.date) -> float:
+    """Dettes fournisseurs on `on`: bills dated on or before it without a Date de paiement, less
+    the `Réalisé` Décaissements rows naming them dated on or before it."""
+    bills = ledger.fournisseurs
+    ts = pd.Timestamp(on)
+    unpaid = (bills["date"] <= ts) & bills["date_paiement"].isna()
+    named = naming_rows(ledger)
+    dec = ledger.decaissements
+    done = named.notna() & (dec["statut"] == "Réalisé") & (dec["date"] <= ts)
+    paid = dec.loc[done, "montant"].groupby(named[done]).sum().reindex(bills.index).fillna(0.0)
+    rest = (bills["montant"].fillna(0.0) - paid).clip(lower=0.0)
+    return cents(float(rest[unpaid].sum()))
