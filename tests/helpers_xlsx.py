@@ -44,8 +44,9 @@ def user_workbook(with_bfr: bool = False) -> bytes:
     """A user's workbook full of things openpyxl would lose.
 
     Sheets: "Données" (formulas with cached values, image, chart, sparkline, data bar, data
-    validation, shared strings), optionally a stale "bfr" tab, then "Notes". A defined name is
-    local to "Notes" (localSheetId = its position).
+    validation, shared strings), optionally a stale "bfr" tab (one the tool wrote under that name:
+    it carries the marker), then "Notes". A defined name is local to "Notes" (localSheetId = its
+    position).
     """
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -69,6 +70,7 @@ def user_workbook(with_bfr: bool = False) -> bytes:
         stale = wb.add_worksheet("bfr")
         stale.write_string("A1", "ancienne version")
         stale.insert_image("C3", "old.png", {"image_data": io.BytesIO(tiny_png(3, 3))})
+        wb.define_name("bfr!_treso_xl_onglet", '="bfr"')
     notes = wb.add_worksheet("Notes")
     notes.write_string("A1", "partagé")
     wb.define_name("Notes!Taux", "=Notes!$A$1")
@@ -149,7 +151,7 @@ def minimal_package(
 
     `prefixed`: the SpreadsheetML namespace bound to `x:` instead of being the default one;
     `absolute`: relationship targets written as absolute part names ("/xl/...");
-    `bfr_sheet`: a second sheet "BFR" (sheetId 5) with a formula;
+    `bfr_sheet`: a second sheet "BFR" (sheetId 5) with a formula, marked as the tool's tab;
     `calc_chain`: entries (cell, sheetId or None for "same as previous") of xl/calcChain.xml.
     """
     x = "x:" if prefixed else ""
@@ -233,12 +235,18 @@ def minimal_package(
     sheet_entries = "".join(
         f'<{x}sheet name="{name}" sheetId="{sid}" r:id="{rid}"/>' for name, sid, rid, _ in sheets
     )
+    marker = (  # the BFR tab is one the tool wrote
+        f'<{x}definedName name="_treso_xl_onglet" localSheetId="1" hidden="1">&quot;BFR&quot;'
+        f"</{x}definedName>"
+        if bfr_sheet
+        else ""
+    )
     files["xl/workbook.xml"] = (
         f'{decl}<{x}workbook {xmlns} xmlns:r="{REL}">'
         f"<{x}bookViews><{x}workbookView/></{x}bookViews>"
         f"<{x}sheets>{sheet_entries}</{x}sheets>"
         f'<{x}definedNames><{x}definedName name="Local" localSheetId="0">Saisie!$A$2'
-        f"</{x}definedName></{x}definedNames></{x}workbook>"
+        f"</{x}definedName>{marker}</{x}definedNames></{x}workbook>"
     )
     files["xl/_rels/workbook.xml.rels"] = (
         f'{decl}<Relationships xmlns="{PKG_REL}">'

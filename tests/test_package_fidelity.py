@@ -116,7 +116,11 @@ def test_workbook_level_parts_only_gain_the_generated_entries(user: bytes) -> No
 
     workbook = _without(
         xml(after["xl/workbook.xml"]),
-        lambda el: el.tag == f"{{{MAIN}}}sheet" and el.get("name") in TABS,
+        lambda el: (el.tag == f"{{{MAIN}}}sheet" and el.get("name") in TABS)
+        or (el.tag == f"{{{MAIN}}}definedName" and el.get("name") == "_treso_xl_onglet"),
+    )
+    workbook = _without(  # a list of names made only for the markers
+        workbook, lambda el: el.tag == f"{{{MAIN}}}definedNames" and not len(el)
     )
     assert _c14n(workbook) == _c14n(xml(before["xl/workbook.xml"]))
 
@@ -270,6 +274,11 @@ def test_existing_tab_is_replaced_in_place() -> None:
         assert after[name] == before[name]
     names_before = xml(before["xl/workbook.xml"]).find(f"{{{MAIN}}}definedNames")
     names_after = xml(after["xl/workbook.xml"]).find(f"{{{MAIN}}}definedNames")
+    added = [el for el in names_after if el.get("localSheetId") == "3"]  # the new tab's marker
+    assert [(el.get("name"), el.text) for el in added] == [
+        ("_treso_xl_onglet", '"Tableau de bord"')
+    ]
+    names_after.remove(added[0])
     assert _c14n(names_after) == _c14n(names_before)
     assert 'localSheetId="2"' in _c14n(names_after).decode()
 
@@ -283,6 +292,7 @@ def test_replaced_active_tab_stays_selected() -> None:
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     wb.add_worksheet("Saisie").write("A1", 1)
     wb.add_worksheet("BFR").activate()
+    wb.define_name("BFR!_treso_xl_onglet", '="BFR"')  # a tab the tool wrote
     wb.close()
     merged = _refresh(buffer.getvalue())
     p = parts(merged)
@@ -313,6 +323,7 @@ def test_tab_matched_without_case_keeps_the_user_name_and_charts_follow() -> Non
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     wb.add_worksheet("Saisie")
     wb.add_worksheet("tableau de bord")
+    wb.define_name("'tableau de bord'!_treso_xl_onglet", '="tableau de bord"')  # the tool's
     wb.close()
     merged = _refresh(buffer.getvalue())
     assert read_tab_names(merged) == ["Saisie", "tableau de bord", "BFR"]

@@ -10,10 +10,12 @@
 #   `xl/charts/treso_<slug>_<n>.xml`), its shared strings turned into inline strings and its style
 #   indices remapped onto records appended to (or found in) the user's styles part;
 # - a tab that already exists is replaced in place (same position, sheetId and r:id), new tabs are
-#   appended after the user's sheets;
+#   appended after the user's sheets; only the tool's own tabs are replaced: each carries a hidden
+#   sheet-scoped name holding the name it was written under (see treso_xl/tab_identity.py), and a
+#   user's sheet bearing a generated tab's name stops the merge before anything is written;
 # - workbook.xml, its relationships, [Content_Types].xml and styles.xml only gain or lose the
-#   generated tabs' entries, and are left byte-identical when nothing changes, so that a second
-#   refresh with the same content gives the same bytes.
+#   generated tabs' entries (and their markers), and are left byte-identical when nothing
+#   changes, so that a second refresh with the same content gives the same bytes.
 
 from __future__ import annotations
 
@@ -30,8 +32,16 @@ from urllib.parse import unquote
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-from treso_xl.contract import normalize_label
+from treso_xl.contract import GENERATED_TABS, normalize_label
 from treso_xl.errors import FileError
+from treso_xl.tab_identity import (
+    MARKER,
+    SheetConflictError,
+    is_marker,
+    marker_formula,
+    marker_text,
+    sheet_key,
+)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -413,6 +423,58 @@ def read_tab_names(xlsx: bytes) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Which sheets are the tool's (see treso_xl/tab_identity.py)
+
+# Worksheet parts of tabs written by versions before the marker: `treso_<slug>.xml` (a digit
+# suffix when the name was taken). Excel and LibreOffice rename every part when they save.
+_LEGACY_PART = re.compile(r"treso_(?P<slug>[a-z0-9_]+?)\d*\.xml")
+
+
+def _markers(wb: etree._Element) -> dict[int, list[tuple[etree._Element, str | None]]]:
+    """The markers of the workbook by sheet index, each with the tab name it holds."""
+    found: dict[int, list[tuple[etree._Element, str | None]]] = {}
+    for el in _elements(wb.find(_q(MAIN, "definedNames")), "definedName"):
+        index = (el.get("localSheetId") or "").strip()
+        if is_marker(el.get("name", "")) and index.isdigit():
+            found.setdefault(int(index), []).append((el, marker_text(el.text)))
+    return found
+
+
+def _is_ours(
+    entry: _SheetEntry, markers: list[tuple[etree._Element, str | None]], legacy_name: str
+) -> bool:
+    """Whether the tool wrote sheet `entry` under its current name.
+
+    With a marker: iff the marker holds the sheet's current name. Without (a tab of a version
+    before the marker): iff the sheet is named exactly `legacy_name` and its worksheet part still
+    has the name that version gave it, which no other writer gives.
+    """
+    if markers:
+        return any(text == entry.name for _, text in markers)
+    if entry.name != legacy_name or entry.part is None:
+        return False
+    match = _LEGACY_PART.fullmatch(posixpath.basename(entry.part).lower())
+    return (
+        match is not None
+        and posixpath.basename(posixpath.dirname(entry.part)) == "worksheets"
+        and match.group("slug") == slug(legacy_name)
+    )
+
+
+def generated_tab_names(xlsx: bytes) -> list[str]:
+    """The names of the sheets of a workbook that are the tool's generated tabs, in tab order."""
+    pkg = _Package(xlsx)
+    wb_part, root = _workbook(pkg)
+    markers = _markers(root)
+    names = []
+    for index, entry in enumerate(_sheets(pkg, wb_part, root)):
+        found = markers.get(index, [])
+        if (found or entry.name in GENERATED_TABS) and _is_ours(entry, found, entry.name):
+            names.append(entry.name)
+    return names
+
+
+# --------------------------------------------------------------------------------------------
 # Styles
 
 
@@ -664,6 +726,7 @@ class _Merge:
         self.gen_wb_part, gen_wb = _workbook(self.gen)
         self.gen_sheets = _sheets(self.gen, self.gen_wb_part, gen_wb)
         self.sheets = _sheets(self.user, self.wb_part, self.wb)
+        self.markers = _markers(self.wb)
 
         ct_name = self.user.find(CONTENT_TYPES)
         if ct_name is None:
@@ -687,31 +750,65 @@ class _Merge:
         self.added: dict[str, bytes] = {}  # in order
 
     # ---- planning
-    def _match(self, entries: Sequence[_SheetEntry], name: str) -> _SheetEntry | None:
-        for entry in entries:
-            if entry.name == name:
-                return entry
-        key = normalize_label(name)
-        for entry in entries:
-            if normalize_label(entry.name) == key:
-                return entry
-        return None
-
     def plan(self, tab_names: Sequence[str]) -> list[_Plan]:
+        """The tabs to write, each with the sheet of the tool it replaces (None: a new tab).
+
+        Raises SheetConflictError, before anything is changed, when a sheet that is not the
+        tool's bears the name of a tab to write (names compared as Excel does).
+        """
         plans: list[_Plan] = []
+        conflicts: list[tuple[str, str]] = []
         seen: set[str] = set()
         for name in tab_names:
-            key = normalize_label(name)
+            key = sheet_key(name)
             if key in seen:
                 continue
             seen.add(key)
-            gen = self._match(self.gen_sheets, name)
+            gen = next((e for e in self.gen_sheets if sheet_key(e.name) == key), None)
             if gen is None or gen.part is None:
                 continue
-            # an existing tab whose part is missing is replaced all the same
-            existing = self._match(self.sheets, name)
+            existing = None
+            for index, entry in enumerate(self.sheets):
+                if sheet_key(entry.name) != key:
+                    continue
+                if _is_ours(entry, self.markers.get(index, []), name) and existing is None:
+                    existing = entry  # an existing tab whose part is missing is replaced too
+                else:
+                    conflicts.append((entry.name, name))
             plans.append(_Plan(gen.name, gen.part, existing))
+        if conflicts:
+            raise SheetConflictError(conflicts)
         return plans
+
+    def _mark(self, position: int, sheet_name: str) -> None:
+        """Record in workbook.xml that the sheet at `position` is the tool's tab `sheet_name`."""
+        found = self.markers.get(position, [])
+        if any(text == sheet_name for _, text in found):
+            return
+        if found:
+            el = found[0][0]
+            for other, _ in found[1:]:
+                other.getparent().remove(other)
+        else:
+            names = self.wb.find(_q(MAIN, "definedNames"))
+            if names is None:
+                names = etree.Element(_q(MAIN, "definedNames"))
+                anchor = None
+                for tag in ("externalReferences", "functionGroups", "sheets"):
+                    anchor = self.wb.find(_q(MAIN, tag))
+                    if anchor is not None:
+                        break
+                if anchor is None:
+                    self.wb.append(names)
+                else:
+                    anchor.addnext(names)
+            el = etree.SubElement(
+                names,
+                _q(MAIN, "definedName"),
+                {"name": MARKER, "localSheetId": str(position), "hidden": "1"},
+            )
+        el.text = marker_formula(sheet_name)
+        self.markers[position] = [(el, sheet_name)]
 
     # ---- removal of replaced sheets
     def remove_replaced(self, plans: Sequence[_Plan]) -> None:
@@ -887,6 +984,7 @@ class _Merge:
                 count += 1
                 sheet_name = plan.gen_name
             plan.position = position
+            self._mark(position, sheet_name)
 
             for gen_part, new_part in plan.parts.items():
                 content_type = self.gen.content_type(gen_part)
