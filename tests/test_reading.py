@@ -324,15 +324,6 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
         "« 01/01/2026 » : la fin de la récurrence est antérieure à la date du premier "
         "décaissement (31/01/2026)",
     ),
-    (
-        "Montant payé without its date",
-        lambda s: set_cell(s, "Factures", 3, "Date de paiement", None),
-        "Factures",
-        3,
-        "Date de paiement",
-        "le montant payé (300) est renseigné mais la date de paiement est vide : "
-        "indiquez la date du paiement.",
-    ),
 ]
 
 

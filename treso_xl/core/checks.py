@@ -85,7 +85,15 @@ def run_checks(ledger: Ledger, positions: pd.DataFrame | None = None) -> list[Fi
     findings += _payment_terms(factures, positions, numbers)
     findings += _payments(factures, encaissements, positions, receipt_keys, numbers)
     findings += _payment_links(factures, numbers)
-    findings += _statuses(encaissements, FEUILLE_ENCAISSEMENTS, reference)
+    broken = _broken_promises(factures, positions, reference, numbers)
+    findings += broken
+    promised_rows = {f.ligne for f in broken}
+    findings += _statuses(
+        encaissements.loc[~encaissements["ligne"].isin(promised_rows)],
+        FEUILLE_ENCAISSEMENTS,
+        reference,
+    )
+    findings += _undated_payments(factures, positions, ledger.params.date_solde, numbers)
     findings += _statuses(ledger.decaissements, FEUILLE_DECAISSEMENTS, reference)
     findings += _linked_receipts(factures, encaissements, positions, keys, receipt_keys, numbers)
     return sort_findings(findings)
@@ -1001,15 +1009,29 @@ def _linked_receipts(
             rest = float(positions.at[index, "reste_du"]) if "reste_du" in positions else 0.0
             if abs(amount - rest) > _CENT:
                 state = "déjà soldée" if rest <= _CENT else f"dont le reste dû est {euros(rest)}"
+                if rest <= _CENT:
+                    advice = (
+                        "La facture est payée : cette promesse n'est pas comptée dans le plan ; "
+                        "supprimez la ligne."
+                    )
+                elif amount > rest:
+                    advice = (
+                        f"Le plan n'attend à cette date que le reste dû ({euros(rest)}) : "
+                        "corrigez le montant."
+                    )
+                else:
+                    advice = (
+                        f"Promesse partielle : le plan attend {euros(amount)} à cette date et "
+                        f"le reste ({euros(rest - amount)}) selon la facture ; corrigez le "
+                        "montant si le client paie tout."
+                    )
                 findings.append(
                     Finding(
                         CONSEIL,
                         FEUILLE_ENCAISSEMENTS,
                         ligne,
                         f"Montant prévu {euros(amount)} pour la facture {quote(spelled)}, {state}.",
-                        "Le plan retient le reste dû de la facture à son échéance, pas cette "
-                        "ligne : corrigez le montant, ou supprimez la ligne si la facture est "
-                        "payée.",
+                        advice,
                         "encaissement_montant_different",
                     )
                 )
@@ -1032,4 +1054,68 @@ def _linked_receipts(
                         "encaissement_montant_different",
                     )
                 )
+    return findings
+
+
+def _broken_promises(
+    factures: pd.DataFrame, positions: pd.DataFrame, reference: dt.date, numbers: np.ndarray
+) -> list[Finding]:
+    """Promises to pay (`Prévu` Encaissements naming an invoice) whose date passed unpaid."""
+    if "promesses" not in positions:
+        return []
+    findings: list[Finding] = []
+    today = pd.Timestamp(reference)
+    spelled = dict(zip(factures.index, numbers, strict=True))
+    for index, promises, rest, client in zip(
+        positions.index,
+        positions["promesses"],
+        positions["reste_du"],
+        positions["client"],
+        strict=True,
+    ):
+        if not promises or rest <= _CENT:
+            continue
+        for when, amount, ligne in promises:
+            if when >= today:
+                continue
+            findings.append(
+                Finding(
+                    AVERTISSEMENT,
+                    FEUILLE_ENCAISSEMENTS,
+                    int(ligne),
+                    f"Promesse de paiement non tenue : {_text(client)} devait payer "
+                    f"{euros(amount)} le {_date(when)} pour la facture "
+                    f"{quote(spelled[index])}, qui reste due ({euros(rest)}).",
+                    f"Relancez le client (onglet {quote('Relances')}) ; s'il a payé, passez la "
+                    f"ligne en {quote('Réalisé')} à la date réelle, sinon reportez-la à la date "
+                    "qu'il vous donne. Le plan ne compte plus sur cette promesse.",
+                    "promesse_non_tenue",
+                )
+            )
+    return findings
+
+
+def _undated_payments(
+    factures: pd.DataFrame, positions: pd.DataFrame, date_solde: dt.date, numbers: np.ndarray
+) -> list[Finding]:
+    """A Montant payé without Date de paiement: counted as received on or before the opening
+    balance; ask for the date."""
+    undated = _array(factures["montant_paye"].gt(0) & factures["date_paiement"].isna())
+    findings: list[Finding] = []
+    for index, row, number in _selected(factures, undated, ["ligne", "montant_paye"], numbers):
+        rest = float(positions.at[index, "reste_du"]) if "reste_du" in positions else 0.0
+        left = f" ; le reste dû ({euros(rest)}) reste attendu" if rest > _CENT else ""
+        findings.append(
+            Finding(
+                AVERTISSEMENT,
+                FEUILLE_FACTURES,
+                int(row["ligne"]),
+                f"Montant payé {euros(row['montant_paye'])} sans date de paiement pour la "
+                f"facture {quote(number)} : compté comme reçu au plus tard le "
+                f"{_date(date_solde)}, donc déjà dans le solde initial{left}.",
+                f"Indiquez la date du paiement dans {quote('Date de paiement')} : le livre des "
+                "recettes et les cotisations URSSAF en dépendent.",
+                "paiement_sans_date",
+            )
+        )
     return findings

@@ -60,12 +60,14 @@ def expected_invoice_receipts(
     the reference date (or on or before the opening balance date) is overdue: it cannot be
     counted on and goes to the memo row. Predicted view (`habits`: days late per client): expected
     on the due date plus the client's habit; a rest already later than its client's habit is
-    overdue there too.
+    overdue there too. A client's promise to pay still to come places that much of the rest on
+    its date in both views (`split_promises`).
     """
     open_ = positions.loc[positions["reste_du"] > 0.004].copy()
-    due = open_["echeance_calculee"]
     ref = pd.Timestamp(date_reference)
     solde = pd.Timestamp(date_solde)
+    promised, open_ = split_promises(open_, ref, solde)
+    due = open_["echeance_calculee"]
     if habits is None:
         when = due
         overdue = (due < ref) | (due <= solde)
@@ -76,7 +78,46 @@ def expected_invoice_receipts(
         when = when.where(~not_yet_due | (when >= ref), ref)
         overdue = (~not_yet_due & (when <= ref)) | (when <= solde)
     open_["date_attendue"] = when
-    return open_.loc[~overdue], open_.loc[overdue]
+    expected = open_.loc[~overdue]
+    if not promised.empty:
+        expected = pd.concat([promised, expected])
+    return expected, open_.loc[overdue]
+
+
+def kept_promise(when: pd.Timestamp, ref: pd.Timestamp, solde: pd.Timestamp) -> bool:
+    """A promise still to come: dated on or after the reference date and after the opening
+    balance date (an earlier one passed unpaid, or is history)."""
+    return when >= ref and when > solde
+
+
+def split_promises(
+    open_: pd.DataFrame, ref: pd.Timestamp, solde: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(promised parts, open rests less those parts) of the open invoices.
+
+    Each promise still to come (`kept_promise`), in date order, takes that much of the unpaid
+    rest (never more) on its own date, `date_attendue`, in every view; what no promise covers
+    keeps the invoice's own rule. A promise whose date passed unpaid is ignored here (Contrôles
+    flags it).
+    """
+    if "promesses" not in open_ or not open_["promesses"].map(bool).any():
+        return open_.iloc[0:0].assign(date_attendue=pd.NaT), open_
+    rest = open_["reste_du"].astype("float64").copy()
+    parts: list[tuple[object, pd.Timestamp, float]] = []
+    for index, promises in open_["promesses"].items():
+        for when, amount, _ligne in promises:
+            if not kept_promise(when, ref, solde):
+                continue
+            part = round(min(amount, rest[index]), 2)
+            if part <= 0.004:
+                continue
+            rest[index] = round(rest[index] - part, 2)
+            parts.append((index, when, part))
+    promised = open_.loc[[index for index, _, _ in parts]].copy()
+    promised["reste_du"] = [part for _, _, part in parts]
+    promised["date_attendue"] = pd.to_datetime([when for _, when, _ in parts])
+    left = open_.assign(reste_du=rest)
+    return promised, left.loc[left["reste_du"] > 0.004]
 
 
 def invoice_rest_flows(expected: pd.DataFrame) -> pd.DataFrame:

@@ -67,13 +67,42 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
+def invoice_promises(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.DataFrame:
+    """The clients' promises to pay: `Prévu` Encaissements rows whose N° facture names an
+    invoice (the first of that number). Columns invoice (index of factures), date, montant,
+    ligne (Encaissements row), in date order."""
+    fact_keys = invoice_key(factures["facture"])
+    first = (fact_keys != "") & ~fact_keys.duplicated()
+    number_to_index = dict(zip(fact_keys[first], factures.index[first.to_numpy()], strict=True))
+    enc_keys = invoice_key(encaissements["facture"])
+    promised = (
+        (encaissements["statut"] == "Prévu")
+        & enc_keys.isin(set(number_to_index))
+        & encaissements["date"].notna()
+        & encaissements["montant"].notna()
+    )
+    rows = encaissements.loc[promised]
+    frame = pd.DataFrame(
+        {
+            "invoice": enc_keys[promised].map(number_to_index).to_numpy(),
+            "date": rows["date"].to_numpy(),
+            "montant": rows["montant"].to_numpy(dtype="float64"),
+            "ligne": rows["ligne"].to_numpy(),
+        }
+    )
+    return frame.sort_values(["date", "ligne"], kind="stable", ignore_index=True)
+
+
 def invoice_positions(
     factures: pd.DataFrame, encaissements: pd.DataFrame, payments: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Per invoice: due date, terms, amount paid, last payment date and what remains due.
 
     Columns added to the Factures frame: `echeance_calculee`, `termes`, `paye`,
-    `derniere_date_paiement`, `reste_du` (never negative).
+    `derniere_date_paiement`, `reste_du` (never negative), `paye_sans_date` (a Montant payé
+    typed without Date de paiement: received on or before the opening balance, counted as paid)
+    and `promesses` (tuple of (date, montant, Encaissements row) of the client's promises, see
+    `invoice_promises`).
     """
     out = factures.copy()
     dues = due_dates(factures)
@@ -82,7 +111,16 @@ def invoice_positions(
     if payments is None:
         payments = invoice_payments(factures, encaissements)
     grouped = payments.groupby("invoice")
-    out["paye"] = grouped["montant"].sum().reindex(out.index).fillna(0.0)
+    undated = factures["montant_paye"].where(factures["date_paiement"].isna()).fillna(0.0)
+    out["paye_sans_date"] = undated.astype("float64")
+    out["paye"] = grouped["montant"].sum().reindex(out.index).fillna(0.0) + out["paye_sans_date"]
     out["derniere_date_paiement"] = grouped["date"].max().reindex(out.index)
     out["reste_du"] = (out["montant"] - out["paye"]).clip(lower=0.0).round(2)
+    promises = invoice_promises(factures, encaissements)
+    by_invoice: dict[object, list[tuple[pd.Timestamp, float, int]]] = {}
+    for invoice, when, amount, ligne in promises.itertuples(index=False, name=None):
+        by_invoice.setdefault(invoice, []).append((pd.Timestamp(when), float(amount), int(ligne)))
+    out["promesses"] = pd.Series(
+        [tuple(by_invoice.get(i, ())) for i in out.index], index=out.index, dtype=object
+    )
     return out

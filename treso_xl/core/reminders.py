@@ -11,6 +11,7 @@ from treso_xl.core.aging import open_invoices
 from treso_xl.core.penalties import penalties_over, penalty_periods, recovery_indemnity
 from treso_xl.core.records import Params
 from treso_xl.core.reminder_texts import ReminderText, reminder_text
+from treso_xl.french import day, euros
 from treso_xl.rules.lookup import RuleNotCovered, rule
 
 COURTESY = "Avant échéance"
@@ -43,6 +44,7 @@ class Reminder:
     ligne: int
     texte: ReminderText
     erreur_taux: str = ""  # French message when the rate could not be found
+    promesse: str = ""  # the client's promises to pay: « 500,00 € le 15/12/2026 », "" when none
 
     @property
     def total_du(self) -> float:
@@ -112,6 +114,15 @@ def reminders(positions: pd.DataFrame, params: Params) -> list[Reminder]:
     return out
 
 
+def promise_text(promises: tuple[tuple[pd.Timestamp, float, int], ...], on: dt.date) -> str:
+    """The client's promises to pay in French, one per line; a past one is « non tenue »."""
+    lines = []
+    for when, amount, _ in promises:
+        text = f"{euros(amount)} le {day(when.date())}"
+        lines.append(text + (" (non tenue)" if when.date() < on else ""))
+    return "\n".join(lines)
+
+
 def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
     ref = params.date_reference
     due = row.echeance_calculee.date()
@@ -134,6 +145,11 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
             )
     total = round(row.reste_du + penalties + indemnity, 2)
     action, when = next_step(level, due, total, professional, ref)
+    promises = tuple(getattr(row, "promesses", ()) or ())
+    kept = [(d, amount) for d, amount, _ in promises if d.date() >= ref]
+    if kept and sum(amount for _, amount in kept) >= row.reste_du - 0.005:
+        action = f"Vérifier le paiement promis le {day(kept[-1][0].date())}"
+        when = kept[-1][0].date()
     reminder = Reminder(
         facture=str(row.facture),
         client=str(row.client),
@@ -155,6 +171,7 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
         ligne=int(row.ligne),
         texte=ReminderText("", ""),
         erreur_taux=error,
+        promesse=promise_text(promises, ref),
     )
     text = reminder_text(reminder, params, next_action=action)
     return replace(reminder, texte=text)

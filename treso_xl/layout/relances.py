@@ -24,6 +24,7 @@ HEADERS = (
     "Niveau",
     "Prochaine action",
     "Date de la prochaine action",
+    "Promesse de paiement",
     "Pénalités",
     "Indemnité forfaitaire",
     "Total dû",
@@ -49,14 +50,14 @@ COLUMN_STYLES = tuple(
     else None
     if h == "Niveau"
     else _WRAP_TOP
-    if h in ("Prochaine action", "Habitude du client", "Texte")
+    if h in ("Prochaine action", "Promesse de paiement", "Habitude du client", "Texte")
     else _TOP
     for h in HEADERS
 )
 LEVEL_CELL = {
     level: style.but(valign="top", align="center") for level, style in LEVEL_STYLES.items()
 }
-WIDTHS = (13, 24, 14, 26, 12, 13, 10, 12, 40, 14, 12, 13, 13, 24, 90)
+WIDTHS = (13, 24, 14, 26, 12, 13, 10, 12, 40, 14, 20, 12, 13, 13, 24, 90)
 TEXT_COL = HEADERS.index("Texte") + 1
 MAX_ROW_HEIGHT = 409  # Excel's limit, in points
 
@@ -125,6 +126,7 @@ def relances_layout(
             item.niveau,
             item.prochaine_action,
             item.date_prochaine_action,
+            item.promesse or None,
             item.penalites,
             item.indemnite,
             item.total_du,

@@ -331,10 +331,13 @@ def _setting_value(
 
 
 def _cross_checks(sheet: Sheet, table: Table) -> list[Problem]:
-    """Rules that involve two columns of the same row."""
+    """Rules that involve two columns of the same row.
+
+    A Montant payé without Date de paiement is no error: it was received on or before the opening
+    balance (contract), and Contrôles asks for the date.
+    """
     frame = table.frame
     problems: list[Problem] = []
-    flagged = {(problem.row, problem.column) for problem in table.problems}
     if sheet is DECAISSEMENTS:
         late = frame["fin"].notna() & frame["date"].notna() & (frame["fin"] < frame["date"])
         for row, start, end in frame.loc[late, ["ligne", "date", "fin"]].itertuples(index=False):
@@ -347,22 +350,6 @@ def _cross_checks(sheet: Sheet, table: Table) -> list[Problem]:
                     f"{quote(format_value(end))} : la fin de la récurrence est antérieure à la "
                     f"date du premier décaissement ({format_value(start)}) ; corrigez l'une des "
                     f"deux dates.",
-                )
-            )
-    if sheet is FACTURES:
-        undated = frame["montant_paye"].gt(0) & frame["date_paiement"].isna()
-        header = table.header("Date de paiement")
-        for row, paid in frame.loc[undated, ["ligne", "montant_paye"]].itertuples(index=False):
-            if (row, header) in flagged:  # a date was typed but is not valid: already said
-                continue
-            problems.append(
-                Problem(
-                    table.title,
-                    int(row),
-                    header,
-                    None,
-                    f"le montant payé ({format_value(paid)}) est renseigné mais la date de "
-                    f"paiement est vide : indiquez la date du paiement.",
                 )
             )
     return problems
