@@ -8,7 +8,7 @@ import pandas as pd
 
 from tests.ledger_factory import make_ledger
 from treso_xl.core.flows import known_flows
-from treso_xl.core.payables import CATEGORY_BILLS, bill_positions, payables_on
+from treso_xl.core.payables import CATEGORY_BILLS, bill_findings, bill_positions, payables_on
 from treso_xl.core.plan import build_plan
 
 D = dt.date
@@ -157,3 +157,18 @@ def test_payables_less_realised_rows_naming_the_bill():
     ledger = _ledger()
     object.__setattr__(ledger, "decaissements", dec)
     assert payables_on(ledger, D(2026, 12, 1)) == 1030.0
+
+
+def test_overdue_bill_and_unknown_bill_number_in_controles():
+    ledger = _ledger()
+    dec = ledger.decaissements.copy()
+    dec.loc[len(dec)] = dec.iloc[0]
+    dec.loc[len(dec) - 1, ["facture", "ligne"]] = ["F-999", 5]
+    object.__setattr__(ledger, "decaissements", dec)
+    found = bill_findings(ledger)
+    assert [(f.feuille, f.ligne, f.code) for f in found] == [
+        ("Fournisseurs", 4, "facture_fournisseur_echue"),
+        ("Décaissements", 5, "facture_fournisseur_inconnue"),
+    ]
+    assert "20/11/2026" in found[0].constat and "01/12/2026" in found[0].constat
+    assert "150,00" in found[0].constat

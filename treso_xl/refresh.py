@@ -10,6 +10,7 @@ import pandas as pd
 
 from treso_xl.core.aging import Aging, aging, dso_days
 from treso_xl.core.bfr import WorkingCapital, financing_gap_levers, working_capital
+from treso_xl.core.cfe import cfe_findings, cfe_flows, cfe_years
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
 from treso_xl.core.dashboard import key_figures
 from treso_xl.core.financing import (
@@ -25,6 +26,7 @@ from treso_xl.core.flows import (
 )
 from treso_xl.core.habits import client_habits, delays_by_payment_method
 from treso_xl.core.invoices import invoice_payments, invoice_positions
+from treso_xl.core.payables import bill_findings
 from treso_xl.core.plan import CashPlan, build_plan, horizon_end
 from treso_xl.core.projects import project_stages, stage_flows
 from treso_xl.core.records import Ledger
@@ -109,8 +111,12 @@ def compute(ledger: Ledger) -> Report:
     staged = stage_flows(stages)
     receipts = combine(build_flows(ledger, end, positions, known=known), staged)  # contractual
     urssaf = urssaf_schedule(ledger, receipts, end)
+    cfe = cfe_years(ledger, receipts, end)
     plan = build_plan(
-        ledger, combine(estimated_flows(urssaf), staged), positions=positions, known=known
+        ledger,
+        combine(estimated_flows(urssaf), staged, cfe_flows(cfe)),
+        positions=positions,
+        known=known,
     )
     aged = aging(positions, params.date_reference)
     dso = dso_days(positions, params.date_reference)
@@ -121,6 +127,8 @@ def compute(ledger: Ledger) -> Report:
     stock = stock_review(ledger)
     findings = sort_findings(
         run_checks(ledger, positions)
+        + bill_findings(ledger)
+        + cfe_findings(cfe)
         + _reminder_findings(items)
         + urssaf.findings
         + threshold_findings(ledger, receipts, end)

@@ -7,8 +7,10 @@ import datetime as dt
 import pandas as pd
 
 from treso_xl.contract import normalize_series
+from treso_xl.core.checks import AVERTISSEMENT, Finding
 from treso_xl.core.money import cents
 from treso_xl.core.records import Ledger
+from treso_xl.french import day, euros, quote
 
 BILL_TERMS_DAYS = 30  # contract: an empty Échéance is 30 days after the bill's date
 CATEGORY_BILLS = "Factures fournisseurs"
@@ -156,3 +158,46 @@ def payables_on(ledger: Ledger, on: dt.date) -> float:
     paid = dec.loc[done, "montant"].groupby(named[done]).sum().reindex(bills.index).fillna(0.0)
     rest = (bills["montant"].fillna(0.0) - paid).clip(lower=0.0)
     return cents(float(rest[unpaid].sum()))
+
+
+def bill_findings(ledger: Ledger, positions: pd.DataFrame | None = None) -> list[Finding]:
+    """Contrôles lines: unpaid bills past due (paid by the plan on the reference date) and
+    Décaissements rows naming a bill that Fournisseurs does not hold."""
+    if positions is None:
+        positions = bill_positions(ledger)
+    findings: list[Finding] = []
+    late = positions.loc[positions["en_retard"]]
+    for row in late.itertuples(index=False):
+        number = f" {quote(row.numero)}" if row.numero else ""
+        findings.append(
+            Finding(
+                AVERTISSEMENT,
+                SOURCE_BILLS,
+                int(row.ligne),
+                f"Facture fournisseur{number} ({row.fournisseur}, {euros(row.reste_du)}) échue "
+                f"le {day(row.echeance_calculee.date())} et non payée : le plan la paie le "
+                f"{day(row.date_prevue.date())}.",
+                f"Si elle est déjà réglée, indiquez sa {quote('Date de paiement')} ; sinon "
+                "réglez-la ou convenez d'un délai avec le fournisseur (un retard coûte des "
+                "pénalités).",
+                "facture_fournisseur_echue",
+            )
+        )
+    dec = ledger.decaissements
+    if "facture" in dec:
+        typed = dec["facture"].fillna("").astype(str).str.strip()
+        unknown = (typed != "") & naming_rows(ledger).isna()
+        for ligne, number in zip(dec.loc[unknown, "ligne"], typed[unknown], strict=True):
+            findings.append(
+                Finding(
+                    AVERTISSEMENT,
+                    "Décaissements",
+                    int(ligne),
+                    f"N° facture {quote(number)} introuvable dans Fournisseurs : la ligne est "
+                    "comptée comme un décaissement ordinaire.",
+                    "Corrigez le numéro, ou saisissez la facture dans Fournisseurs ; sinon le "
+                    "paiement risque d'être compté deux fois (ici et dans Fournisseurs).",
+                    "facture_fournisseur_inconnue",
+                )
+            )
+    return findings
