@@ -466,3 +466,28 @@ def test_depenses_tab():
     texts = [c.value for c in sheet.cells.values() if isinstance(c.value, str)]
     assert stock.notes[0] in texts
     assert not any(t.startswith("=") for t in texts)
+
+
+def test_transfers_to_oneself_and_loans_repaid_are_no_expenses():
+    review = spending_review(
+        _ledger(
+            [
+                _dec(
+                    D(2025, 7, 28),
+                    "Virement vers le compte personnel",
+                    "",
+                    1500,
+                    "Rémunération",
+                    "Mensuelle",
+                ),
+                _dec(D(2025, 7, 5), "Échéance de prêt", "Banque", 200, "Emprunt", "Mensuelle"),
+                _dec(D(2026, 3, 1), "Virement interne vers le livret", "", 1000, "Banque"),
+                _dec(D(2025, 7, 1), "Loyer du bureau", "SCI", 500, "Loyer", "Mensuelle"),
+            ]
+        )
+    )
+    assert [c.libelle for c in review.charges] == ["Loyer du bureau"]
+    assert [(s.categorie, s.part) for s in review.repartition] == [("Loyer", 1.0)]
+    assert review.total_12m == 6000.0  # 12 × 500, from 01/07/2025 to 30/06/2026
+    # 12 × 1 500 + 12 × 200 + 1 000 = 21 400 €, 25 payments, said in a note
+    assert any("21\u202f400,00\u00a0€" in n and "25 paiements" in n for n in review.notes)

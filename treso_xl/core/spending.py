@@ -108,6 +108,29 @@ _AVOIDABLE: tuple[tuple[str, str, str], ...] = (
     (MOTIF_REMINDER, r"\bfrais de relances?\b", ADVICE_REMINDER),
 )
 
+# --- Money out that is no expense: the owner's pay, transfers to oneself, loans repaid ---------
+
+# Matched on the folded "label | category"; these rows stay out of the whole review.
+_NOT_EXPENSE = re.compile(
+    r"\bremunerations?\b|\bcompte (?:perso|personnel|epargne|joint)\b"
+    r"|\bvirements? internes?\b|\bprelevements? (?:personnels?|de l'exploitant|prive)"
+    r"|\bremboursements? (?:d'|de l'|de |du |des )?(?:emprunts?|prets?|credits?)\b"
+    r"|\bech(?:eance)?s? (?:d'|de l'|de |du )?(?:emprunts?|prets?|credits?)\b"
+    r"|\|[^|]*\b(?:emprunts?|prets?|epargne|apports?)\b|\blivret\b"
+)
+NOT_EXPENSE_NOTE = (
+    "Non comptés comme dépenses : {total} sur 12 mois de rémunération, virements vers vos "
+    "comptes personnels, mouvements internes et remboursements d'emprunt ({count}) ; ce ne sont "
+    "pas des charges à réduire."
+)
+
+
+def not_expense(texts: pd.Series) -> pd.Series:
+    """True for folded "label | category" texts naming the owner's pay, a transfer to oneself or
+    between accounts, or a loan repaid: money out that is no cost of the business."""
+    return texts.str.contains(_NOT_EXPENSE)
+
+
 # --- Label keys: "Abonnement Adobe mars 2026" and "Abonnement Adobe avril 2026" are one series ---
 
 _MONTH_WORDS = frozenset(
@@ -568,6 +591,9 @@ def spending_review(ledger: Ledger) -> SpendingReview:
     - Category shares: every disbursement (recurrences expanded) dated in the 12 months.
     - Price rises: per series, the last payment (in the 12 months) against the payment closest to
       365 days before it, within 45 days, when higher.
+    - Not expenses, left out of everything above (a note gives their 12-month total): rows
+      whose label or category names the owner's pay (Rémunération), a transfer to a personal,
+      savings or internal account, or a loan repaid (`not_expense`).
     - Avoidable costs: `Réalisé` payments of the 12 months whose label or category names a
       penalty, a late-payment increase, a bank incident or a reminder fee.
     - Flagged yearly cost: the charges with an advice or a price rise, and the price-rise series
@@ -578,6 +604,10 @@ def spending_review(ledger: Ledger) -> SpendingReview:
     ts = pd.Timestamp(ref)
     start = ts - pd.DateOffset(years=1)
     frame = _prepared(ledger.decaissements)
+    own = not_expense(frame["texte"])
+    set_aside = _history(frame.loc[own], ref)
+    set_aside = set_aside.loc[set_aside["date"] > start]
+    frame = frame.loc[~own]
     keyed = _charges(_typed_charges(frame, ts), _detected_charges(frame, ts))
     by_key: dict[SeriesKey, RecurringCharge] = {}
     for key, charge in keyed:
@@ -593,7 +623,15 @@ def spending_review(ledger: Ledger) -> SpendingReview:
     flagged = sum(c.cout_annuel for c in charges if c.signalee and not c.evitable)
     flagged += sum(r.cout_annuel for r in rises if not r.recurrente and not r.evitable)
     notes = []
-    if frame.empty:
+    if not set_aside.empty:
+        count = len(set_aside)
+        notes.append(
+            NOT_EXPENSE_NOTE.format(
+                total=euros(cents(float(set_aside["montant"].sum()))),
+                count=f"{count} paiement{'s' if count > 1 else ''}",
+            )
+        )
+    if frame.empty and not own.any():
         notes.append("Aucun décaissement saisi : rien à analyser.")
     elif window.empty:
         notes.append("Aucun décaissement daté des 12 derniers mois.")
