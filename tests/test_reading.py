@@ -257,7 +257,9 @@ CASES: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
         "decaissements",
         3,
         "Montant",
-        "« -249,9 » : le montant doit être positif ; saisissez 249,9 sans signe moins.",
+        "« -249,9 » : le montant doit être positif. Un remboursement reçu (d'un fournisseur, "
+        "par exemple) est un encaissement : saisissez-le dans la feuille « Encaissements », "
+        "montant 249,9",
     ),
     (
         "zero amount",
@@ -473,7 +475,9 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
         "Feuille « Encaissements », ligne 6, colonne « Montant (€) » : "
         "« douze euros » n'est pas un montant (exemple : 1 234,50).",
         "Feuille « decaissements », ligne 3, colonne « Montant » : "
-        "« -249,9 » : le montant doit être positif ; saisissez 249,9 sans signe moins.",
+        "« -249,9 » : le montant doit être positif. Un remboursement reçu (d'un fournisseur, "
+        "par exemple) est un encaissement : saisissez-le dans la feuille « Encaissements », "
+        "montant 249,9 ; une dépense se saisit ici sans signe moins (249,9).",
         "Feuille « Factures », ligne 2, colonne « Client » : "
         "la cellule est vide alors que cette colonne est obligatoire.",
         "Feuille « Factures », ligne 3, colonne « Date » : "

@@ -153,8 +153,10 @@ def test_penalties_over_a_leap_year_divide_by_365():
 
 
 def test_penalty_rate_not_in_rules_file_is_an_explicit_error():
+    # before the first entry of the rules file (after the last one, the last known rate is
+    # carried forward: tests/test_rules_audit.py)
     with pytest.raises(RuleNotCovered, match="taux des pénalités"):
-        late_penalties(100.0, D(2027, 1, 1), D(2027, 2, 1))
+        late_penalties(100.0, D(2023, 1, 1), D(2023, 2, 1))
 
 
 @pytest.mark.parametrize(

@@ -196,7 +196,7 @@ def test_bnc_quarterly_across_the_2026_rate_change():
 def test_first_declaration_groups_the_first_months_each_receipt_at_its_own_rate():
     receipts = [r for r in BNC_RECEIPTS if r["date"] >= D(2025, 12, 1)]
     ledger = make_ledger(
-        params={"debut_activite": D(2025, 12, 10)}, encaissements=receipts, factures=BNC_INVOICES
+        params={"debut_activite": D(2025, 12, 1)}, encaissements=receipts, factures=BNC_INVOICES
     )
     first, *rest = _schedule(ledger).declarations
     assert first.premiere and first.periode == "de décembre 2025 à février 2026 (1re déclaration)"
@@ -227,11 +227,80 @@ def test_first_declaration_two_quarters_of_the_same_year():
         ("1er et 2e trimestres 2026 (1re déclaration)", D(2026, 7, 31)),
         ("3e trimestre 2026", D(2026, 10, 31)),
     ]
-    monthly = declaration_periods(D(2026, 4, 2), D(2026, 7, 31), "Mensuelle", D(2026, 4, 2))
+    monthly = declaration_periods(D(2026, 4, 1), D(2026, 7, 31), "Mensuelle", D(2026, 4, 1))
     assert [(p.libelle, p.echeance) for p in monthly] == [
         ("d'avril à juin 2026 (1re déclaration)", D(2026, 7, 31)),
         ("juillet 2026", D(2026, 8, 31)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "label", "fin", "due"),
+    [
+        # service-public F23257: started 6 March 2024, the first three months run to 5 June,
+        # so March to June are declared together by 31 July 2024
+        (D(2024, 3, 6), "de mars à juin 2024 (1re déclaration)", D(2024, 6, 30), D(2024, 7, 31)),
+        # on the 1st, the three months end with May: due 30 June
+        (D(2024, 3, 1), "de mars à mai 2024 (1re déclaration)", D(2024, 5, 31), D(2024, 6, 30)),
+        # 31 March: three months to 30 June (June is the last month)
+        (D(2024, 3, 31), "de mars à juin 2024 (1re déclaration)", D(2024, 6, 30), D(2024, 7, 31)),
+        # 2 April: to 1 July, so April to July, due 31 August
+        (D(2026, 4, 2), "d'avril à juillet 2026 (1re déclaration)", D(2026, 7, 31), D(2026, 8, 31)),
+        # 10 December: to 9 March, across the year
+        (
+            D(2025, 12, 10),
+            "de décembre 2025 à mars 2026 (1re déclaration)",
+            D(2026, 3, 31),
+            D(2026, 4, 30),
+        ),
+    ],
+)
+def test_first_monthly_declaration_counts_three_months_from_the_start_date(start, label, fin, due):
+    first, following = declaration_periods(start, due, "Mensuelle", start)[:2]
+    assert (first.libelle, first.debut, first.fin, first.echeance) == (
+        label,
+        D(start.year, start.month, 1),
+        fin,
+        due,
+    )
+    assert following.debut == fin + dt.timedelta(days=1) and not following.premiere
+    # quarterly: the starting quarter and the next, whatever the day (F23257)
+    (quarterly, *_) = declaration_periods(start, due, "Trimestrielle", start)
+    assert quarterly.fin == add_months_end(start)
+
+
+def add_months_end(start):
+    """End of the quarter after the starting quarter."""
+    quarter_end_month = 3 * ((start.month - 1) // 3 + 1) + 3
+    year = start.year + (quarter_end_month - 1) // 12
+    month = (quarter_end_month - 1) % 12 + 1
+    return (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
+
+
+def test_first_monthly_declaration_in_the_schedule_from_a_start_on_the_6th():
+    ledger = make_ledger(
+        params={
+            "activite": "Vente de marchandises",
+            "debut_activite": D(2024, 3, 6),
+            "date_solde": D(2024, 3, 5),
+            "date_reference": D(2024, 3, 6),
+        },
+        encaissements=[
+            _receipt(D(2024, 3, 20), 1000.0),
+            _receipt(D(2024, 6, 10), 2000.0),
+            _receipt(D(2024, 7, 3), 500.0),
+        ],
+    )
+    first, july, *_ = _schedule(ledger).declarations
+    # 3 000 × (12,3 % + 0,1 %) = 372
+    assert (first.periode, first.encaissements, first.cotisations, first.echeance) == (
+        "de mars à juin 2024 (1re déclaration)",
+        3000.0,
+        372.0,
+        D(2024, 7, 31),
+    )
+    assert first.echeance_ouvree == D(2024, 7, 31)  # a Wednesday
+    assert (july.periode, july.cotisations, july.echeance) == ("juillet 2024", 62.0, D(2024, 8, 31))
 
 
 # --- other profiles ----------------------------------------------------------------------------
@@ -557,7 +626,8 @@ def test_micro_ceiling_for_sales_at_80_percent_and_two_years_above():
     assert set(codes) == {"tva_seuil_majore_depasse", "plafond_micro_proche"}
     assert f"84{NBSP}%" in codes["plafond_micro_proche"].constat  # 170 000 / 203 100
     assert "203\u202f100" in codes["plafond_micro_proche"].constat
-    assert "Plafonds 2026-2028" in codes["plafond_micro_proche"].conseil
+    # 2026-2028 ceilings confirmed by the December 2026 audit: no longer marked uncertain
+    assert "Chiffre incertain" not in codes["plafond_micro_proche"].conseil
 
     findings = _threshold_findings(
         "Prestations de services BNC",
@@ -611,8 +681,9 @@ def test_urssaf_tab_fixed_labels_formats_total_and_uncertain_rules():
     notes = " ".join(
         str(sheet.value(r, 1)) for r in range(2, header_row) if sheet.value(r, 1) is not None
     )
-    assert "Code du travail L6331-48" in notes  # the CFP rate for BNC is marked uncertain
-    assert "Certaines sources donnent 0,1 %" in notes
+    # the CFP rate for BNC (0,2 %) was confirmed by the audit: no longer in the uncertain list
+    assert "Règles incertaines utilisées" in notes  # the deadline shift still is
+    assert "formation professionnelle" not in notes and "Certaines sources" not in notes
     assert "jour ouvré" in notes and "15 jours" in notes
 
 
@@ -634,9 +705,7 @@ def test_dashboard_helpers_next_payment_turnover_so_far_and_thresholds():
         ("Seuil majoré de franchise de TVA", 93500.0),
         ("Plafond du régime micro", 203100.0),
     ]
+    # after 2028 the last known ceiling is carried forward (flagged uncertain in the rules)
     assert [
         t.amount for t in dashboard_thresholds("Prestations de services BNC", D(2029, 1, 1))
-    ] == [
-        37500.0,
-        41250.0,
-    ]  # no ceiling known after 2028
+    ] == [37500.0, 41250.0, 83600.0]

@@ -18,9 +18,10 @@ from treso_xl import contract
 from treso_xl.contract import normalize_label
 from treso_xl.core.calendar import month_end
 from treso_xl.core.invoices import invoice_key, invoice_positions
+from treso_xl.core.penalties import legal_minimum_rate
 from treso_xl.core.records import Ledger
 from treso_xl.core.terms import LEGAL_MAX_DAYS, LEGAL_MAX_EOM_DAYS, parse_terms
-from treso_xl.french import day, euros, quote
+from treso_xl.french import day, euros, percent, quote
 
 Gravite = Literal["erreur", "avertissement", "conseil"]
 
@@ -96,7 +97,37 @@ def run_checks(ledger: Ledger, positions: pd.DataFrame | None = None) -> list[Fi
     findings += _undated_payments(factures, positions, ledger.params.date_solde, numbers)
     findings += _statuses(ledger.decaissements, FEUILLE_DECAISSEMENTS, reference)
     findings += _linked_receipts(factures, encaissements, positions, keys, receipt_keys, numbers)
+    findings += _penalty_rate_floor(ledger.params.taux_penalites, reference)
     return sort_findings(findings)
+
+
+def _penalty_rate_floor(rate: float | None, reference: dt.date) -> list[Finding]:
+    """A typed `Taux de pénalités` below 3 × the legal interest rate (C. com. L441-10)."""
+    floor = legal_minimum_rate(reference)
+    if rate is None or floor is None or rate >= floor.rate - 1e-9:
+        return []
+    name = quote("Taux de pénalités")
+    doubt = (
+        " (taux de l'intérêt légal non confirmé pour ce semestre : le dernier connu est repris)"
+        if floor.uncertain
+        else ""
+    )
+    return [
+        Finding(
+            AVERTISSEMENT,
+            contract.PARAMETRES_SHEET,
+            None,
+            f"{name} de {percent(rate)} inférieur au minimum légal entre professionnels : "
+            f"{percent(floor.rate)}, soit {floor.multiple} fois le taux de l'intérêt légal de "
+            f"{percent(floor.legal_rate)} en vigueur depuis le {day(floor.since)}{doubt}.",
+            "Le Code de commerce (article L441-10) ne permet pas de fixer un taux de pénalités "
+            "de retard inférieur à trois fois le taux de l'intérêt légal. Indiquez au moins "
+            f"{percent(floor.rate)} dans Paramètres et dans "
+            "vos conditions générales de vente, ou laissez la case vide pour le taux par "
+            "défaut (taux BCE + 10 points).",
+            "taux_penalites_sous_minimum",
+        )
+    ]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

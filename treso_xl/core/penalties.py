@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from treso_xl.core.money import cents
-from treso_xl.rules.lookup import rule
+from treso_xl.rules.lookup import rule, rule_or_none
 
 DAYS_IN_YEAR = 365  # the rule divides by 365, leap years included
 
@@ -64,3 +64,32 @@ def late_penalties(amount: float, due: dt.date, until: dt.date, rate: float | No
 def recovery_indemnity(on: dt.date) -> float:
     """The fixed recovery indemnity per late invoice (40 €), professionals only."""
     return float(rule("indemnite_recouvrement", on)["montant"])
+
+
+@dataclass(frozen=True)
+class RateFloor:
+    """The lowest contractual penalty rate between professionals on a date (C. com. L441-10):
+    `multiple` × the legal interest rate of the half-year."""
+
+    rate: float
+    legal_rate: float
+    multiple: int
+    uncertain: bool  # the legal interest rate is carried forward or not confirmed
+    since: dt.date  # first day of the legal rate used
+
+
+def legal_minimum_rate(on: dt.date) -> RateFloor | None:
+    """The minimum penalty rate in force on `on` (3 × 2,62 % = 7,86 % in H1 2026), None when the
+    rules file has no legal interest rate for that date."""
+    legal = rule_or_none("taux_interet_legal", on)
+    multiple = rule_or_none("plancher_penalites", on)
+    if legal is None or multiple is None:
+        return None
+    times = int(multiple["multiple"])
+    return RateFloor(
+        rate=round(times * float(legal["taux"]), 6),
+        legal_rate=float(legal["taux"]),
+        multiple=times,
+        uncertain=legal.uncertain,
+        since=legal.start,
+    )

@@ -74,9 +74,41 @@ def year_to_date_turnover(flows: pd.DataFrame, on: dt.date) -> float:
     return round(float(this_year["montant"].sum()), 2)
 
 
-def dashboard_thresholds(activite: str, on: dt.date) -> list[Threshold]:
+@dataclass(frozen=True)
+class Ceiling:
+    """The micro ceiling of one calendar year, prorated in the year the activity starts."""
+
+    montant: float  # the amount turnover is compared with
+    annuel: float  # the yearly ceiling of the rules file
+    jours: int | None  # days of activity in the year when prorated, else None
+
+    @property
+    def prorated(self) -> bool:
+        return self.jours is not None
+
+
+def micro_ceiling(entry: Rule, annee: int, debut_activite: dt.date | None) -> Ceiling:
+    """The ceiling of `entry` for `annee`: in the year the activity starts, prorated to its days
+    of activity over 365 (service-public F37353; rules file [[prorata_plafond]]), to the euro."""
+    yearly = float(entry["montant"])
+    if debut_activite is None or debut_activite.year != annee:
+        return Ceiling(yearly, yearly, None)
+    if debut_activite == dt.date(annee, 1, 1):  # a whole year: nothing to prorate
+        return Ceiling(yearly, yearly, None)
+    prorata = rule_or_none("prorata_plafond", debut_activite)
+    if prorata is None:
+        return Ceiling(yearly, yearly, None)
+    days = (dt.date(annee, 12, 31) - debut_activite).days + 1
+    amount = round(yearly * days / int(prorata["jours_annee"]))
+    return Ceiling(float(amount), yearly, days)
+
+
+def dashboard_thresholds(
+    activite: str, on: dt.date, debut_activite: dt.date | None = None
+) -> list[Threshold]:
     """The thresholds in force for `on`'s year and the activity's category, for the dashboard:
-    VAT franchise (base, upper) and micro ceiling; those the rules file lacks are left out."""
+    VAT franchise (base, upper) and micro ceiling (prorated in the year the activity starts);
+    those the rules file lacks are left out."""
     category = threshold_category(activite)
     january = dt.date(on.year, 1, 1)
     out = []
@@ -84,9 +116,13 @@ def dashboard_thresholds(activite: str, on: dt.date) -> list[Threshold]:
     if vat is not None:
         out.append(Threshold("Seuil de franchise de TVA", float(vat["seuil"])))
         out.append(Threshold("Seuil majoré de franchise de TVA", float(vat["seuil_majore"])))
-    ceiling = rule_or_none("plafond_micro", january, categorie=category)
-    if ceiling is not None:
-        out.append(Threshold("Plafond du régime micro", float(ceiling["montant"])))
+    entry = rule_or_none("plafond_micro", january, categorie=category)
+    if entry is not None:
+        ceiling = micro_ceiling(entry, on.year, debut_activite)
+        label = "Plafond du régime micro"
+        if ceiling.prorated:
+            label += f" (proratisé, {ceiling.jours} jours d'activité)"
+        out.append(Threshold(label, ceiling.montant))
     return out
 
 
@@ -175,18 +211,34 @@ def _vat_findings(
     return []
 
 
+def _ceiling_text(ceiling: Ceiling, what: str) -> str:
+    if not ceiling.prorated:
+        return f"{euros(ceiling.montant, 0)}, {what}"
+    return (
+        f"{euros(ceiling.montant, 0)}, {what}, soit {euros(ceiling.annuel, 0)} au prorata de "
+        f"{ceiling.jours} jours d'activité l'année du début"
+    )
+
+
 def _ceiling_findings(
     year: YearTurnover,
     entry: Rule,
     category: str,
     date_reference: dt.date,
     previous_above: bool,
+    debut_activite: dt.date | None = None,
 ) -> list[Finding]:
     total = year.chiffre_affaires
-    ceiling = float(entry["montant"])
+    limit = micro_ceiling(entry, year.annee, debut_activite)
+    ceiling = limit.montant
     basis = _basis(year, date_reference)
     what = _activity_text(category)
     note = _uncertain(entry)
+    if limit.prorated:
+        note = (
+            " L'année du début d'activité, le plafond est ajusté au prorata du temps "
+            "d'exploitation (service-public.fr F37353)." + note
+        )
     if total > ceiling + 0.004:
         if previous_above:
             advice = (
@@ -209,7 +261,7 @@ def _ceiling_findings(
                 _FEUILLE,
                 None,
                 f"{basis} : {euros(total)}, au-delà du plafond du régime de la micro-entreprise "
-                f"({euros(ceiling, 0)}, {what}).",
+                f"({_ceiling_text(limit, what)}).",
                 advice + note,
                 "plafond_micro_depasse",
             )
@@ -221,7 +273,7 @@ def _ceiling_findings(
                 _FEUILLE,
                 None,
                 f"{basis} : {euros(total)}, soit {percent(total / ceiling, 0)} du plafond du "
-                f"régime de la micro-entreprise ({euros(ceiling, 0)}, {what}).",
+                f"régime de la micro-entreprise ({_ceiling_text(limit, what)}).",
                 "Au-delà du plafond deux années civiles consécutives, vous sortez du régime de "
                 "la micro-entreprise au 1er janvier suivant. Surveillez vos encaissements et "
                 "faites le point avec un expert-comptable si la tendance se confirme." + note,
@@ -264,9 +316,12 @@ def threshold_findings(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> l
             previous_above = (
                 previous is not None
                 and previous_rule is not None
-                and previous.chiffre_affaires > float(previous_rule["montant"]) + 0.004
+                and previous.chiffre_affaires
+                > micro_ceiling(previous_rule, annee - 1, params.debut_activite).montant + 0.004
             )
-            findings += _ceiling_findings(year, ceiling, category, reference, previous_above)
+            findings += _ceiling_findings(
+                year, ceiling, category, reference, previous_above, params.debut_activite
+            )
     if unknown:
         listed = ", ".join(str(y) for y in unknown)
         findings.append(

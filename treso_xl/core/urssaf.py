@@ -25,6 +25,7 @@ from treso_xl.french import MONTHS, day, euros, month_name, quote
 from treso_xl.rules.lookup import Rule, RuleNotCovered, rule
 
 MENSUELLE = "Mensuelle"
+CIPAV = "Profession libérale CIPAV"
 TRIMESTRIELLE = "Trimestrielle"
 
 # The plan's row for the estimates, and the `source` of their flows.
@@ -80,7 +81,7 @@ class _RuleLog:
 
     def get(self, table: str, on: dt.date, **match: Any) -> Rule:
         entry = rule(table, on, **match)
-        key = (entry.table, entry.start, tuple(sorted(entry.values.items())))
+        key = (entry.table, entry.start, entry.end, tuple(sorted(entry.values.items())))
         self.used.setdefault(key, entry)
         return entry
 
@@ -183,6 +184,18 @@ def _group_label(spans: list[tuple[dt.date, dt.date]], periodicite: str) -> str:
     return f"{text} (1re déclaration)"
 
 
+def first_declaration_end(debut_activite: dt.date, periodicite: str, entry: Rule) -> dt.date:
+    """Last day covered by the first declaration (service-public F23257). Monthly: the end of
+    the month holding the last day of the first `mois` months of activity, counted from the
+    start date (6 March 2024: 5 June, so March to June, due 31 July 2024). Quarterly: the end
+    of the quarter after the starting quarter (`trimestres` quarters in all)."""
+    if periodicite == MENSUELLE:
+        last_day = add_months(debut_activite, int(entry["mois"])) - _ONE_DAY
+        return period_bounds(last_day, periodicite)[1]
+    opening = period_bounds(debut_activite, periodicite)[0]
+    return add_months(opening, 3 * int(entry["trimestres"])) - _ONE_DAY
+
+
 def declaration_periods(
     start: dt.date,
     until: dt.date,
@@ -193,9 +206,8 @@ def declaration_periods(
     """The declarations from the period holding `start` to the one holding `until`.
 
     First declaration (service-public F23257): when `debut_activite` is known, the periods up to
-    the end of the first three months of activity (monthly) or of the quarter after the starting
-    quarter (quarterly) make one declaration, due at the deadline of the last of them; periods
-    before the start of activity (receipts typed earlier) join it too.
+    `first_declaration_end` make one declaration, due at the deadline of the last of them;
+    periods before the start of activity (receipts typed earlier) join it too.
     """
     log = log or _RuleLog()
     spans: list[tuple[dt.date, dt.date]] = []
@@ -209,10 +221,7 @@ def declaration_periods(
     if debut_activite is not None and spans:
         entry = log.get_or_none("premiere_declaration", debut_activite)
         if entry is not None:
-            monthly = periodicite == MENSUELLE
-            count = int(entry["mois"] if monthly else entry["trimestres"])
-            opening = period_bounds(debut_activite, periodicite)[0]
-            group_end = add_months(opening, count * (1 if monthly else 3)) - _ONE_DAY
+            group_end = first_declaration_end(debut_activite, periodicite, entry)
             group = [span for span in spans if span[0] <= group_end]
 
     periods: list[Period] = []
@@ -389,6 +398,28 @@ def reduced_rate(rate: float, reduction: float) -> float:
     return float(value.quantize(_RATE_STEP, rounding=ROUND_HALF_UP))
 
 
+def acre_rate(
+    social: float,
+    reduction: float,
+    on: dt.date,
+    activite: str,
+    debut_activite: dt.date | None,
+    log: _RuleLog | None = None,
+) -> float:
+    """The social rate under ACRE for a receipt of `on`. CIPAV professions whose activity was
+    created from 1 April 2020 have a fixed reduced rate by date (rules file [[acre_cipav]]:
+    13,9 % from 07/2024, 13,4 % from 01/2026, as URSSAF's simulator); any other case, the full
+    rate less `reduction` (`reduced_rate`). `debut_activite` None: the creation date is assumed
+    to satisfy the CIPAV condition (an ACRE receipt after March 2021 always does)."""
+    if activite == CIPAV:
+        entry = (log or _RuleLog()).get_or_none("acre_cipav", on)
+        if entry is not None and (
+            debut_activite is None or debut_activite >= entry["creation_depuis"]
+        ):
+            return float(entry["taux"])
+    return reduced_rate(social, reduction)
+
+
 def _schedule_start(receipts: pd.DataFrame, params: Params) -> dt.date:
     """First receipt, or the start of activity when earlier and not older than 1 January of the
     year before the opening balance; with neither, the day after the opening balance."""
@@ -459,7 +490,11 @@ def _rate_receipts(
             social = float(log.get("cotisations", on, activite=activite)["taux"])
             row["t_soc"] = social
             in_acre = acre is not None and acre.debut <= on <= acre.fin
-            row["t_soc_net"] = reduced_rate(social, acre.reduction) if in_acre else social
+            row["t_soc_net"] = (
+                acre_rate(social, acre.reduction, on, activite, params.debut_activite, log)
+                if acre is not None and in_acre
+                else social
+            )
             row["t_cfp"] = float(log.get("formation", on, activite=activite)["taux"])
             chamber = log.get("chambre", on, activite=activite)
             row["t_ch"], row["seuil_ch"] = float(chamber["taux"]), float(chamber["seuil"])
@@ -507,13 +542,10 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
     periods = declaration_periods(start, until, periodicite, params.debut_activite, log)
     acre = _acre_window(params, receipts, log, findings)
     rated = _rate_receipts(receipts, params, acre, log)
-    starts = [p.debut for p in periods]
-    rated["declaration"] = [
-        bisect.bisect_right(starts, stamp.date()) - 1 for stamp in rated["date"]
-    ]
 
     last_window = max((payment_window(p)[1] for p in periods), default=until)
     payments = typed_urssaf_payments(ledger.decaissements, last_window)
+    periods = _with_closed_periods(periods, payments, params, until, log)
     matched: dict[int, list[dict[str, Any]]] = {}
     unmatched: list[dict[str, Any]] = []
     for payment in payments.to_dict("records"):
@@ -523,6 +555,10 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
         else:
             matched.setdefault(index, []).append(payment)
 
+    starts = [p.debut for p in periods]
+    rated["declaration"] = [
+        bisect.bisect_right(starts, stamp.date()) - 1 for stamp in rated["date"]
+    ]
     declarations = []
     for i, period in enumerate(periods):
         own = rated.loc[rated["declaration"] == i]
@@ -542,6 +578,34 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
         findings=findings,
         receipts=rated,
     )
+
+
+def _with_closed_periods(
+    periods: list[Period],
+    payments: pd.DataFrame,
+    params: Params,
+    until: dt.date,
+    log: _RuleLog,
+) -> list[Period]:
+    """`periods`, extended back to the declaration period holding the opening balance date when
+    the schedule starts later (no receipt typed before the balance) and a typed URSSAF payment
+    settles one of the added periods: a quarter that ended on the balance date is paid after
+    it, and that payment is its own, not a stray one. Not before the start of activity."""
+    if payments.empty or not periods:
+        return periods
+    first = period_bounds(params.date_solde, params.declaration)[0]
+    if first >= periods[0].debut:
+        return periods
+    if params.debut_activite is not None and params.debut_activite > params.date_solde:
+        return periods
+    extended = declaration_periods(first, until, params.declaration, params.debut_activite, log)
+    added = len(extended) - len(periods)
+    if added <= 0 or extended[added:] != periods:
+        return periods
+    indexes = {match_payment(pd.Timestamp(d).date(), extended) for d in payments["date"]}
+    if any(i is not None and i < added for i in indexes):
+        return extended
+    return periods
 
 
 def _declaration(

@@ -12,6 +12,7 @@ from typing import Any
 
 from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
+from treso_xl.reading.cell_errors import com_error
 from treso_xl.reading.tables import find_sheet
 from treso_xl.reading.workbook import read_ledger_from_grids
 
@@ -45,17 +46,30 @@ def _corner_and_rows(address: str) -> tuple[int, int, int]:
 
 
 def read_grid(sheet: Any) -> Grid:
-    """The sheet's values from A1 to the last cell of its used range (None for empty cells)."""
+    """The sheet's values from A1 to the last cell of its used range (None for empty cells).
+
+    Error cells are read as ExcelError markers, so that the reader refuses them as it does in a
+    file: xlwings gives them as None unless asked (`err_to_str`), and then as "#REF!" for the
+    errors of its table and as the raw COM integer for the newer ones (#SPILL!, #CALC!, ...).
+    """
     used = sheet.used_range
     top, left, rows = _corner_and_rows(used.address)
-    options: dict[str, Any] = {"ndim": 2}
+    options: dict[str, Any] = {"ndim": 2, "err_to_str": True}
     if rows > CHUNK_ROWS:
         options["chunksize"] = CHUNK_ROWS
     values = used.options(**options).value
     pad = [None] * (left - 1)
     grid: Grid = [[] for _ in range(top - 1)]
-    grid += [pad + list(row) for row in values]
+    grid += [pad + [_cell(value) for value in row] for row in values]
     return grid
+
+
+def _cell(value: Any) -> Any:
+    """A value as read, or the ExcelError marker of an error cell."""
+    kind = type(value)
+    if kind is int or (kind is str and value[:1] == "#"):
+        return com_error(value) or value
+    return value
 
 
 def read_grids(book: Any) -> dict[str, Grid]:

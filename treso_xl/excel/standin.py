@@ -35,6 +35,8 @@ from xlwings import conversion
 from xlwings.base_classes import _UNSET
 from xlwings.main import Engine
 
+from treso_xl.reading.cell_errors import com_code, error_from_code
+
 try:  # optional like in xlwings
     import numpy as np
     import pandas as pd
@@ -175,6 +177,20 @@ def _typed_text(text: str) -> Any:
     return text
 
 
+# The error cells the Windows engine knows (xlwings/_xlwindows.py `cell_errors`): COM gives an
+# error cell as this int; xlwings turns it into None, or into the string with err_to_str=True.
+# The newer errors (#SPILL!, #CALC!, ...) are not in its table and come through as ints.
+CELL_ERRORS = {
+    -2146826281: "#DIV/0!",
+    -2146826246: "#N/A",
+    -2146826259: "#NAME?",
+    -2146826288: "#NULL!",
+    -2146826252: "#NUM!",
+    -2146826265: "#REF!",
+    -2146826273: "#VALUE!",
+}
+
+
 class _EngineImpl:
     """The engine behind the stand-in: the Windows engine's cleaning rules, without pywin32."""
 
@@ -230,6 +246,8 @@ class _EngineImpl:
                 return number_builder(value)
             if isinstance(value, Formula):
                 return value.text
+            if isinstance(value, int) and not isinstance(value, bool) and value in CELL_ERRORS:
+                return CELL_ERRORS[value] if err_to_str else None  # other codes stay ints
             return value
 
         return [[clean(c) for c in row] for row in data]
@@ -1575,7 +1593,10 @@ def open_book(path: Path, platform: str = "win32") -> Book:
         sheet = SheetData(ws.title, visible=ws.sheet_state == "visible")
         for row in ws.iter_rows():
             for cell in row:
-                stored = _stored(cell.value)
+                if cell.data_type == "e" and isinstance(cell.value, str):  # as COM gives it
+                    stored = com_code(error_from_code(cell.value).code or "#VALUE!")
+                else:
+                    stored = _stored(cell.value)
                 if stored is not None:
                     sheet.cells[(cell.row, cell.column)] = stored
         if ws.max_row and ws.max_column:  # styled empty cells widen Excel's used range

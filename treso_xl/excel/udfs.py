@@ -26,7 +26,7 @@ from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
 from treso_xl.core.penalties import late_penalties
 from treso_xl.core.plan import plan_from_flows
 from treso_xl.core.terms import parse_terms
-from treso_xl.core.urssaf import reduced_rate
+from treso_xl.core.urssaf import acre_rate
 from treso_xl.errors import TresoError
 from treso_xl.french import quote
 from treso_xl.reading.problems import format_value
@@ -196,11 +196,12 @@ def contributions(
     amount: float, on: dt.date, activite: str, versement_liberatoire: bool, acre: bool
 ) -> float:
     """Social contributions, training contribution and (option) income tax on `amount` collected
-    on `on`, each rounded to the cent; ACRE reduces the social rate. The chamber tax is left out:
-    it depends on the year's turnover above 5 000 €."""
+    on `on`, each rounded to the cent; ACRE reduces the social rate (CIPAV: the fixed reduced
+    rate, see `acre_rate`). The chamber tax is left out: it depends on the year's turnover above
+    5 000 €."""
     social = float(rule("cotisations", on, activite=activite)["taux"])
     if acre:
-        social = reduced_rate(social, float(rule("acre", on)["reduction"]))
+        social = acre_rate(social, float(rule("acre", on)["reduction"]), on, activite, None)
     parts = [
         _cents(amount, social),
         _cents(amount, float(rule("formation", on, activite=activite)["taux"])),

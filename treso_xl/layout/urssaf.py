@@ -126,10 +126,22 @@ def _notes(schedule: UrssafSchedule) -> list[str]:
         f"{day(schedule.until)} (fin de l'horizon) : une période qui dépasse cette date est "
         f"incomplète. Une déclaration à {euros(0, 0)} reste obligatoire.",
     ]
+    for item in schedule.declarations:
+        if item.saisi is not None and item.fin <= schedule.date_solde and not item.encaissements:
+            lines = ", ".join(str(n) for n in item.lignes_saisies)
+            noun = "ligne" if len(item.lignes_saisies) == 1 else "lignes"
+            notes.append(
+                f"{_capitalized(item.periode)} : période close au plus tard à la date du solde "
+                f"initial ({day(schedule.date_solde)}) et payée après ; ses encaissements, "
+                "antérieurs au solde, ne sont pas dans le classeur. Le paiement URSSAF saisi "
+                f"(Décaissements, {noun} {lines}, {euros(item.saisi)}, le "
+                f"{day(item.paiement)}) lui est rattaché et repris tel quel."
+            )
     first = next((d for d in schedule.declarations if d.premiere), None)
     if first is not None:
         what = (
-            "les trois premiers mois d'activité sont déclarés"
+            "les trois premiers mois d'activité, comptés depuis la date de début, et la fin du "
+            "mois où ils s'achèvent sont déclarés"
             if schedule.periodicite == MENSUELLE
             else "le trimestre de début d'activité et le suivant sont déclarés"
         )
@@ -138,11 +150,18 @@ def _notes(schedule: UrssafSchedule) -> list[str]:
             f"tard le {day(first.echeance)} (service-public.fr F23257)."
         )
     if schedule.acre is not None:
+        fixed = [r for r in schedule.regles if r.table == "acre_cipav"]
+        how = (
+            "taux réduit fixe des professions libérales CIPAV ("
+            + ", ".join(f"{percent(r['taux'], 1)} depuis le {day(r.start)}" for r in fixed)
+            + ", comme le simulateur de l'Urssaf)"
+            if fixed
+            else f"taux des cotisations sociales réduit de {percent(schedule.acre.reduction, 0)} "
+            "(arrondi au dixième de point)"
+        )
         notes.append(
-            f"ACRE : taux des cotisations sociales réduit de "
-            f"{percent(schedule.acre.reduction, 0)} (arrondi au dixième de point) pour les "
-            f"encaissements du {day(schedule.acre.debut)} au {day(schedule.acre.fin)} ; la "
-            f"colonne {quote('ACRE')} montre la réduction."
+            f"ACRE : {how} pour les encaissements du {day(schedule.acre.debut)} au "
+            f"{day(schedule.acre.fin)} ; la colonne {quote('ACRE')} montre la réduction."
         )
     if schedule.versement_liberatoire:
         notes.append(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from treso_xl.contract import Column, Kind, Sheet, normalize_label
+from treso_xl.french import quote
 from treso_xl.reading.problems import Problem, format_value
 from treso_xl.reading.values import EMPTY, Cells, explain, parse
 
@@ -68,17 +69,54 @@ def header_row(grid: pd.DataFrame) -> int | None:
     return None
 
 
-def match_headers(cells: Iterable[tuple[object, object]], columns: Sequence[Column]) -> dict:
-    """Map each contract column's field to (grid column, header as typed); first match wins."""
+def header_matches(
+    cells: Iterable[tuple[object, object]], columns: Sequence[Column]
+) -> dict[str, list[tuple[object, str]]]:
+    """Every header cell matching each contract column's field: [(grid column, as typed)]."""
     by_key = {col.key: col for col in columns}
-    found: dict[str, tuple[object, str]] = {}
+    found: dict[str, list[tuple[object, str]]] = {}
     for position, value in cells:
         if _is_blank(value):
             continue
-        col = by_key.get(normalize_label(format_value(value)))
-        if col is not None and col.field not in found:
-            found[col.field] = (position, format_value(value))
+        shown = format_value(value)
+        col = by_key.get(normalize_label(shown))
+        if col is not None:
+            found.setdefault(col.field, []).append((position, shown))
     return found
+
+
+def match_headers(cells: Iterable[tuple[object, object]], columns: Sequence[Column]) -> dict:
+    """Map each contract column's field to (grid column, header as typed); first match wins.
+
+    `header_clashes` tells when two headers match one column (an error for the reader).
+    """
+    return {name: matches[0] for name, matches in header_matches(cells, columns).items()}
+
+
+def header_clashes(
+    title: str, row: int, cells: Iterable[tuple[object, object]], columns: Sequence[Column]
+) -> list[Problem]:
+    """One problem per contract column that two or more headers of the row match."""
+    problems = []
+    names = {col.field: col.name for col in columns}
+    for name, matches in header_matches(cells, columns).items():
+        if len(matches) < 2:
+            continue
+        shown = [quote(typed) for _, typed in matches]
+        listed = ", ".join(shown[:-1]) + f" et {shown[-1]}"
+        both = "tous deux" if len(shown) == 2 else "tous"
+        problems.append(
+            Problem(
+                title,
+                row,
+                matches[0][1],
+                None,
+                f"les en-têtes {listed} correspondent {both} à la colonne "
+                f"{quote(names[name])}\u00a0: treso-xl ne sait pas quelle colonne lire. "
+                "Renommez ou supprimez l'un d'eux.",
+            )
+        )
+    return problems
 
 
 def empty_column(col: Column, length: int) -> pd.Series:
@@ -113,8 +151,10 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
     top = header_row(grid)
     if top is None:  # an empty sheet: no rows, nothing to complain about
         return table
-    found = match_headers(grid.loc[top].items(), sheet.columns)
+    headers = list(grid.loc[top].items())
+    found = match_headers(headers, sheet.columns)
     table.headers = {name: shown for name, (_, shown) in found.items()}
+    table.problems.extend(header_clashes(title, top, headers, sheet.columns))
     for col in sheet.columns:
         if col.required and col.field not in found:
             table.problems.append(missing_column(title, top, col.name))
@@ -151,7 +191,16 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
         ):
             key = (type(value), value)
             message = said.get(key) or said.setdefault(
-                key, explain(col.kind, value, parsed, positive=col.positive, choices=col.choices)
+                key,
+                explain(
+                    col.kind,
+                    value,
+                    parsed,
+                    positive=col.positive,
+                    choices=col.choices,
+                    sheet=sheet.name,
+                    column=col.name,
+                ),
             )
             cell_problems.append((row, position, Problem(title, row, header, value, message)))
         if col.required:

@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from treso_xl.contract import Kind, normalize_label
+from treso_xl.reading.cell_errors import ExcelError
 from treso_xl.reading.problems import format_value, quote
 
-# Cell type codes.
-EMPTY, NUMBER, BOOL, TEXT, DATE, TIME, OTHER = range(7)
+# Cell type codes. ERROR: an Excel error or a formula without value (an ExcelError marker).
+EMPTY, NUMBER, BOOL, TEXT, DATE, TIME, OTHER, ERROR = range(8)
 
 _TYPE_CODES: dict[type, int] = {
     type(None): EMPTY,
@@ -44,6 +45,7 @@ _TYPE_CODES: dict[type, int] = {
     pd.Timestamp: DATE,
     np.datetime64: DATE,
     dt.time: TIME,
+    ExcelError: ERROR,
 }
 
 DATE_MIN_YEAR, DATE_MAX_YEAR = 1900, 2199  # a year outside is a typing mistake
@@ -70,6 +72,11 @@ _DATE_RE = re.compile(
 _EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
 _URL_RE = re.compile(r"(?i)^(?:https?://|www\.)[^\s<>\"]+\.[^\s<>\"]+$")
 _PERCENT_RE = re.compile(r"\s*%$")
+# "1.234": a dot then exactly three digits, the only separator: 1,234 or 1 234? (contract)
+_AMBIGUOUS_RE = re.compile(
+    r"(?i)^[-+\u2212]?\s*(?:€|eur)?\s*[-+\u2212]?\s*(?P<head>[1-9]\d{0,2})\.(?P<tail>\d{3})"
+    r"\s*(?:€|eur|euros?|%)?$"
+)
 
 Parsed = tuple[pd.Series, pd.Series]
 
@@ -173,6 +180,8 @@ def _slow_code(value: object) -> int:
         return DATE
     if isinstance(value, dt.time):
         return TIME
+    if isinstance(value, ExcelError):
+        return ERROR
     return OTHER
 
 
@@ -188,8 +197,19 @@ def _bad_mask(cells: Cells, ok: np.ndarray) -> pd.Series:
 # --- numbers ---------------------------------------------------------------------------------
 
 
+def ambiguous(value: object) -> re.Match[str] | None:
+    """The match when `value` is a text such as "1.234" (1,234 or 1 234?), else None."""
+    if not isinstance(value, str):
+        return None
+    return _AMBIGUOUS_RE.match(value.strip())
+
+
 def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    """Parse French or English formatted numbers; NaN where the text is not a number."""
+    """Parse French or English formatted numbers; NaN where the text is not a number.
+
+    A text such as "1.234" (a dot followed by exactly three digits, no other separator) is
+    ambiguous and not a number.
+    """
     if texts.empty:
         return pd.Series(np.nan, index=texts.index, dtype="float64")
     parts = texts.str.extract(pattern)
@@ -200,7 +220,8 @@ def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     values = (digits + "." + fraction.where(understood, "0")).astype("float64")
     negative = parts["s1"].isin(["-", "\u2212"]) | parts["s2"].isin(["-", "\u2212"])
     values = values.where(~negative, -values)
-    values = values.where(understood & (values.abs() < MAX_ABS_NUMBER))
+    unclear = texts.str.match(_AMBIGUOUS_RE).to_numpy(dtype=bool)
+    values = values.where(understood & (values.abs() < MAX_ABS_NUMBER) & ~unclear)
     return values
 
 
@@ -325,7 +346,10 @@ def parse_choices(raw: pd.Series | Cells, choices: Sequence[str], default: objec
 
 
 def parse_texts(raw: pd.Series | Cells) -> Parsed:
-    """Any cell as text: stripped; numbers without ".0"; dates dd/mm/yyyy. Never bad."""
+    """Any cell as text: stripped; numbers without ".0"; dates dd/mm/yyyy.
+
+    Only an Excel error (or a formula without value) is bad.
+    """
     cells = _cells(raw)
     values = pd.Series("", index=cells.raw.index, dtype=object)
     if cells.has(TEXT):
@@ -337,10 +361,10 @@ def parse_texts(raw: pd.Series | Cells) -> Parsed:
         if not whole.all():
             shown[~whole] = [format_value(v) for v in numbers[~whole]]
         values[cells.mask(NUMBER)] = shown.to_numpy()
-    rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER))
+    rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER, ERROR))
     if rest.any():
         values[rest] = [format_value(v) for v in cells.raw[rest]]
-    return values.astype("str"), pd.Series(False, index=cells.raw.index)
+    return values.astype("str"), pd.Series(cells.codes == ERROR, index=cells.raw.index)
 
 
 def _pattern_texts(
@@ -382,22 +406,27 @@ def parse(
     choices: Sequence[str] = (),
     default: object = None,
 ) -> Parsed:
-    """Dispatch on the column kind."""
+    """Dispatch on the column kind. An Excel error cell is bad whatever the kind."""
+    cells = _cells(raw)
     if kind is Kind.AMOUNT:
-        return parse_amounts(raw, positive=positive, signed=signed)
-    if kind is Kind.DATE:
-        return parse_dates(raw)
-    if kind is Kind.CHOICE:
-        return parse_choices(raw, choices, default)
-    if kind is Kind.INTEGER:
-        return parse_integers(raw, signed=signed)
-    if kind is Kind.RATE:
-        return parse_rates(raw)
-    if kind is Kind.EMAIL:
-        return parse_emails(raw)
-    if kind is Kind.URL:
-        return parse_urls(raw)
-    return parse_texts(raw)
+        values, bad = parse_amounts(cells, positive=positive, signed=signed)
+    elif kind is Kind.DATE:
+        values, bad = parse_dates(cells)
+    elif kind is Kind.CHOICE:
+        values, bad = parse_choices(cells, choices, default)
+    elif kind is Kind.INTEGER:
+        values, bad = parse_integers(cells, signed=signed)
+    elif kind is Kind.RATE:
+        values, bad = parse_rates(cells)
+    elif kind is Kind.EMAIL:
+        values, bad = parse_emails(cells)
+    elif kind is Kind.URL:
+        values, bad = parse_urls(cells)
+    else:
+        values, bad = parse_texts(cells)
+    if cells.has(ERROR):
+        bad = bad | pd.Series(cells.mask(ERROR), index=bad.index)
+    return values, bad
 
 
 def explain(
@@ -407,22 +436,27 @@ def explain(
     *,
     positive: bool = False,
     choices: Sequence[str] = (),
+    sheet: str | None = None,
+    column: str | None = None,
 ) -> str:
     """The French sentence for a bad cell of this kind, quoting the value as typed.
 
     `parsed` is what the parser returned for the cell: the number of an amount or a rate that
-    was understood but is out of range, empty otherwise.
+    was understood but is out of range, empty otherwise. `sheet` and `column` (contract names)
+    tailor the advice for a negative amount.
     """
+    if isinstance(value, ExcelError):
+        return value.message()
     shown = quote(format_value(value))
+    unclear = ambiguous(value) if kind in (Kind.AMOUNT, Kind.INTEGER, Kind.RATE) else None
+    if unclear is not None:
+        return _ambiguous_message(shown, unclear, euros=kind is Kind.AMOUNT)
     if kind is Kind.AMOUNT:
         number = float("nan") if parsed is None or pd.isna(parsed) else float(parsed)
         if pd.isna(number):
             return f"{shown} n'est pas un montant (exemple : 1 234,50)."
         if number < 0:
-            return (
-                f"{shown} : le montant doit être positif ; saisissez "
-                f"{format_value(-number)} sans signe moins."
-            )
+            return f"{shown} : {_negative_advice(format_value(-number), sheet, column)}"
         if positive and number == 0:
             return f"{shown} : le montant doit être supérieur à zéro."
         return f"{shown} n'est pas un montant valide."
@@ -453,6 +487,51 @@ def explain(
     return f"{shown} n'est pas une valeur valide."
 
 
+def _ambiguous_message(shown: str, match: re.Match[str], euros: bool) -> str:
+    head, tail = match.group("head"), match.group("tail")
+    unit = "\u00a0€" if euros else ""
+    return (
+        f"{shown} est ambigu : {head},{tail}{unit} ou {head}\u00a0{tail}{unit} ? "
+        f"Écrivez {head}{tail} ou {head},{tail}."
+    )
+
+
+def _negative_advice(amount: str, sheet: str | None, column: str | None) -> str:
+    """What a negative amount most likely means on this sheet, and where it belongs."""
+    key = normalize_label(sheet or "")
+    receipts, payments = quote("Encaissements"), quote("Décaissements")
+    if key == "decaissements":
+        return (
+            f"le montant doit être positif. Un remboursement reçu (d'un fournisseur, par "
+            f"exemple) est un encaissement : saisissez-le dans la feuille {receipts}, montant "
+            f"{amount} ; une dépense se saisit ici sans signe moins ({amount})."
+        )
+    if key == "encaissements":
+        return (
+            f"le montant doit être positif. Une somme que vous payez ou remboursez est un "
+            f"décaissement : saisissez-la dans la feuille {payments}, montant {amount} ; une "
+            f"recette se saisit ici sans signe moins ({amount})."
+        )
+    if key == "factures" and normalize_label(column or "") == "montant paye":
+        return (
+            "le montant payé doit être positif ou nul. Une somme remboursée au client est un "
+            f"décaissement : saisissez-la dans la feuille {payments}, montant {amount}."
+        )
+    if key == "factures":
+        return (
+            "le montant d'une facture doit être positif. Un avoir ne se saisit pas en négatif : "
+            "diminuez le montant de la facture qu'il corrige ; une somme remboursée au client "
+            f"est un décaissement (feuille {payments}, montant {amount})."
+        )
+    if key == "fournisseurs":
+        return (
+            "le montant d'une facture fournisseur doit être positif. Un avoir ne se saisit pas "
+            "en négatif : diminuez le montant de la facture qu'il corrige ; un remboursement "
+            f"reçu du fournisseur est un encaissement (feuille {receipts}, montant {amount})."
+        )
+    return f"le montant doit être positif ; saisissez {amount} sans signe moins."
+
+
 def first(values: pd.Series) -> object:
     """The only element of a one-cell parse, as a plain Python value (None when empty)."""
     value = values.iloc[0]
@@ -469,6 +548,7 @@ def first(values: pd.Series) -> object:
 
 __all__ = [
     "Cells",
+    "ambiguous",
     "blank_mask",
     "explain",
     "first",

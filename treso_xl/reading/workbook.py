@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
@@ -32,6 +33,8 @@ from treso_xl.contract import (
     normalize_label,
 )
 from treso_xl.core.records import Ledger, Params
+from treso_xl.reading.cell_errors import ExcelError
+from treso_xl.reading.package_guard import PackageScan, inspect_package
 from treso_xl.reading.problems import (
     InputError,
     Problem,
@@ -44,6 +47,7 @@ from treso_xl.reading.tables import (
     empty_frame,
     find_sheet,
     grid_from_rows,
+    header_clashes,
     header_row,
     match_headers,
     missing_column,
@@ -91,13 +95,49 @@ def read_ledger_from_grids(
     return _read(list(grids), lambda title: grid_from_rows(grids[title]), today)
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    """Open the file with python-calamine, or raise InputError with a French explanation."""
+class Workbook:
+    """A workbook open in python-calamine, with the error cells the package guard found.
+
+    Offers what the readers use of a CalamineWorkbook (`sheet_names`, `get_sheet_by_name`,
+    `close`); `sheet_grid` puts the error markers into the grids.
+    """
+
+    def __init__(self, book: CalamineWorkbook, scan: PackageScan) -> None:
+        self.book = book
+        self.scan = scan
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheet_names)
+
+    def get_sheet_by_name(self, title: str) -> Any:
+        return self.book.get_sheet_by_name(title)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+_INPUT_KEYS = frozenset(normalize_label(name) for name in (PARAMETRES_SHEET, *LEDGER_FIELDS))
+
+
+def _maybe_input(title: str) -> bool:
+    """A sheet whose cells the guard scans: any name an input sheet could have (a superset)."""
+    return normalize_label(title) in _INPUT_KEYS
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Open the file with python-calamine, or raise InputError with a French explanation.
+
+    The package is checked first (sizes once inflated, compression ratio: `inspect_package`,
+    which raises a FileError before python-calamine sees a hostile file) and its input sheets
+    searched for Excel errors and formulas without value, which python-calamine reads as empty.
+    """
     shown = quote(path.name)
     if not path.is_file():
         raise UnreadableWorkbookError(_file_problem(path, f"le fichier {shown} est introuvable."))
+    scan = inspect_package(path, scan=_maybe_input)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return Workbook(CalamineWorkbook.from_path(str(path)), scan)
     except PasswordError:
         message = (
             f"le classeur {shown} est protégé par un mot de passe ; "
@@ -117,24 +157,43 @@ def _file_problem(path: Path, message: str) -> Problem:
     return Problem(None, None, None, str(path), message)
 
 
-def sheet_grid(book: CalamineWorkbook, title: str) -> pd.DataFrame:
-    """The cells of one sheet, indexed by Excel row number.
+def sheet_grid(book: Workbook | CalamineWorkbook, title: str) -> pd.DataFrame:
+    """The cells of one sheet, indexed by Excel row number, error cells as ExcelError markers.
 
     pandas' `read_excel(engine="calamine")` keeps row positions too (it asks python-calamine
     for `skip_empty_area=False` and does not skip blank lines), but it runs every cell through a
     Python conversion and a TextParser, which doubles the time on large sheets and, unless told
     otherwise, turns texts such as "NA" or "None" into NaN. Reading the sheet directly with
     python-calamine from cell A1 gives the exact Excel row numbers at half the cost.
+    python-calamine reads an Excel error or a formula without value as "" (or not at all): the
+    cells the package guard found are put back as markers.
     """
     rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    return grid_from_rows(rows)
+    grid = grid_from_rows(rows)
+    if isinstance(book, Workbook):
+        grid = with_markers(grid, book.scan.cells(title))
+    return grid
+
+
+def with_markers(grid: pd.DataFrame, cells: Mapping[tuple[int, int], ExcelError]) -> pd.DataFrame:
+    """`grid` with each (Excel row, column number) of `cells` holding its marker."""
+    if not cells:
+        return grid
+    rows = max(len(grid), max(row for row, _ in cells))
+    columns = max(grid.shape[1], max(column for _, column in cells))
+    if rows > len(grid) or columns > grid.shape[1]:
+        grid = grid.reindex(index=pd.RangeIndex(1, rows + 1), columns=range(columns))
+        grid = grid.astype(object).where(grid.notna(), None)
+    for (row, column), marker in cells.items():
+        grid.iat[row - 1, column - 1] = marker
+    return grid
 
 
 def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date | None) -> Ledger:
     problems: list[Problem] = []
 
     params: Params | None = None
-    title = find_sheet(names, PARAMETRES_SHEET)
+    title = _input_sheet(names, PARAMETRES_SHEET, problems)
     if title is None:
         problems.append(_missing_sheet(PARAMETRES_SHEET))
     else:
@@ -209,10 +268,12 @@ def read_params(
     cells: dict[str, tuple[int, object]] = {}  # setting field -> (Excel row, raw value)
     top = header_row(grid)
     if top is not None:
-        found = match_headers(grid.loc[top].items(), (PARAM_NAME, PARAM_VALUE))
+        headers = list(grid.loc[top].items())
+        found = match_headers(headers, (PARAM_NAME, PARAM_VALUE))
         for col in (PARAM_NAME, PARAM_VALUE):
             if col.field not in found:
                 problems.append(missing_column(title, top, col.name))
+        problems.extend(header_clashes(title, top, headers, (PARAM_NAME, PARAM_VALUE)))
         if problems:  # without both columns, every setting would be reported missing
             return None, problems
         name_col, value_col = found[PARAM_NAME.field][0], found[PARAM_VALUE.field][0]

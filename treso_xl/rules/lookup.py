@@ -85,6 +85,13 @@ TABLE_NAMES_FR = {
     "taux_penalites": "le taux des pénalités de retard",
     "taux_bce": "le taux de la BCE",
     "taux_interet_legal": "le taux de l'intérêt légal",
+    "acre_cipav": "le taux réduit de l'ACRE des professions libérales CIPAV",
+    "prorata_plafond": "la règle du prorata du plafond",
+    "plancher_penalites": "le taux minimal des pénalités de retard",
+    "cfe": "la règle de la CFE",
+    "petites_creances": "le plafond de la procédure des petites créances",
+    "delai_paiement": "la règle des délais de paiement",
+    "indemnite_recouvrement": "l'indemnité forfaitaire de recouvrement",
     "echeances_trimestrielles": "le calendrier des échéances trimestrielles",
     "echeance_mensuelle": "le calendrier des échéances mensuelles",
     "premiere_declaration": "la règle de la première déclaration",
@@ -97,11 +104,31 @@ def table_name_fr(table: str) -> str:
     return TABLE_NAMES_FR.get(table, f"la table «\u00a0{table}\u00a0»")
 
 
+def carried_forward(entry: Rule) -> Rule:
+    """`entry` kept in force after its end date, flagged uncertain: a value not yet published
+    (next half-year's rate…) is assumed unchanged, never an error or a zero."""
+    note = (
+        f"Le fichier des règles s'arrête au {entry.end:%d/%m/%Y} : au-delà, la dernière valeur "
+        "connue est reprise en attendant la suivante, à vérifier."
+    )
+    return Rule(
+        table=entry.table,
+        values=entry.values,
+        start=entry.start,
+        end=None,
+        source=entry.source,
+        uncertain=True,
+        note=f"{entry.note} {note}" if entry.note else note,
+    )
+
+
 @lru_cache(maxsize=4096)
 def rule(table: str, on: dt.date, **match: Any) -> Rule:
     """The entry of `table` in force on `on` whose values equal `match`.
 
-    Raises RuleNotCovered (French message) when no entry covers that date.
+    After the end (`au`) of the latest entry, that entry carried forward, flagged uncertain
+    (see `carried_forward`). Raises RuleNotCovered (French message) for a date before the first
+    entry or in a gap between two entries.
     """
     candidates = [
         r
@@ -112,6 +139,9 @@ def rule(table: str, on: dt.date, **match: Any) -> Rule:
         if entry.covers(on):
             return entry
     what = table_name_fr(table)
+    latest = max(candidates, key=lambda r: r.end or dt.date.max, default=None)
+    if latest is not None and latest.end is not None and on > latest.end:
+        return carried_forward(latest)
     detail = ", ".join(str(v) for v in match.values())
     suffix = f" ({detail})" if detail else ""
     raise RuleNotCovered(
