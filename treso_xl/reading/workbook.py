@@ -193,7 +193,7 @@ def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date 
     problems: list[Problem] = []
 
     params: Params | None = None
-    title = _input_sheet(names, PARAMETRES_SHEET, problems)
+    title = find_sheet(names, PARAMETRES_SHEET)
     if title is None:
         problems.append(_missing_sheet(PARAMETRES_SHEET))
     else:
