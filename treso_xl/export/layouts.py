@@ -14,7 +14,7 @@ import pandas as pd
 from treso_xl import __version__, contract
 from treso_xl.contract import PARAMETRES_SHEET, SETTINGS, Column, Kind, Sheet
 from treso_xl.core.records import Params
-from treso_xl.french import day, euros
+from treso_xl.french import day, euros, percent, quote
 from treso_xl.layout import styles
 from treso_xl.layout.model import (
     DATE,
@@ -27,12 +27,19 @@ from treso_xl.layout.model import (
     Style,
 )
 from treso_xl.reading.tables import header_row, match_headers
+from treso_xl.rules.lookup import rule_or_none
 
 from .registers import NOT_PURCHASES, Period, monthly_totals, register_total
 
 TAB_SOMMAIRE = "Sommaire"
 TAB_RECETTES = "Livre des recettes"
 TAB_ACHATS = "Registre des achats"
+
+NO_PURCHASE_REGISTER = (
+    "Activité de prestations de services : seul le livre des recettes est obligatoire ; le "
+    "registre des achats n'est tenu que pour la vente de marchandises (ou la fourniture de "
+    "logement)."
+)
 
 TIME = "hh:mm:ss"
 DURATION = "[h]:mm:ss"
@@ -198,8 +205,9 @@ def recettes_layout(register: pd.DataFrame, period: Period, params: Params) -> S
         "d'encaissement.",
         "Recettes : paiements des factures (feuille Factures, ou encaissement qui cite la "
         "facture) et encaissements « Réalisé » sans facture ; hors catégories "
-        f"{not_turnover}. Le mode de règlement est celui de la facture : à compléter pour un "
-        "encaissement sans facture.",
+        f"{not_turnover}. Mode de règlement et référence : ceux de la ligne d'Encaissements "
+        f"(colonnes {quote('Mode de paiement')} et {quote('Référence')}), sinon ceux de la "
+        "facture ; vides : à compléter.",
         (
             "Date d'encaissement",
             "Client",
@@ -226,9 +234,11 @@ def achats_layout(register: pd.DataFrame, period: Period, params: Params) -> She
         f"Registre des achats — {params.entreprise}",
         f"{_identity(params)}Achats réglés {period.label}, par ordre chronologique de règlement.",
         "Achats : décaissements « Réalisé » de la période, récurrences comprises, hors "
-        f"catégories {excluded}. Référence : N° de la facture de la feuille Fournisseurs de même "
-        "fournisseur, même montant et même date de paiement ; sinon, comme le mode de "
-        "règlement, à compléter.",
+        f"catégories {excluded}, et factures de la feuille Fournisseurs payées sur la période "
+        "(une seule fois : une ligne de Décaissements qui cite la facture en est le paiement). "
+        f"Mode de règlement et référence : colonnes {quote('Mode de paiement')} et "
+        f"{quote('Référence')} de Décaissements, sinon N° de la facture fournisseur citée ou "
+        "de même fournisseur, même montant et même date de paiement ; vides : à compléter.",
         (
             "Date de règlement",
             "Fournisseur",
@@ -271,20 +281,42 @@ def _setting_value(setting: contract.Setting, value: Any) -> tuple[CellValue, St
     return str(value), _TOP
 
 
+def default_rate_text(on: dt.date) -> str:
+    """What an empty Taux de pénalités means at `on`: the default rate applied, in French."""
+    entry = rule_or_none("taux_penalites", on)
+    if entry is None:
+        return (
+            f"Vide, et taux par défaut inconnu au {day(on)} : pénalités non calculées ; "
+            "indiquez un taux."
+        )
+    text = (
+        f"Vide : taux par défaut appliqué, {percent(float(entry['taux']))} au {day(on)} "
+        "(taux BCE du semestre + 10 points ; chaque semestre de retard a son taux)."
+    )
+    if entry.uncertain and entry.note:
+        text += f" Incertain : {entry.note}"
+    return text
+
+
 def parametres_layout(params: Params) -> SheetLayout:
     """Paramètres as the engine used them: one row per setting of the contract, nothing else.
 
     Rows of the user's sheet that are not settings (notes, logins, anything) and its other
     columns are never copied. The two columns keep the contract's shape, so the export can be
-    read back by treso-xl.
+    read back by treso-xl; an empty Taux de pénalités therefore stays empty (typed, one rate
+    would replace the semester rates), and its help column gives the default rate applied.
     """
     sheet = SheetLayout(PARAMETRES_SHEET, landscape=True, fit_width=True)
     sheet.put_row(1, 1, ["Paramètre", "Valeur", "Aide"], styles.HEADER_LEFT)
     for row, setting in enumerate(SETTINGS, start=2):
-        value, style = _setting_value(setting, getattr(params, setting.field))
+        raw = getattr(params, setting.field)
+        help_text = setting.help
+        if setting.field == "taux_penalites" and raw is None:
+            help_text = default_rate_text(params.date_reference)
+        value, style = _setting_value(setting, raw)
         sheet.put(row, 1, setting.name, _LABEL)
         sheet.put(row, 2, value, style)
-        sheet.put(row, 3, setting.help, styles.NOTE.but(valign="top", wrap=True))
+        sheet.put(row, 3, help_text, styles.NOTE.but(valign="top", wrap=True))
     sheet.column_widths.update({1: 30, 2: 36, 3: 70})
     sheet.freeze = (2, 1)
     return sheet
@@ -422,6 +454,8 @@ def cover_layout(
     figures.append(("Recettes encaissées", summary.receipts_total, "Voir « Livre des recettes »."))
     if summary.purchases_total is not None:
         figures.append(("Achats réglés", summary.purchases_total, "Voir « Registre des achats »."))
+    else:
+        figures.append(("Registre des achats", "non tenu", NO_PURCHASE_REGISTER))
     for label, value, detail in figures:
         sheet.put(row, 1, label, _LABEL)
         money = isinstance(value, float)

@@ -20,6 +20,7 @@ from treso_xl.core.calendar import add_months
 from treso_xl.core.flows import IN, OUT, known_flows
 from treso_xl.core.invoices import invoice_key
 from treso_xl.core.money import cents
+from treso_xl.core.payables import SOURCE_BILLS
 from treso_xl.core.records import Ledger
 from treso_xl.core.urssaf import is_turnover
 from treso_xl.french import day
@@ -131,8 +132,9 @@ def livre_des_recettes(ledger: Ledger, period: Period) -> pd.DataFrame:
     Encaissements rows naming the invoice) and `Réalisé` Encaissements without an invoice;
     not the receipts that are not turnover (Apport, Emprunt, Remboursement, …).
 
-    Columns: date (Timestamp), client, nature, montant, mode (the invoice's Mode de paiement;
-    empty for a receipt without an invoice), reference (invoice number), origine (sheet, row).
+    Columns: date (Timestamp), client, nature, montant, mode (the Encaissements row's Mode de
+    paiement, else the invoice's), reference (invoice number, else the row's Référence), origine
+    (sheet, row).
     """
     flows = known_flows(ledger, period.end)
     receipts = _realised(flows, IN, period)
@@ -143,7 +145,16 @@ def livre_des_recettes(ledger: Ledger, period: Period) -> pd.DataFrame:
         if key:
             modes.setdefault(key, str(mode or ""))
     keys = invoice_key(receipts["facture"])
-    references = receipts["facture"].fillna("").astype(str)
+    row_mode, row_reference = _typed_columns(
+        ledger.encaissements, "Encaissements", receipts["source"], receipts["ligne"]
+    )
+    invoice_modes = [modes.get(k, "") for k in keys]
+    numbers = receipts["facture"].fillna("").astype(str)
+    references = pd.Series(
+        [n or r for n, r in zip(numbers, row_reference, strict=True)],
+        index=receipts.index,
+        dtype=object,
+    )
     natures = [
         str(label) if str(label or "").strip() else (f"Facture {ref}" if ref else "")
         for label, ref in zip(receipts["libelle"], references, strict=True)
@@ -154,7 +165,7 @@ def livre_des_recettes(ledger: Ledger, period: Period) -> pd.DataFrame:
             "client": receipts["tiers"].fillna("").astype(str).to_numpy(),
             "nature": natures,
             "montant": [cents(v) for v in receipts["montant"]],
-            "mode": [modes.get(k, "") for k in keys],
+            "mode": [m or i for m, i in zip(row_mode, invoice_modes, strict=True)],
             "reference": references.to_numpy(),
             "origine": _origin(receipts["source"], receipts["ligne"]),
         },
@@ -165,21 +176,42 @@ def livre_des_recettes(ledger: Ledger, period: Period) -> pd.DataFrame:
 
 def registre_des_achats(ledger: Ledger, period: Period) -> pd.DataFrame:
     """Purchases paid in `period`, in date order: `Réalisé` Décaissements (recurrences expanded)
-    whose Catégorie is not in `NOT_PURCHASES`.
+    whose Catégorie is not in `NOT_PURCHASES`, and the Fournisseurs bills paid in the period
+    (once: see `payables.bill_flows`).
 
-    `reference` is the N° of the Fournisseurs bill with the same supplier, the same amount and
-    a Date de paiement on the same day (each bill used once), else empty; `mode` is empty (the
-    workbook has no payment-method column for disbursements).
+    `reference`: the row's Référence, else the bill its N° facture names, else the N° of the
+    Fournisseurs bill with the same supplier, the same amount and a Date de paiement on the
+    same day (each bill used once), else empty; for a bill, its N°. `mode`: the row's Mode de
+    paiement; for a bill, the Mode de paiement of a Décaissements row naming it, else empty.
     """
     flows = known_flows(ledger, period.end)
     paid = _realised(flows, OUT, period)
     folded = paid["categorie"].fillna("").astype(str).map(normalize_label)
     paid = paid.loc[~folded.isin(_NOT_PURCHASES)]
     bills = _paid_bills(ledger.fournisseurs)
-    references = []
-    for when, supplier, amount in zip(paid["date"], paid["tiers"], paid["montant"], strict=True):
+    row_mode, row_reference = _typed_columns(
+        ledger.decaissements, "Décaissements", paid["source"], paid["ligne"]
+    )
+    bill_modes = _bill_modes(ledger)
+    references, modes = [], []
+    for when, supplier, amount, number, source, mode, typed in zip(
+        paid["date"],
+        paid["tiers"],
+        paid["montant"],
+        paid["facture"].fillna("").astype(str),
+        paid["source"],
+        row_mode,
+        row_reference,
+        strict=True,
+    ):
+        if source == SOURCE_BILLS:
+            references.append(number)
+            modes.append(bill_modes.get(normalize_label(number), ""))
+            continue
         queue = bills.get(_bill_key(when, supplier, amount))
-        references.append(queue.popleft() if queue else "")
+        matched = queue.popleft() if queue else ""
+        references.append(typed or number or matched)
+        modes.append(mode)
     frame = pd.DataFrame(
         {
             "date": pd.to_datetime(paid["date"]).dt.normalize().to_numpy(),
@@ -187,13 +219,52 @@ def registre_des_achats(ledger: Ledger, period: Period) -> pd.DataFrame:
             "nature": paid["libelle"].fillna("").astype(str).to_numpy(),
             "categorie": paid["categorie"].fillna("").astype(str).to_numpy(),
             "montant": [cents(v) for v in paid["montant"]],
-            "mode": "",
+            "mode": modes,
             "reference": references,
             "origine": _origin(paid["source"], paid["ligne"]),
         },
         columns=ACHATS_COLUMNS,
     )
     return _chronological(frame)
+
+
+def _typed_columns(
+    frame: pd.DataFrame, sheet: str, sources: pd.Series, lignes: pd.Series
+) -> tuple[list[str], list[str]]:
+    """Mode de paiement and Référence typed on the `sheet` row of each flow ("" elsewhere)."""
+    by_row: dict[int, tuple[str, str]] = {}
+    if "mode_paiement" in frame and "reference" in frame:
+        for ligne, mode, reference in zip(
+            frame["ligne"], frame["mode_paiement"], frame["reference"], strict=True
+        ):
+            by_row[int(ligne)] = (_clean(mode), _clean(reference))
+    modes, references = [], []
+    for source, ligne in zip(sources, lignes, strict=True):
+        typed = by_row.get(int(ligne), ("", "")) if source == sheet else ("", "")
+        modes.append(typed[0])
+        references.append(typed[1])
+    return modes, references
+
+
+def _clean(value: object) -> str:
+    return (
+        ""
+        if value is None or (not isinstance(value, str) and pd.isna(value))
+        else str(value).strip()
+    )
+
+
+def _bill_modes(ledger: Ledger) -> dict[str, str]:
+    """Folded bill number -> the Mode de paiement of the first Décaissements row naming it."""
+    dec = ledger.decaissements
+    modes: dict[str, str] = {}
+    if "facture" not in dec or "mode_paiement" not in dec:
+        return modes
+    for number, mode in zip(dec["facture"], dec["mode_paiement"], strict=True):
+        key, text = normalize_label(_clean(number)), _clean(mode)
+        if key and text:
+            modes.setdefault(key, text)
+    return modes
 
 
 def _bill_key(when: object, supplier: object, amount: object) -> tuple[dt.date, str, int]:
