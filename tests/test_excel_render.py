@@ -118,14 +118,22 @@ def test_a_chart_that_cannot_be_drawn_is_reported() -> None:
     assert write_layouts(book, [layout]) == ["T : graphique « T » (séries non contiguës)"]
 
 
-def test_tabs_are_matched_like_headers_and_new_ones_go_last() -> None:
+def test_only_the_tools_tabs_are_rewritten_and_new_ones_go_last() -> None:
+    # "previsionnel " is the user's (another name for Excel); the marked "BFR" is the tool's
     book = standin.new_book({"Paramètres": [[1]], "previsionnel ": [["vieux"]], "Notes": [[2]]})
+    old = book.sheets.add("BFR", after=book.sheets["Notes"])
+    old.names.add("BFR!_treso_xl_onglet", '="BFR"')
+    old.range("A1").value = "ancien"
+    book.sheets["Paramètres"].activate()
     first, second = SheetLayout("Prévisionnel"), SheetLayout("BFR")
     first.put(1, 1, "neuf")
     second.put(1, 1, "besoin")
     write_layouts(book, [first, second])
-    assert book.sheet_names == ["Paramètres", "previsionnel ", "Notes", "BFR"]
-    assert standin.sheet_data(book, "previsionnel ").grid() == [["neuf"]]
+    assert book.sheet_names == ["Paramètres", "previsionnel ", "Notes", "BFR", "Prévisionnel"]
+    assert standin.sheet_data(book, "previsionnel ").grid() == [["vieux"]]
+    assert standin.sheet_data(book, "Prévisionnel").grid() == [["neuf"]]
+    assert standin.sheet_data(book, "BFR").grid() == [["besoin"]]
+    assert standin.sheet_data(book, "Prévisionnel").names == {"_treso_xl_onglet": '="Prévisionnel"'}
     assert book.sheets.active.name == "Paramètres"  # the user's sheet stays in front
 
 

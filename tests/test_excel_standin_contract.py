@@ -34,6 +34,8 @@ CLASSES = [
     standin.ChartLegend,
     standin.ChartSeriesCollection,
     standin.ChartSeries,
+    standin.Names,
+    standin.Name,
 ]
 XLWINGS_DIR = Path(xlwings.__file__).resolve().parent
 # xlwings' front class -> the engine class holding its `impl` (same name but for these).

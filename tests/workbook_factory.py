@@ -4,19 +4,38 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
+from openpyxl.workbook.defined_name import DefinedName
+
+from treso_xl.contract import GENERATED_TABS
+from treso_xl.tab_identity import MARKER, marker_formula
 
 Rows = list[list[object]]
 
 
-def write_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
-    """Write `sheets` to `path`: rows[i][j] goes to Excel row i + 1, column j + 1; None is empty."""
+def write_workbook(
+    path: Path, sheets: dict[str, Rows], tool_tabs: Iterable[str] | None = None
+) -> Path:
+    """Write `sheets` to `path`: rows[i][j] goes to Excel row i + 1, column j + 1; None is empty.
+
+    The sheets named in `tool_tabs` are tabs a previous refresh wrote: they carry the tool's
+    marker (treso_xl/tab_identity.py). By default, the sheets named exactly like a generated tab;
+    pass () to make every sheet the user's.
+    """
+    if tool_tabs is None:
+        tool_tabs = [name for name in sheets if name in GENERATED_TABS]
+    marked = set(tool_tabs)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
+        if name in marked:
+            sheet.defined_names[MARKER] = DefinedName(
+                MARKER, attr_text=marker_formula(name), hidden=True
+            )
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row, start=1):
                 if value is not None:

@@ -12,7 +12,7 @@ import pandas as pd
 
 
 def normalize_label(text: object) -> str:
-    """Fold a header or sheet name: no case, no accents, no surrounding spaces, no trailing unit.
+    """Fold a header or a closed-list value: no case, accents, surrounding spaces, trailing unit.
 
     "  Montant (€) " -> "montant"; "Échéance" -> "echeance"; "N° facture" -> "n° facture".
     """
@@ -31,6 +31,15 @@ def _fold(text: str) -> str:
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.replace("’", "'").replace("º", "°")
     return " ".join(s.lower().split())
+
+
+def normalize_sheet_name(text: str) -> str:
+    """Fold an input sheet's name: no case, no accents, no surrounding spaces, nothing dropped.
+
+    "  FACTURÉS " -> "factures"; "Factures (2024)" stays another sheet: "factures (2024)".
+    """
+    s = unicodedata.normalize("NFKD", text.strip())
+    return "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
 
 
 def normalize_series(values: pd.Series) -> pd.Series:

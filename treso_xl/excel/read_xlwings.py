@@ -13,7 +13,7 @@ from typing import Any
 from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
 from treso_xl.reading.cell_errors import com_error
-from treso_xl.reading.tables import find_sheet
+from treso_xl.reading.tables import sheet_candidates
 from treso_xl.reading.workbook import read_ledger_from_grids
 
 # A used range taller than this is read in chunks of this many rows (one read each), so that a
@@ -24,9 +24,10 @@ Grid = list[list[Any]]
 
 
 def contract_titles(names: list[str]) -> list[str]:
-    """The workbook's names of the sheets the contract reads, in workbook order."""
+    """The workbook's names of the sheets the contract reads, in workbook order (every candidate
+    when two match one input sheet, so that the reader names both)."""
     contract = (PARAMETRES_SHEET, *(sheet.name for sheet in DATA_SHEETS))
-    wanted = {find_sheet(names, name) for name in contract}
+    wanted = {title for name in contract for title in sheet_candidates(names, name)}
     return [name for name in names if name in wanted]
 
 

@@ -12,8 +12,10 @@ members of xlwings that both desktop engines (Windows and macOS) implement:
   on macOS, whose engine cannot address several areas, one range per rectangle;
 - column widths and row heights by size, merged cells, native charts.
 
-A tab that already exists is cleared and rewritten in place, so that the user's formulas that point
-into it keep working; a new tab is added after the last sheet. What xlwings' desktop engines do not
+A tab the tool wrote before (it carries the marker of `treso_xl/tab_identity.py`) is cleared and
+rewritten in place, so that the user's formulas that point into it keep working; a new tab is added
+after the last sheet, with its marker; a user's sheet bearing a tab's name stops the write before
+anything is touched. What xlwings' desktop engines do not
 offer (frozen panes, indents, tab colours, page set-up) is left out; conditional formats are not
 needed: every highlight of the layouts is computed by the engine and written as a plain format.
 """
@@ -31,8 +33,16 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter as column_letters
 
-from treso_xl.contract import normalize_label
 from treso_xl.layout.model import DATE, PLAIN, Chart, SheetLayout, Style
+from treso_xl.tab_identity import (
+    MARKER,
+    SheetConflictError,
+    is_marker,
+    marker_formula,
+    marker_text,
+    quote_sheet,
+    sheet_key,
+)
 
 DATETIME = "dd/mm/yyyy hh:mm"
 MAX_TEXT = 32767
@@ -595,37 +605,64 @@ def clear_sheet(sheet: Any) -> None:
         chart.delete()
 
 
-def find_sheet(names: Sequence[str], wanted: str) -> str | None:
-    """The workbook's name of tab `wanted`: exact, else matched like headers."""
-    if wanted in names:
-        return wanted
-    key = normalize_label(wanted)
-    for name in names:
-        if normalize_label(name) == key:
-            return name
-    return None
+def tab_markers(sheet: Any) -> list[str | None]:
+    """The tab names held by the markers of `sheet` (see treso_xl/tab_identity.py)."""
+    return [marker_text(name.refers_to) for name in sheet.names if is_marker(name.name)]
+
+
+def mark_tab(sheet: Any, name: str) -> None:
+    """Record on `sheet` that the tool wrote it under `name`: a sheet-scoped name holding it."""
+    sheet.names.add(f"{quote_sheet(name)}!{MARKER}", "=" + marker_formula(name))
+
+
+def existing_tabs(book: Any, tab_names: Sequence[str]) -> dict[str, str | None]:
+    """For each tab to write, the sheet of the tool it rewrites (None: a new tab).
+
+    Raises SheetConflictError, before anything is written, when a sheet that is not the tool's
+    bears the name of a tab to write (names compared as Excel does: without case).
+    """
+    names = list(book.sheet_names)
+    sheets = book.sheets
+    found: dict[str, str | None] = {}
+    conflicts: list[tuple[str, str]] = []
+    for tab in tab_names:
+        key = sheet_key(tab)
+        found.setdefault(tab, None)
+        for name in names:
+            if sheet_key(name) != key:
+                continue
+            if found[tab] is None and name in tab_markers(sheets[name]):
+                found[tab] = name
+            else:
+                conflicts.append((name, tab))
+    if conflicts:
+        raise SheetConflictError(conflicts)
+    return found
 
 
 def write_layouts(book: Any, layouts: Sequence[SheetLayout]) -> list[str]:
     """Write every layout into `book` (an xlwings Book); return what could not be drawn.
 
-    Existing tabs are cleared and rewritten in place; new ones are added after the last sheet.
-    The sheet that was active stays active.
+    The tool's tabs are cleared and rewritten in place; new ones are added after the last sheet,
+    with their marker. A user's sheet bearing a tab's name stops everything before any write
+    (SheetConflictError). The sheet that was active stays active.
     """
+    existing = existing_tabs(book, [layout.name for layout in layouts])
     several = several_areas()
     sheets = book.sheets
     active = sheets.active
-    names = list(book.sheet_names)
+    count = len(book.sheet_names)
     left_out: list[str] = []
     last = None  # the last sheet, once known
     for layout in layouts:
-        existing = find_sheet(names, layout.name)
-        if existing is None:
-            sheet = sheets.add(layout.name, after=last or sheets[len(names) - 1])
-            names.append(layout.name)
+        name = existing[layout.name]
+        if name is None:
+            sheet = sheets.add(layout.name, after=last or sheets[count - 1])
+            mark_tab(sheet, layout.name)
+            existing[layout.name] = layout.name
             last = sheet
         else:
-            sheet = sheets[existing]
+            sheet = sheets[name]
             clear_sheet(sheet)
         left_out += [f"{layout.name} : {item}" for item in render_sheet(sheet, layout, several)]
     active.activate()

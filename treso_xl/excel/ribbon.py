@@ -27,6 +27,7 @@ from treso_xl.excel.render_xlwings import write_layouts
 from treso_xl.french import quote
 from treso_xl.layout.controles import controles_layout, summary_text
 from treso_xl.reading.problems import InputError, Problem
+from treso_xl.tab_identity import SheetConflictError
 
 TITLE = "Trésorerie"
 NBSP = "\u00a0"
@@ -72,7 +73,8 @@ def problem_findings(problems: list[Problem]) -> list[Finding]:
 
 
 def _write_controles(book: Any, findings: list[Finding], on: dt.date) -> bool:
-    """Rewrite the Contrôles tab with `findings`; False (and nothing raised) when it fails."""
+    """Rewrite the Contrôles tab with `findings`; False (and nothing raised) when it fails,
+    e.g. when a sheet of the user bears its name (`write_layouts` then touches nothing)."""
     try:
         with _quiet(book.app):
             write_layouts(book, [controles_layout(findings, on)])
@@ -139,6 +141,8 @@ def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | Non
             "cliquez à nouveau sur le bouton. Les autres onglets générés n'ont pas été modifiés.",
             critical=True,
         )
+    except SheetConflictError as error:  # a user's sheet named like a tab: nothing written
+        _alert(book, f"{action}{NBSP}: {error}", critical=True)
     except TresoError as error:
         finding = Finding(ERREUR, "Classeur", None, str(error), SAISIE_CONSEIL, "erreur")
         _write_controles(book, [finding], on)
@@ -283,22 +287,41 @@ def drafts_folder(book: Any, on: dt.date) -> Path:
     return output_folder(book) / f"{DRAFTS_FOLDER} {on.isoformat()}"
 
 
-def _export_inputs(names: list[str], grids: dict[str, list[list[Any]]]) -> Any:
+def _export_inputs(
+    names: list[str], grids: dict[str, list[list[Any]]], generated: set[str] = frozenset()
+) -> Any:
     """The export's input sheets from the grids read in Excel, as `read_input_sheets` gives
-    them from a file: the contract's data sheets, and the names of the user's other sheets."""
-    from treso_xl.contract import DATA_SHEETS, GENERATED_TABS, PARAMETRES_SHEET, normalize_label
+    them from a file: the contract's data sheets, and the names of the user's other sheets
+    (neither an input sheet nor one of `generated`, the tool's own tabs)."""
+    from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
     from treso_xl.export.workbook import InputSheets
     from treso_xl.reading.tables import find_sheet, grid_from_rows
 
     frames = {}
-    known = {normalize_label(PARAMETRES_SHEET)} | {normalize_label(t) for t in GENERATED_TABS}
+    known = set(generated)
+    known.add(find_sheet(names, PARAMETRES_SHEET) or PARAMETRES_SHEET)
     for sheet in DATA_SHEETS:
         title = find_sheet(names, sheet.name)
         if title is not None and title in grids:
-            known.add(normalize_label(title))
+            known.add(title)
             frames[sheet.name] = grid_from_rows(grids[title])
-    omitted = tuple(name for name in names if normalize_label(name) not in known)
+    omitted = tuple(name for name in names if name not in known)
     return InputSheets(frames, omitted)
+
+
+def _generated_sheets(book: Any) -> set[str]:
+    """The sheets of `book` that are the tool's generated tabs (they carry their marker)."""
+    from treso_xl.contract import GENERATED_TABS
+    from treso_xl.excel.render_xlwings import tab_markers
+    from treso_xl.tab_identity import sheet_key
+
+    keys = {sheet_key(tab) for tab in GENERATED_TABS}
+    sheets = book.sheets
+    return {
+        name
+        for name in book.sheet_names
+        if sheet_key(name) in keys and name in tab_markers(sheets[name])
+    }
 
 
 def _send_export(book: Any, today: dt.date | None, folder: Path | None) -> Path:
@@ -322,7 +345,7 @@ def _send_export(book: Any, today: dt.date | None, folder: Path | None) -> Path:
             "« Email du comptable » est vide dans la feuille « Paramètres » : indiquez "
             "l'adresse de votre comptable ; rien n'a été écrit ni envoyé."
         )
-    inputs = _export_inputs(names, grids)
+    inputs = _export_inputs(names, grids, _generated_sheets(book))
     export = build_export(report, inputs, resolve_period(params.date_reference), str(book.name))
     target = folder or output_folder(book)
     target.mkdir(parents=True, exist_ok=True)

@@ -351,6 +351,7 @@ class SheetData:
     charts: list[ChartData] = field(default_factory=list)
     visible: bool = True
     used: Box | None = None  # extent of cells formatted without a value (Excel's used range)
+    names: dict[str, str] = field(default_factory=dict)  # sheet-scoped names -> refers_to
 
     def used_box(self) -> Box:
         keys = set(self.cells) | set(self.formats)
@@ -530,6 +531,15 @@ class Book:
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self._data.sheets]
 
+    def save(self, path: str | Path | None = None, password: str | None = None) -> None:
+        """Write the book's values and sheet-scoped names to an .xlsx (parts named as Excel
+        names them: sheet1.xml, sheet2.xml…), for the tests of what a file saved by Excel holds.
+        Formats and charts are not written."""
+        if password is not None:
+            raise ValueError("the stand-in does not protect files")
+        target = Path(path) if path is not None else Path(self._data.fullname)
+        _save_values(self._data, target)
+
 
 @_counted
 class Sheets:
@@ -701,6 +711,10 @@ class Sheet:
     def charts(self) -> Charts:
         return Charts(self._book_data, self._sheet_data)
 
+    @property
+    def names(self) -> Names:
+        return Names(self._book_data, self._sheet_data)
+
     def activate(self) -> None:
         self._book_data.active = self._book_data.sheets.index(self._sheet_data)
 
@@ -721,6 +735,146 @@ class Sheet:
             raise ValueError("a workbook must keep at least one visible sheet")
         sheets.remove(self._sheet_data)
         self._book_data.active = min(self._book_data.active, len(sheets) - 1)
+
+
+_NAME_RE = re.compile(r"[^\W\d][\w.\\]*")
+_PLAIN_SHEET_RE = re.compile(r"[^\W\d]\w*")
+
+
+def _scoped(sheet: str, local: str) -> str:
+    """A sheet-scoped name as Excel's `Name.Name` shows it: "Relances!x", "'Tableau de bord'!x"."""
+    prefix = sheet if _PLAIN_SHEET_RE.fullmatch(sheet) else "'" + sheet.replace("'", "''") + "'"
+    return f"{prefix}!{local}"
+
+
+def _split_scoped(name: str) -> tuple[str | None, str]:
+    """("Sheet", "local") for "Sheet!local" or "'Sheet'!local", (None, "local") for "local"."""
+    if "!" not in name:
+        return None, name
+    prefix, local = name.rsplit("!", 1)
+    if prefix.startswith("'") and prefix.endswith("'") and len(prefix) >= 2:
+        prefix = prefix[1:-1].replace("''", "'")
+    return prefix, local
+
+
+@_counted
+class Names:
+    """Stand-in for `xlwings.main.Names`, as `Sheet.names` gives it: the sheet-scoped names.
+
+    As in Excel, a name given to `add` with a sheet prefix ("'Relances'!x") is scoped to that
+    sheet, the names travel with their sheet when it is renamed and go when it is deleted, and
+    `Name.name` shows the sheet's current name as prefix.
+    """
+
+    def __init__(self, book: BookData, sheet: SheetData) -> None:
+        self._book_data = book
+        self._sheet_data = sheet
+        self._log = book.log
+
+    def _name(self, local: str) -> Name:
+        return Name(self._book_data, self._sheet_data, local)
+
+    def _local(self, name: str) -> str | None:
+        sheet, local = _split_scoped(name)
+        if sheet is not None and sheet.lower() != self._sheet_data.name.lower():
+            return None
+        for key in self._sheet_data.names:
+            if key.lower() == local.lower():
+                return key
+        return None
+
+    def __call__(self, name_or_index: int | str) -> Name:
+        if isinstance(name_or_index, int):
+            if name_or_index < 1:
+                raise IndexError("Name indices start at 1")
+            return self._name(list(self._sheet_data.names)[name_or_index - 1])
+        local = self._local(name_or_index)
+        if local is None:
+            raise KeyError(name_or_index)
+        return self._name(local)
+
+    def contains(self, name_or_index: int | str) -> bool:
+        if isinstance(name_or_index, int):
+            return 1 <= name_or_index <= len(self._sheet_data.names)
+        return self._local(name_or_index) is not None
+
+    def __len__(self) -> int:
+        return len(self._sheet_data.names)
+
+    @property
+    def count(self) -> int:
+        return len(self._sheet_data.names)
+
+    def add(self, name: str, refers_to: str) -> Name:
+        sheet_name, local = _split_scoped(name)
+        target = self._sheet_data
+        if sheet_name is not None:
+            found = [s for s in self._book_data.sheets if s.name.lower() == sheet_name.lower()]
+            if not found:
+                raise ValueError(f"no sheet named {sheet_name!r} for the name {name!r}")
+            target = found[0]
+        if not _NAME_RE.fullmatch(local) or len(local) > 255:
+            raise ValueError(f"invalid name {local!r}")
+        if not isinstance(refers_to, str) or not refers_to.startswith("="):
+            raise ValueError(f"refers_to must be a formula starting with '=': {refers_to!r}")
+        for key in list(target.names):  # Excel redefines a name that exists
+            if key.lower() == local.lower():
+                del target.names[key]
+        target.names[local] = refers_to
+        return Name(self._book_data, target, local)
+
+    def __getitem__(self, item: int | str) -> Name:
+        if isinstance(item, int):
+            return self._name(list(self._sheet_data.names)[item])
+        return self(item)
+
+    def __contains__(self, item: int | str) -> bool:
+        if isinstance(item, int):
+            return 0 <= item < len(self._sheet_data.names)
+        return self.contains(item)
+
+    def __iter__(self) -> Iterator[Name]:
+        for local in list(self._sheet_data.names):
+            yield self._name(local)
+
+
+@_counted
+class Name:
+    """Stand-in for `xlwings.main.Name`: a sheet-scoped name."""
+
+    def __init__(self, book: BookData, sheet: SheetData, local: str) -> None:
+        self._book_data = book
+        self._sheet_data = sheet
+        self._local = local
+        self._log = book.log
+
+    def delete(self) -> None:
+        self._sheet_data.names.pop(self._local, None)
+
+    @property
+    def name(self) -> str:
+        return _scoped(self._sheet_data.name, self._local)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        _, local = _split_scoped(value)
+        if not _NAME_RE.fullmatch(local):
+            raise ValueError(f"invalid name {local!r}")
+        names = self._sheet_data.names
+        self._sheet_data.names = {
+            (local if key == self._local else key): v for key, v in names.items()
+        }
+        self._local = local
+
+    @property
+    def refers_to(self) -> str:
+        return self._sheet_data.names[self._local]
+
+    @refers_to.setter
+    def refers_to(self, value: str) -> None:
+        if not value.startswith("="):
+            raise ValueError(f"refers_to must be a formula starting with '=': {value!r}")
+        self._sheet_data.names[self._local] = value
 
 
 def _box_of(cell: Any) -> Box:
@@ -1604,10 +1758,34 @@ def open_book(path: Path, platform: str = "win32") -> Book:
         for letter, dim in ws.column_dimensions.items():
             if dim.width:
                 sheet.column_widths[_column_number(letter)] = float(dim.width)
+        for local, defined in ws.defined_names.items():  # sheet-scoped names
+            if defined.attr_text is not None:
+                sheet.names[local] = "=" + defined.attr_text
         data.sheets.append(sheet)
     data.active = workbook.index(workbook.active) if workbook.active is not None else 0
     workbook.close()
     return Book(data)
+
+
+def _save_values(data: BookData, path: Path) -> None:
+    """The values (formulas as typed) and sheet-scoped names of a stand-in book, as an .xlsx."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for sheet in data.sheets:
+        ws = workbook.create_sheet(sheet.name)
+        ws.sheet_state = "visible" if sheet.visible else "hidden"
+        for (row, column), value in sheet.cells.items():
+            cell = ws.cell(row=row, column=column)
+            cell.value = value.text if isinstance(value, Formula) else value
+            if isinstance(value, str):
+                cell.data_type = "s"  # a text, even one starting with "="
+        for local, refers_to in sheet.names.items():
+            ws.defined_names[local] = DefinedName(local, attr_text=refers_to.removeprefix("="))
+    workbook.active = data.active
+    workbook.save(path)
 
 
 def sheet_data(book: Book, name: str) -> SheetData:

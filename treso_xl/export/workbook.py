@@ -29,7 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.writer.excel import ExcelWriter
 
 from treso_xl import __version__
-from treso_xl.contract import DATA_SHEETS, GENERATED_TABS, PARAMETRES_SHEET, normalize_label
+from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.checks import ERREUR
 from treso_xl.core.dashboard import balance_on
 from treso_xl.core.money import cents
@@ -38,6 +38,7 @@ from treso_xl.layout.model import SheetLayout
 from treso_xl.reading.tables import find_sheet
 from treso_xl.reading.workbook import open_workbook, sheet_grid
 from treso_xl.refresh import Report, compute, read
+from treso_xl.render.package import generated_tab_names
 from treso_xl.render.safe_write import check_writable, write_atomically
 from treso_xl.render.xlsx_layout import add_layouts
 
@@ -108,24 +109,34 @@ class ExportResult:
 
 def read_input_sheets(path: Path) -> InputSheets:
     """Cells of the contract's data sheets (values only: a formula gives its cached result),
-    and the names of the user's other sheets. The generated tabs are neither: the export lays
-    them out afresh."""
+    and the names of the user's other sheets. The generated tabs (the tool's own, by their
+    marker) are neither: the export lays them out afresh; a user's sheet named like one of them
+    is one of the user's sheets, left out and named."""
     book = open_workbook(Path(path))
     try:
         names = list(book.sheet_names)
         grids: dict[str, pd.DataFrame] = {}
-        known = {normalize_label(PARAMETRES_SHEET)}
-        known.update(normalize_label(tab) for tab in GENERATED_TABS)
+        known = _generated_tabs(Path(path))
+        known.add(find_sheet(names, PARAMETRES_SHEET) or PARAMETRES_SHEET)
         for sheet in DATA_SHEETS:
             title = find_sheet(names, sheet.name)
             if title is None:
                 continue
-            known.add(normalize_label(title))
+            known.add(title)
             grids[sheet.name] = sheet_grid(book, title)
-        omitted = tuple(name for name in names if normalize_label(name) not in known)
+        omitted = tuple(name for name in names if name not in known)
     finally:
         book.close()
     return InputSheets(grids, omitted)
+
+
+def _generated_tabs(path: Path) -> set[str]:
+    """The sheets of the workbook that are the tool's generated tabs (the same rule as a
+    refresh: they carry their marker); none when the file is not a package (.xls)."""
+    try:
+        return set(generated_tab_names(path.read_bytes()))
+    except (OSError, FileError):
+        return set()
 
 
 def export_summary(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from treso_xl.contract import Column, Kind, Sheet, normalize_label
+from treso_xl.contract import Column, Kind, Sheet, normalize_label, normalize_sheet_name
 from treso_xl.french import quote
 from treso_xl.reading.problems import Problem, format_value
 from treso_xl.reading.values import EMPTY, Cells, explain, parse
@@ -32,13 +32,33 @@ class Table:
         return self.headers.get(col.field, col.name)
 
 
+def sheet_candidates(names: Iterable[str], wanted: str) -> list[str]:
+    """The workbook's sheets that match input sheet `wanted` (case, accents and surrounding
+    spaces aside; "Factures (2024)" is another sheet), in workbook order."""
+    key = normalize_sheet_name(wanted)
+    return [name for name in names if normalize_sheet_name(name) == key]
+
+
 def find_sheet(names: Iterable[str], wanted: str) -> str | None:
-    """The workbook's spelling of sheet `wanted`, matched like headers; None when absent."""
-    key = normalize_label(wanted)
-    for name in names:
-        if normalize_label(name) == key:
-            return name
-    return None
+    """The workbook's spelling of input sheet `wanted`; None when absent (the first when several
+    match: `sheet_candidates` tells, the reader refuses it)."""
+    found = sheet_candidates(names, wanted)
+    return found[0] if found else None
+
+
+def ambiguous_sheet(wanted: str, candidates: Sequence[str]) -> Problem:
+    """The problem of two or more sheets matching the same input sheet."""
+    listed = ", ".join(quote(name) for name in candidates[:-1]) + f" et {quote(candidates[-1])}"
+    both = "toutes deux" if len(candidates) == 2 else "toutes"
+    return Problem(
+        None,
+        None,
+        None,
+        None,
+        f"les feuilles {listed} correspondent {both} à la feuille {quote(wanted)}\u00a0: "
+        "treso-xl ne sait pas laquelle lire. Renommez celle qui n'est pas à lire, par exemple "
+        f"{quote(wanted + ' (archive)')}, puis relancez.",
+    )
 
 
 def grid_from_rows(rows: Sequence[Sequence[object]]) -> pd.DataFrame:

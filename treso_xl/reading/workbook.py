@@ -44,14 +44,15 @@ from treso_xl.reading.problems import (
 )
 from treso_xl.reading.tables import (
     Table,
+    ambiguous_sheet,
     empty_frame,
-    find_sheet,
     grid_from_rows,
     header_clashes,
     header_row,
     match_headers,
     missing_column,
     read_table,
+    sheet_candidates,
 )
 from treso_xl.reading.values import explain, first, parse
 
@@ -193,7 +194,7 @@ def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date 
     problems: list[Problem] = []
 
     params: Params | None = None
-    title = find_sheet(names, PARAMETRES_SHEET)
+    title = _input_sheet(names, PARAMETRES_SHEET, problems)
     if title is None:
         problems.append(_missing_sheet(PARAMETRES_SHEET))
     else:
@@ -206,7 +207,7 @@ def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date 
     missing: list[str] = []
     for sheet in DATA_SHEETS:
         frames[LEDGER_FIELDS[sheet.name]] = empty_frame(sheet)
-        title = find_sheet(names, sheet.name)
+        title = _input_sheet(names, sheet.name, problems)
         if title is None:
             if sheet.optional:
                 missing.append(sheet.name)
@@ -225,6 +226,14 @@ def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date 
     if problems or params is None:
         raise InputError(problems)
     return Ledger(params=params, missing_sheets=tuple(missing), **frames)
+
+
+def _input_sheet(names: list[str], wanted: str, problems: list[Problem]) -> str | None:
+    """The sheet to read for `wanted`; with two candidates, a problem naming both is added."""
+    candidates = sheet_candidates(names, wanted)
+    if len(candidates) > 1:
+        problems.append(ambiguous_sheet(wanted, candidates))
+    return candidates[0] if candidates else None
 
 
 def _missing_sheet(name: str) -> Problem:
@@ -291,7 +300,7 @@ def read_params(
         problems.sort(key=lambda problem: problem.row or 0)
         return None, problems
 
-    for name in ("versement_liberatoire", "acre"):
+    for name in ("versement_liberatoire", "acre", "tva"):
         values[name] = values.get(name, "Non") == OUI_NON[0]
     values.setdefault("date_reference", today or dt.date.today())
     return Params(**values), []
