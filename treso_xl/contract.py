@@ -373,6 +373,21 @@ SETTINGS: tuple[Setting, ...] = (
         help="Montant de la cotisation foncière des entreprises payée l'an dernier ; sert "
         "d'estimation pour le 15 décembre",
     ),
+    Setting(
+        "TVA",
+        "tva",
+        Kind.CHOICE,
+        choices=OUI_NON,
+        default="Non",
+        template_value="Non",
+        help="Oui une fois la franchise en base perdue : la TVA due est prévue dans le plan",
+    ),
+    Setting(
+        "Taux de TVA",
+        "taux_tva",
+        Kind.RATE,
+        help="Taux de TVA de vos ventes, si TVA = Oui ; vide = 20 %",
+    ),
 )
 
 # Generated tabs, in the order they are appended to the workbook.

@@ -31,6 +31,8 @@ class Params:
     iban: str = ""
     adresse: str = ""
     cfe_an_dernier: float | None = None  # last year's CFE, the estimate of the next one
+    tva: bool = False  # liable to VAT (franchise lost): the plan pays it
+    taux_tva: float | None = None  # VAT rate of the sales; None: the standard rate
 
 
 @dataclass(frozen=True)

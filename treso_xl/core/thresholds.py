@@ -66,6 +66,54 @@ def yearly_turnover(
     return out
 
 
+@dataclass(frozen=True)
+class VatStart:
+    """The day VAT becomes due after the franchise is lost, and why (French clause)."""
+
+    date: dt.date
+    motif: str
+
+
+def vat_due_from(
+    activite: str, receipts: pd.DataFrame, until: dt.date, date_reference: dt.date
+) -> VatStart | None:
+    """The first day VAT is due by the franchise thresholds (impots.gouv; rules file): the day
+    the year's turnover passes the upper threshold, or 1 January after a year above the base
+    threshold; None when neither happens up to `until`. `receipts` as `turnover_receipts`."""
+    category = threshold_category(activite)
+    found: list[VatStart] = []
+    for annee, year in yearly_turnover(receipts, until, date_reference).items():
+        entry = rule_or_none("franchise_tva", dt.date(annee, 1, 1), categorie=category)
+        if entry is None:
+            continue
+        upper, base = float(entry["seuil_majore"]), float(entry["seuil"])
+        crossed = year.crossing(upper)
+        if crossed is not None:
+            found.append(
+                VatStart(crossed, f"seuil majoré de {euros(upper, 0)} dépassé le {day(crossed)}")
+            )
+        if year.crossing(base) is not None:
+            found.append(
+                VatStart(
+                    dt.date(annee + 1, 1, 1),
+                    f"chiffre d'affaires {annee} au-delà du seuil de {euros(base, 0)}",
+                )
+            )
+    return min(found, key=lambda start: start.date, default=None)
+
+
+def ledger_thresholds(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> list[Threshold]:
+    """`dashboard_thresholds` for a ledger's reference date, start of activity and the day VAT
+    becomes due by the turnover of `flows` up to `until` (the plan's receipts)."""
+    params = ledger.params
+    vat_from = vat_due_from(
+        params.activite, turnover_receipts(flows, until), until, params.date_reference
+    )
+    return dashboard_thresholds(
+        params.activite, params.date_reference, params.debut_activite, vat_from
+    )
+
+
 def year_to_date_turnover(flows: pd.DataFrame, on: dt.date) -> float:
     """Turnover collected from 1 January of `on`'s year to `on` inclusive (receipts dated so
     far, whatever their Statut), for the dashboard."""
@@ -104,17 +152,24 @@ def micro_ceiling(entry: Rule, annee: int, debut_activite: dt.date | None) -> Ce
 
 
 def dashboard_thresholds(
-    activite: str, on: dt.date, debut_activite: dt.date | None = None
+    activite: str,
+    on: dt.date,
+    debut_activite: dt.date | None = None,
+    vat_from: VatStart | None = None,
 ) -> list[Threshold]:
     """The thresholds in force for `on`'s year and the activity's category, for the dashboard:
-    VAT franchise (base, upper) and micro ceiling (prorated in the year the activity starts);
-    those the rules file lacks are left out."""
+    VAT franchise (base, upper; with `vat_from`, the label says from which day VAT is due) and
+    micro ceiling (prorated in the year the activity starts); those the rules file lacks are
+    left out."""
     category = threshold_category(activite)
     january = dt.date(on.year, 1, 1)
     out = []
     vat = rule_or_none("franchise_tva", january, categorie=category)
     if vat is not None:
-        out.append(Threshold("Seuil de franchise de TVA", float(vat["seuil"])))
+        base = "Seuil de franchise de TVA"
+        if vat_from is not None:
+            base += f" (TVA due dès le {day(vat_from.date)})"
+        out.append(Threshold(base, float(vat["seuil"])))
         out.append(Threshold("Seuil majoré de franchise de TVA", float(vat["seuil_majore"])))
     entry = rule_or_none("plafond_micro", january, categorie=category)
     if entry is not None:
@@ -148,8 +203,19 @@ def _activity_text(category: str) -> str:
     return "vente de marchandises" if category == VENTE else "prestations de services"
 
 
+def _vat_plan_text(tva: bool) -> str:
+    if tva:
+        return (
+            f"La TVA due est prévue dans le plan ({quote('TVA')} à {quote('Oui')} dans Paramètres)."
+        )
+    return (
+        "Prévoyez les déclarations et les reversements de TVA : indiquez "
+        f"{quote('TVA')} à {quote('Oui')} dans Paramètres pour que le plan les compte."
+    )
+
+
 def _vat_findings(
-    year: YearTurnover, entry: Rule, category: str, date_reference: dt.date
+    year: YearTurnover, entry: Rule, category: str, date_reference: dt.date, tva: bool = False
 ) -> list[Finding]:
     total = year.chiffre_affaires
     base, upper = float(entry["seuil"]), float(entry["seuil_majore"])
@@ -168,9 +234,8 @@ def _vat_findings(
                 f"La franchise en base de TVA est perdue dès le jour du dépassement "
                 f"({day(when)}) : les opérations réalisées à partir de ce jour sont soumises à "
                 f"la TVA. Facturez la TVA dès cette date (la mention {MENTION_293B} ne vaut "
-                "plus), demandez votre numéro de TVA "
-                "intracommunautaire au service des impôts des entreprises et prévoyez les "
-                "déclarations et les reversements de TVA, absents de ce plan." + note,
+                "plus) et demandez votre numéro de TVA intracommunautaire au service des "
+                f"impôts des entreprises. {_vat_plan_text(tva)}" + note,
                 "tva_seuil_majore_depasse",
             )
         ]
@@ -188,7 +253,7 @@ def _vat_findings(
                 f"dépassé, mais elle est perdue au 1er janvier {year.annee + 1} : à partir de "
                 "cette date, facturez la TVA, demandez votre numéro de TVA intracommunautaire "
                 "et revoyez vos prix. Au-delà du seuil majoré, la TVA serait due dès le jour du "
-                "dépassement." + note,
+                f"dépassement. {_vat_plan_text(tva)}" + note,
                 "tva_seuil_depasse",
             )
         ]
@@ -307,7 +372,7 @@ def threshold_findings(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> l
         if vat is None or ceiling is None:
             unknown.append(annee)
         if vat is not None:
-            findings += _vat_findings(year, vat, category, reference)
+            findings += _vat_findings(year, vat, category, reference, params.tva)
         if ceiling is not None:
             previous = years.get(annee - 1)
             previous_rule = rule_or_none(

@@ -92,6 +92,8 @@ TABLE_NAMES_FR = {
     "petites_creances": "le plafond de la procédure des petites créances",
     "delai_paiement": "la règle des délais de paiement",
     "indemnite_recouvrement": "l'indemnité forfaitaire de recouvrement",
+    "tva_taux": "le taux normal de TVA",
+    "tva_regime_simplifie": "le calendrier du régime simplifié de TVA",
     "echeances_trimestrielles": "le calendrier des échéances trimestrielles",
     "echeance_mensuelle": "le calendrier des échéances mensuelles",
     "premiere_declaration": "la règle de la première déclaration",
