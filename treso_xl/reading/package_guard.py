@@ -11,6 +11,7 @@ chunk is only searched for a few literal byte markers; a cell is parsed only whe
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -59,16 +60,20 @@ class PackageScan:
         return self.sheet_cells.get(title, {})
 
 
-def _too_large(name: str, what: str) -> PackageError:
+def _workbook(name: str | None) -> str:
+    return f"Le classeur {quote(name)}" if name else "Le classeur"
+
+
+def _too_large(name: str | None, what: str) -> PackageError:
     return PackageError(
-        f"Le classeur {quote(name)} dépasse {what} ; il est peut-être endommagé ou malveillant ; "
+        f"{_workbook(name)} dépasse {what} ; il est peut-être endommagé ou malveillant ; "
         "rien n'a été modifié."
     )
 
 
-def _damaged(name: str, why: str) -> PackageError:
+def _damaged(name: str | None, why: str) -> PackageError:
     return PackageError(
-        f"Le classeur {quote(name)} est endommagé ({why}) ; ouvrez-le dans Excel et enregistrez-le "
+        f"{_workbook(name)} est endommagé ({why}) ; ouvrez-le dans Excel et enregistrez-le "
         "à nouveau ; rien n'a été modifié."
     )
 
@@ -76,6 +81,16 @@ def _damaged(name: str, why: str) -> PackageError:
 def is_zip(head: bytes) -> bool:
     """True for the first bytes of a zip (an .xlsx); an .xls or another file is not checked."""
     return head[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+# Digests of the last packages that passed: the write path does not inflate again the file the
+# read path has just checked (a changed file has another digest and is checked again).
+_PASSED: dict[bytes, None] = {}
+_PASSED_KEPT = 4
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def inspect_package(
@@ -91,30 +106,37 @@ def inspect_package(
     checked here (an .xls is read by python-calamine, which copes with it).
     """
     if isinstance(source, bytes | bytearray):
-        shown = name or "classeur"
-        if len(source) > MAX_FILE_BYTES:
-            raise _too_large(shown, f"{MAX_FILE_BYTES // MIB} Mio")
-        if not is_zip(bytes(source[:4])):
-            return PackageScan()
-        return _Inspector(io.BytesIO(source), shown, scan).run()
-    path = Path(source)
-    shown = name or path.name
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise _too_large(shown, f"{MAX_FILE_BYTES // MIB} Mio")
-        with path.open("rb") as handle:
-            if not is_zip(handle.read(4)):
-                return PackageScan()
-            handle.seek(0)
-            return _Inspector(handle, shown, scan).run()
-    except OSError:
-        return PackageScan()  # the reader that follows says why the file cannot be read
+        data = bytes(source)
+        shown = name
+    else:
+        path = Path(source)
+        shown = name or path.name
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise _too_large(shown, f"{MAX_FILE_BYTES // MIB} Mio")
+            data = path.read_bytes()
+        except OSError:
+            return PackageScan()  # the reader that follows says why the file cannot be read
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(shown, f"{MAX_FILE_BYTES // MIB} Mio")
+    if not is_zip(data[:4]):
+        return PackageScan()
+    digest = _digest(data)
+    if scan is None and digest in _PASSED:
+        return PackageScan()
+    result = _Inspector(io.BytesIO(data), shown, scan).run()
+    _PASSED[digest] = None
+    while len(_PASSED) > _PASSED_KEPT:
+        del _PASSED[next(iter(_PASSED))]
+    return result
 
 
 class _Inspector:
     """One pass over the parts of a package."""
 
-    def __init__(self, handle: BinaryIO, name: str, wanted: Callable[[str], bool] | None) -> None:
+    def __init__(
+        self, handle: BinaryIO, name: str | None, wanted: Callable[[str], bool] | None
+    ) -> None:
         self.handle = handle
         self.name = name
         self.wanted = wanted  # the sheets whose cells are scanned, by name (None: no scan)
@@ -206,10 +228,7 @@ class _Inspector:
     def _count(self, info: zipfile.ZipInfo, size: int, produced: int, consumed: int) -> None:
         self.total += size
         if produced > info.file_size:
-            raise _damaged(
-                self.name,
-                f"la partie {quote(info.filename)} dépasse la taille annoncée",
-            )
+            raise _too_large(self.name, f"la taille annoncée de sa partie {quote(info.filename)}")
         if produced > MAX_PART_BYTES:
             raise _too_large(self.name, f"{MAX_PART_BYTES // MIB} Mio pour une partie")
         if self.total > MAX_TOTAL_BYTES:

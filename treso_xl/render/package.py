@@ -34,6 +34,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS
 
 from treso_xl.contract import GENERATED_TABS, normalize_label
 from treso_xl.errors import FileError
+from treso_xl.reading.package_guard import inspect_package
 from treso_xl.tab_identity import (
     MARKER,
     SheetConflictError,
@@ -239,6 +240,7 @@ class _Package:
     """The entries of a zip package, with relationship and content-type lookups."""
 
     def __init__(self, data: bytes) -> None:
+        inspect_package(data)  # zip limits before any parser sees the package (issue 11)
         self.raw = data
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
