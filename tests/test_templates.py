@@ -289,8 +289,17 @@ def test_sample_partial_payment_and_double_counting_rows(sample_wb):
     assert len(partial) == 1 and 0 < partial[0]["Montant payé"] < partial[0]["Montant"]
     numbers = {r["N° facture"] for r in invoices}
     named = [r for r in _rows(sample_wb["Encaissements"]) if r["N° facture"]]
-    assert len(named) == 2 and all(r["N° facture"] in numbers for r in named)
+    assert len(named) == 3 and all(r["N° facture"] in numbers for r in named)
     assert {r["Statut"] for r in named} == set(STATUT)
+    # the promise to pay: a Prévu row naming an invoice due in December, dated in January
+    due = {r["N° facture"]: max(_due_dates(r)) for r in invoices}
+    promised = [r for r in named if r["Libellé"].startswith("Paiement promis")]
+    assert len(promised) == 1
+    assert due[promised[0]["N° facture"]].month == 12 and _as_date(promised[0]["Date"]).month == 1
+    # a Décaissements row names an unpaid bill of Fournisseurs
+    bills = {r["N°"]: r for r in _rows(sample_wb["Fournisseurs"])}
+    paying = [r for r in _rows(sample_wb["Décaissements"]) if r["N° facture"]]
+    assert [bills[r["N° facture"]]["Date de paiement"] for r in paying] == [None]
 
 
 def test_sample_values_are_valid_by_type(sample_wb):

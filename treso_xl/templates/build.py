@@ -49,6 +49,7 @@ from treso_xl.contract import (
     Setting,
     Sheet,
 )
+from treso_xl.french import quote
 from treso_xl.templates import sample_data
 
 TEMPLATE_FILE = "modele_tresorerie.xlsx"
@@ -70,8 +71,11 @@ TEXT = "@"
 # Amount-kind columns that count things rather than euros.
 QUANTITY_FIELDS = {(STOCK.name, "quantite"), (STOCK.name, "ventes_90j")}
 # Free-text columns offered a drop-down of usual values, other values allowed.
+CFE_SETTING = "CFE de l'an dernier"
 SUGGESTED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     (FACTURES.name, "mode_paiement"): MODES_PAIEMENT,
+    (ENCAISSEMENTS.name, "mode_paiement"): MODES_PAIEMENT,
+    (DECAISSEMENTS.name, "mode_paiement"): MODES_PAIEMENT,
 }
 
 FONT_NAME = "Calibri"
@@ -314,13 +318,16 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             f"{ENCAISSEMENTS.name} : les rentrées d'argent qui ne sont pas des paiements de "
             "factures (ventes au comptoir, apport personnel, remboursement…) et les prévisions "
             "de ventes des mois à venir. Statut Prévu pour ce qui est attendu, Réalisé pour ce "
-            "qui est arrivé sur le compte.",
+            "qui est arrivé sur le compte. Mode de paiement et Référence (facultatifs) "
+            "complètent le livre des recettes.",
         ),
         (
             BULLET,
             f"{DECAISSEMENTS.name} : les sorties d'argent, ponctuelles ou récurrentes "
             "(abonnements, loyer, assurance, URSSAF, impôts, matériel…). La Catégorie est libre "
-            "et sert de ligne dans le prévisionnel.",
+            "et sert de ligne dans le prévisionnel. N° facture (facultatif) : le N° d'une "
+            f"facture de l'onglet {FOURNISSEURS.name} que cette ligne paie. Mode de paiement et "
+            "Référence (facultatifs) complètent le registre des achats.",
         ),
         (
             BULLET,
@@ -332,7 +339,10 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
         (
             BULLET,
             f"{FOURNISSEURS.name} (facultatif) : les factures de vos fournisseurs, avec leur "
-            "échéance et leur date de paiement. Celles qui restent à payer sont des dettes.",
+            "échéance et leur date de paiement. Celles qui restent à payer sont des dettes : le "
+            "plan les paie à leur échéance (vide : 30 jours après la date de la facture), ou à "
+            "la date de référence si l'échéance est déjà passée ; une facture payée sort à sa "
+            "date de paiement.",
         ),
         (
             BULLET,
@@ -390,7 +400,17 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             "paiement une fois réglée). Ne le saisissez pas en plus dans "
             f"{ENCAISSEMENTS.name}. Si vous le faites quand même, indiquez le N° facture : la "
             "ligne est alors reconnue comme le paiement de cette facture et n'est pas comptée "
-            "deux fois.",
+            "deux fois. De même, une ligne de Décaissements qui cite le N° d'une facture "
+            f"{FOURNISSEURS.name} en est le paiement.",
+        ),
+        (
+            BULLET,
+            f"Promesse de paiement : le client vous dit {quote('je vous paie le 5')} ? "
+            "Saisissez dans "
+            f"{ENCAISSEMENTS.name} une ligne Prévu à cette date, avec le montant promis et le "
+            "N° facture : le plan attend ce montant ce jour-là au lieu de l'échéance, l'onglet "
+            f"{TAB_RELANCES} affiche la promesse, et une promesse non tenue est signalée dans "
+            f"{TAB_CONTROLES}.",
         ),
         (
             BULLET,
@@ -418,8 +438,10 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
         ),
         (
             BULLET,
-            "Paiement partiel : saisissez la somme reçue dans Montant payé ; le reste demeure dû "
-            "et continue d'être suivi.",
+            "Paiement partiel : saisissez la somme reçue dans Montant payé, avec sa Date de "
+            "paiement ; le reste demeure dû et continue d'être suivi. Sans date, la somme est "
+            "comptée comme reçue avant le solde initial, et l'onglet "
+            f"{TAB_CONTROLES} vous demande la date.",
         ),
         (
             BULLET,
@@ -439,6 +461,15 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             "dates limites de déclaration. Une période pour laquelle vous avez saisi un "
             f"paiement de Catégorie URSSAF dans {DECAISSEMENTS.name} n'est pas estimée une "
             "seconde fois.",
+        ),
+        (
+            BULLET,
+            "CFE (cotisation foncière des entreprises) : due chaque 15 décembre, sauf la "
+            "première année d'activité et si le chiffre d'affaires d'il y a deux ans ne dépasse "
+            "pas 5 000 €. Le plan l'estime au montant de la ligne "
+            f"{quote(CFE_SETTING)} de "
+            f"{PARAMETRES_SHEET}, sauf si vous avez saisi ce paiement dans "
+            f"{DECAISSEMENTS.name} (libellé ou catégorie {quote('CFE')}).",
         ),
         (HEADING, "4. Les onglets calculés"),
         (
@@ -472,7 +503,9 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             BULLET,
             f"{TAB_DEPENSES} : les charges récurrentes et leur coût annuel, la répartition des "
             "dépenses sur 12 mois, les hausses de prix, les frais évitables déjà payés, et pour "
-            "le stock le point de commande de chaque article.",
+            "le stock le point de commande de chaque article. Votre rémunération, les virements "
+            "vers vos comptes personnels et les remboursements d'emprunt n'y sont pas comptés : "
+            "ce ne sont pas des charges à réduire.",
         ),
         (
             BULLET,

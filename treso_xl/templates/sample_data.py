@@ -50,6 +50,7 @@ from treso_xl.contract import (
     OUI_NON,
     PROJETS,
     RECURRENCE,
+    SETTINGS,
     STATUT,
     STOCK,
     TYPE_CLIENT,
@@ -602,7 +603,11 @@ def _scripted_invoices() -> list[Invoice]:
             d(2026, 11, 5), "Brasserie Le Comptoir", "Menu des fêtes", 290, paid_on=d(2026, 11, 6)
         ),
         Invoice(
-            d(2026, 11, 9), "Studio Pixel & Papier", "Retouche de visuels pour un catalogue", 680
+            d(2026, 11, 9),
+            "Studio Pixel & Papier",
+            "Retouche de visuels pour un catalogue",
+            680,
+            tag="promise",
         ),
         Invoice(
             d(2026, 11, 12),
@@ -729,7 +734,9 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
     d = dt.date
     rows: list[dict[str, object]] = []
 
-    def add(date, libelle, montant, categorie, statut, client=None, facture=None):
+    def add(
+        date, libelle, montant, categorie, statut, client=None, facture=None, mode=None, ref=None
+    ):
         rows.append(
             {
                 "date": date,
@@ -739,6 +746,8 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
                 "categorie": categorie,
                 "statut": statut,
                 "facture": facture,
+                "mode_paiement": mode,
+                "reference": ref,
             }
         )
 
@@ -753,7 +762,15 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
         (d(2026, 10, 24), "Vente de tirages — festival de l'affiche"),
     ]
     for day, wording in markets:
-        add(day, wording, round(rng.uniform(140, 420) / 5) * 5, "Ventes", REALISE)
+        add(
+            day,
+            wording,
+            round(rng.uniform(140, 420) / 5) * 5,
+            "Ventes",
+            REALISE,
+            mode="Carte",
+            ref=f"TPE {day:%d/%m}",
+        )
     month = d(2025, 11, 1)
     while month <= d(2026, 9, 1):  # the online shop pays out once a month
         payout = next_weekday(end_of_month(month) - dt.timedelta(days=3))
@@ -763,6 +780,8 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
             round(rng.uniform(35, 110) / 5) * 5,
             "Ventes",
             REALISE,
+            mode="Virement",
+            ref=f"Versement boutique {payout:%m/%Y}",
         )
         month = (month + dt.timedelta(days=32)).replace(day=1)
     add(
@@ -797,6 +816,7 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
         REALISE,
         client=paid.client,
         facture=paid.number,
+        mode="Chèque",
     )
     expected = tagged["double_prevu"]
     add(
@@ -807,6 +827,18 @@ def encaissement_rows(items: list[Invoice] | None = None) -> list[dict[str, obje
         PREVU,
         client=expected.client,
         facture=expected.number,
+    )
+    # A promise to pay: the client said « je vous paie le 6 janvier » for an invoice due in
+    # December; the plan expects it in January.
+    promised = tagged["promise"]
+    add(
+        d(2027, 1, 6),
+        f"Paiement promis par {promised.client} (appel du 18/11)",
+        promised.amount,
+        "Ventes",
+        PREVU,
+        client=promised.client,
+        facture=promised.number,
     )
     # Deliberate mistake: a receipt marked as realised although it is still to come.
     add(
@@ -854,6 +886,23 @@ def _quarter_turnover(items: list[Invoice], enc: list[dict[str, object]]) -> dic
     return totals
 
 
+# How each supplier is paid (Mode de paiement of Décaissements; others: Virement).
+PAYMENT_MODES: dict[str, str] = {
+    "Adobe": "Carte",
+    "Orange": "Prélèvement",
+    "Shutterstock": "Carte",
+    "Facturo": "Carte",
+    "Assurances Rhône Pro": "Prélèvement",
+    "Banque des Traboules": "Prélèvement",
+    "Impôts": "Prélèvement",
+    "OVHcloud": "Carte",
+    "URSSAF": "Prélèvement",
+    "Wacom": "Carte",
+    "Apple": "Carte",
+    "Maxon": "Carte",
+}
+
+
 def decaissement_rows(
     items: list[Invoice] | None = None, enc: list[dict[str, object]] | None = None
 ) -> list[dict[str, object]]:
@@ -863,7 +912,9 @@ def decaissement_rows(
     d = dt.date
     rows: list[dict[str, object]] = []
 
-    def add(date, libelle, fournisseur, montant, categorie, recurrence, statut, fin=None):
+    def add(
+        date, libelle, fournisseur, montant, categorie, recurrence, statut, fin=None, bill=None
+    ):
         rows.append(
             {
                 "date": date,
@@ -874,6 +925,8 @@ def decaissement_rows(
                 "recurrence": recurrence,
                 "fin": fin,
                 "statut": statut,
+                "facture": bill,
+                "mode_paiement": PAYMENT_MODES.get(fournisseur or "", "Virement"),
             }
         )
 
@@ -1010,6 +1063,18 @@ def decaissement_rows(
         REALISE,
     )
     add(d(2026, 12, 4), "Ordinateur portable MacBook Pro", "Apple", 2649, "Matériel", AUCUNE, PREVU)
+    # A supplier bill of Fournisseurs paid ahead of its due date: the row names it (N° facture),
+    # so the plan pays it once, on this day.
+    add(
+        d(2026, 12, 11),
+        "Règlement des cadres (facture A-3317)",
+        "Atelier Cadre & Verre",
+        260,
+        "Achats",
+        AUCUNE,
+        PREVU,
+        bill="A-3317",
+    )
     # Deliberate mistake: still marked as planned although its date is past.
     add(
         d(2026, 11, 9),
@@ -1147,7 +1212,7 @@ def projet_rows() -> list[dict[str, object]]:
 def settings() -> dict[str, object]:
     """The Paramètres values, keyed by `Setting.field`."""
     rng = random.Random(SEED + 3)
-    return {
+    values: dict[str, object] = {
         "entreprise": "Atelier Lune Graphique (EI)",
         "siren": make_siren(rng),
         "activite": ACTIVITES[2],
@@ -1166,7 +1231,11 @@ def settings() -> dict[str, object]:
         "rappel_jours": 3,
         "iban": make_iban("12345", "67890", f"{rng.randrange(10**10):011d}"),  # fictitious bank
         "adresse": "8 montée des Carmélites, 69001 Lyon",
+        "cfe_an_dernier": None,  # the CFE is typed in Décaissements
     }
+    for setting in SETTINGS:  # any other setting shows what the empty template shows
+        values.setdefault(setting.field, setting.template_value)
+    return values
 
 
 def sample_rows() -> dict[str, list[dict[str, object]]]:
