@@ -132,10 +132,13 @@ def test_bad_data_exit_1_one_line_per_problem_file_untouched(tmp_path: Path):
     assert check.exit_code == 1 and check.output == result.output
 
 
-def test_check_ok_on_sample():
+def test_check_on_sample_reports_its_controles_errors():
+    # The sample shows Contrôles at work: two errors (90-day terms, VAT threshold), so exit 1.
     result = run("check", str(sample_path()))
-    assert result.exit_code == 0
-    assert "Aucune erreur" in result.output
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Contrôles : 2 erreurs, ")
+    assert "« Factures », ligne 94 : " in result.output.replace("\u00a0", " ")
+    assert "Aucune erreur" not in result.output
 
 
 def test_two_refreshes_identical_and_user_parts_byte_identical(tmp_path: Path):

@@ -14,8 +14,9 @@ from treso_xl import __version__
 from treso_xl.cli import francais
 from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.export import register as register_export
-from treso_xl.cli.outcome import EXIT_USAGE, expected_failures, fail
-from treso_xl.cli.summary import plan_table
+from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
+from treso_xl.cli.summary import controles_lines, plan_table
+from treso_xl.core.checks import ERREUR, Finding
 from treso_xl.workbooks import sample_path, template_path
 
 francais.apply()
@@ -133,17 +134,42 @@ def refresh_cmd(fichier: Path, sortie: Path | None, date_reference: str | None) 
         click.echo("Mois sous le seuil d'alerte : " + ", ".join(flagged))
     else:
         click.echo("Aucun mois sous le seuil d'alerte.")
+    _echo_controles(report.findings, "le détail est dans l'onglet « Contrôles »")
 
 
 @cli.command("check", short_help="Vérifier les données sans rien écrire.")
 @click.argument("fichier", type=EXISTING_FILE)
-def check_cmd(fichier: Path) -> None:
-    """Vérifier les données de FICHIER sans rien écrire (code 1 s'il y a des erreurs)."""
-    from treso_xl.refresh import read
+@click.option(
+    "--date-reference",
+    "date_reference",
+    metavar="JJ/MM/AAAA",
+    help="Date de référence si la feuille Paramètres n'en donne pas (par défaut : aujourd'hui).",
+)
+def check_cmd(fichier: Path, date_reference: str | None) -> None:
+    """Vérifier les données de FICHIER sans rien écrire : lecture de chaque feuille, puis tous
+    les contrôles de l'onglet « Contrôles ». Code 1 si une cellule est illisible ou si les
+    contrôles trouvent une erreur (les avertissements et conseils ne changent pas le code)."""
+    from treso_xl.refresh import compute, read
 
     with expected_failures():
-        read(fichier)
+        report = compute(read(fichier, _date_option(date_reference)))
+    errors = _echo_controles(
+        report.findings, "l'onglet « Contrôles » les liste après actualisation"
+    )
+    if errors:
+        sys.exit(EXIT_DATA)
     click.echo(f"Aucune erreur dans « {fichier.name} ».")
+
+
+def _echo_controles(findings: list[Finding], where: str) -> int:
+    """Print the Contrôles counts and the first errors; return the number of errors."""
+    lines = controles_lines(findings)
+    errors = sum(1 for finding in findings if finding.gravite == ERREUR)
+    if findings:
+        lines[0] = lines[0].removesuffix(".") + f" ({where})."
+    for line in lines:
+        click.echo(line)
+    return errors
 
 
 @cli.command("relances", short_help="Préparer les e-mails de relance (brouillons .eml).")

@@ -1,9 +1,11 @@
-"""The plan as a plain-text table for the terminal."""
+"""The plan and the Contrôles findings as plain text for the terminal."""
 
 from __future__ import annotations
 
+from treso_xl.core.checks import ERREUR, Finding
 from treso_xl.core.plan import CashPlan
-from treso_xl.french import euros, month_short
+from treso_xl.french import euros, month_short, quote
+from treso_xl.layout.controles import summary_text
 
 
 def plan_table(plan: CashPlan, entreprise: str) -> str:
@@ -37,3 +39,23 @@ def plan_table(plan: CashPlan, entreprise: str) -> str:
         out.append("")
         out.append(f"Retards clients à encaisser (non compris dans les soldes) : {euros(overdue)}")
     return "\n".join(out)
+
+
+def controles_lines(findings: list[Finding], limit: int = 5) -> list[str]:
+    """The Contrôles counts, then the first `limit` errors (sheet, row, finding), for the
+    terminal: « Contrôles : 2 erreurs, 5 avertissements, 0 conseil. » and one line per error."""
+    errors = [f for f in findings if f.gravite == ERREUR]
+    lines = [f"Contrôles : {summary_text(findings)}."]
+    if not errors:
+        return lines
+    plural = "s" if len(errors) > 1 else ""
+    lines.append(f"Erreur{plural} à corriger :")
+    for finding in errors[:limit]:
+        where = quote(finding.feuille)
+        if finding.ligne is not None:
+            where += f", ligne {finding.ligne}"
+        lines.append(f"  - {where} : {finding.constat}")
+    if len(errors) > limit:
+        rest = len(errors) - limit
+        lines.append(f"  … et {rest} autre{'s' if rest > 1 else ''}.")
+    return lines

@@ -1,0 +1,81 @@
+"""What the command line says and does about Contrôles errors, links, open workbooks, .xls files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+from workbook_factory import good_sheets, write_workbook
+
+from treso_xl.cli.main import cli
+
+NBSP = "\u00a0"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="treso-xl")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def clean_sheets() -> dict[str, list[list[object]]]:
+    """good_sheets without its user sheet named like a generated tab."""
+    sheets = good_sheets()
+    del sheets["Prévisionnel"]
+    return sheets
+
+
+def duplicate_invoice(path: Path) -> Path:
+    sheets = clean_sheets()
+    sheets["Factures"].append(
+        ["F-1024", dt.datetime(2026, 1, 20), "Martin", 200, None, None, None, None, None, None]
+    )
+    return write_workbook(path, sheets)
+
+
+# --- check and refresh tell the Contrôles errors ---------------------------------------------
+
+
+def test_check_exits_1_and_lists_controles_errors(tmp_path: Path) -> None:
+    book = duplicate_invoice(tmp_path / "classeur.xlsx")
+    before = digest(book)
+    result = run("check", str(book), "--date-reference", "01/03/2026")
+    assert result.exit_code == 1, result.output
+    assert "Aucune erreur" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Contrôles : 2 erreurs, ")
+    assert any(
+        line.startswith(f"  - «{NBSP}Factures{NBSP}», ligne 4 : ") and "F-1024" in line
+        for line in lines
+    ), result.output
+    assert digest(book) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classeur.xlsx"]
+
+
+def test_check_exits_0_without_error_and_gives_the_counts(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "classeur.xlsx", clean_sheets())
+    result = run("check", str(book), "--date-reference", "01/03/2026")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Contrôles : 0 erreur, ")
+    assert "avertissements" in result.output
+    assert result.output.rstrip().endswith(f"Aucune erreur dans « classeur.xlsx ».")
+
+
+def test_refresh_mentions_controles_errors(tmp_path: Path) -> None:
+    book = duplicate_invoice(tmp_path / "classeur.xlsx")
+    result = run("refresh", str(book), "--date-reference", "01/03/2026")
+    assert result.exit_code == 0, result.output
+    assert "Contrôles : 2 erreurs, " in result.output
+    assert "onglet « Contrôles »" in result.output
+    assert f"«{NBSP}Factures{NBSP}», ligne 4 : " in result.output
