@@ -187,27 +187,36 @@ def _echo_controles(findings: list[Finding], where: str) -> int:
     metavar="JJ/MM/AAAA",
     help="Date de référence si la feuille Paramètres n'en donne pas.",
 )
-def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None) -> None:
+@click.option(
+    "--remplacer",
+    is_flag=True,
+    help="Réécrire les brouillons déjà présents dans DOSSIER (par défaut, ils sont conservés).",
+)
+def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None, remplacer: bool) -> None:
     """Écrire dans DOSSIER un brouillon d'e-mail (.eml) par relance due dans FICHIER, au niveau
-    atteint (J+1, J+15, J+30 ou rappel avant échéance). Le classeur n'est pas modifié."""
+    atteint (J+1, J+15, J+30 ou rappel avant échéance). Le classeur n'est pas modifié.
+
+    Chaque relance a son propre fichier, au même nom d'une fois sur l'autre ; un brouillon
+    déjà présent est conservé tel quel, sauf avec --remplacer. Code 1 si une adresse est
+    inutilisable, 2 si un brouillon n'a pas pu être écrit."""
+    from treso_xl.cli.outcome import EXIT_DATA
     from treso_xl.mail.drafts import write_drafts
     from treso_xl.refresh import compute, read
 
     with expected_failures():
         report = compute(read(fichier, _date_option(date_reference)))
-    try:
-        written, skipped = write_drafts(report.reminders, dossier)
-    except OSError as error:
-        fail(f"Impossible d'écrire dans « {dossier} » : {error.strerror or error}.", EXIT_USAGE)
     if not report.reminders:
         click.echo("Aucune relance à faire à la date de référence.")
-    for path in written:
-        click.echo(f"Brouillon écrit : {path}")
-    for item in skipped:
-        click.echo(
-            f"Pas d'adresse e-mail pour {item.client} (facture {item.facture}, ligne "
-            f"{item.ligne} de la feuille « Factures ») : relance {item.niveau} non écrite."
-        )
+        return
+    with expected_failures():
+        drafts = write_drafts(report.reminders, dossier, replace=remplacer)
+    for draft in drafts.drafts:
+        click.echo(draft.line(replace_option="option --remplacer"))
+    click.echo(drafts.summary())
+    if drafts.failed:
+        sys.exit(EXIT_USAGE)
+    if drafts.refused:
+        sys.exit(EXIT_DATA)
 
 
 @cli.command("demo", short_help="Actualiser une copie de l'exemple fourni et l'afficher.")

@@ -219,7 +219,7 @@ def verifier(book: Any, today: dt.date | None = None) -> list[Finding] | None:
 
 
 def relances(book: Any, today: dt.date | None = None, folder: Path | None = None) -> Any:
-    """Write one .eml draft per reminder due; returns (files written, reminders without address)."""
+    """Write one .eml draft per reminder due; returns (files written, reminders not written)."""
     from treso_xl.mail.drafts import write_drafts
     from treso_xl.refresh import compute
 
@@ -230,27 +230,18 @@ def relances(book: Any, today: dt.date | None = None, folder: Path | None = None
             _alert(book, "Aucune relance à faire à la date de référence.")
             return [], []
         target = folder or drafts_folder(book, on)
-        try:
-            written, skipped = write_drafts(report.reminders, target)
-        except OSError as error:
-            raise TresoError(
-                f"impossible d'écrire les brouillons dans {quote(target)} "
-                f"({error.strerror or error})."
-            ) from error
-        lines = []
-        if written:
-            noun = "brouillon d'e-mail écrit" if len(written) == 1 else "brouillons d'e-mail écrits"
+        drafts = write_drafts(report.reminders, target)  # same rules and lines as the CLI
+        lines = [drafts.summary()]
+        if drafts.written:
+            lines.append("Ouvrez-les avec votre messagerie, relisez-les et envoyez-les.")
+        if drafts.kept:
             lines.append(
-                f"{len(written)} {noun} dans {quote(target)} : ouvrez-les avec votre "
-                "messagerie, relisez-les et envoyez-les."
+                "Les brouillons déjà présents sont conservés tels quels ; supprimez-les du "
+                "dossier pour les réécrire."
             )
-        for item in skipped:
-            lines.append(
-                f"Pas d'adresse e-mail pour {item.client} (facture {item.facture}, ligne "
-                f"{item.ligne} de la feuille « Factures ») : relance {item.niveau} non écrite."
-            )
-        _alert(book, "\n".join(lines))
-        return written, skipped
+        lines += [draft.line() for draft in drafts.not_written]
+        _alert(book, "\n".join(lines), critical=bool(drafts.failed or drafts.refused))
+        return drafts.written, [draft.reminder for draft in drafts.not_written]
 
     return _guarded(book, "Relances", work, today)
 

@@ -218,3 +218,19 @@ def load_settings(
         ca_file=ca_file,
         password=password,
     )
+
+
+def configured_sender(environ: Mapping[str, str] | None = None, path: Path | None = None) -> str:
+    """The user's own address from the SMTP settings (sender, else a user name that is an
+    address), "" when none is set or the settings cannot be read. Never asks for a password."""
+    environ = os.environ if environ is None else environ
+    try:
+        from_file = _read_file(config_file(environ=environ) if path is None else path)
+    except SmtpConfigError:
+        from_file = {}
+    for key in ("expediteur", "user"):
+        value = environ.get(ENV_PREFIX + KEYS[key], "").strip() or str(from_file.get(key, ""))
+        value = value.strip()
+        if "@" in value:
+            return value
+    return ""
