@@ -32,6 +32,9 @@ MIB = 1024 * 1024
 MAX_FILE_BYTES = 256 * MIB  # the .xlsx file itself
 MAX_ENTRIES = 10_000  # parts in the zip
 MAX_PART_BYTES = 128 * MIB  # one part, inflated (the 100 000-row benchmark's largest: 26 MiB)
+# Parts the write path parses whole with lxml, whose tree takes up to ~20 times the XML: styles,
+# calculation chain, workbook, content types, relationships (a few MiB in the heaviest books).
+MAX_TREE_PART_BYTES = 32 * MIB
 MAX_TOTAL_BYTES = 384 * MIB  # every part, inflated (that benchmark: 45 MiB)
 MAX_RATIO = 100  # inflated / compressed, checked once a part passes RATIO_FLOOR (XML: ~10)
 RATIO_FLOOR = 16 * MIB
@@ -154,8 +157,8 @@ class _Inspector:
         if len(infos) > MAX_ENTRIES:
             raise _too_large(self.name, f"{MAX_ENTRIES} parties")
         for info in infos:
-            if info.file_size > MAX_PART_BYTES:
-                raise _too_large(self.name, f"{MAX_PART_BYTES // MIB} Mio pour une partie")
+            if info.file_size > _part_limit(info.filename):
+                raise _too_large(self.name, _limit_text(info.filename))
         if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
             raise _too_large(self.name, f"{MAX_TOTAL_BYTES // MIB} Mio une fois décompressé")
         done: set[int] = set()
@@ -229,8 +232,8 @@ class _Inspector:
         self.total += size
         if produced > info.file_size:
             raise _too_large(self.name, f"la taille annoncée de sa partie {quote(info.filename)}")
-        if produced > MAX_PART_BYTES:
-            raise _too_large(self.name, f"{MAX_PART_BYTES // MIB} Mio pour une partie")
+        if produced > _part_limit(info.filename):
+            raise _too_large(self.name, _limit_text(info.filename))
         if self.total > MAX_TOTAL_BYTES:
             raise _too_large(self.name, f"{MAX_TOTAL_BYTES // MIB} Mio une fois décompressé")
         if produced > RATIO_FLOOR and produced > MAX_RATIO * max(consumed, 1):
@@ -295,6 +298,16 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 
 def _info(infos: list[zipfile.ZipInfo], name: str) -> zipfile.ZipInfo:
     return next(info for info in infos if info.filename == name)
+
+
+def _part_limit(name: str) -> int:
+    lower = name.lower()
+    tree = lower.endswith((".rels", "styles.xml", "calcchain.xml", "workbook.xml", "].xml"))
+    return MAX_TREE_PART_BYTES if tree else MAX_PART_BYTES
+
+
+def _limit_text(name: str) -> str:
+    return f"{_part_limit(name) // MIB} Mio pour sa partie {quote(name)}"
 
 
 def _names_sheets(info: zipfile.ZipInfo) -> bool:
