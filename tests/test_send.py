@@ -117,9 +117,9 @@ def server_context(ca: trustme.CA) -> ssl.SSLContext:
 
 
 @contextlib.contextmanager
-def smtp_server(**parameters) -> Iterator[tuple[Mailbox, int]]:
+def smtp_server(mailbox: Mailbox | None = None, **parameters) -> Iterator[tuple[Mailbox, int]]:
     """An aiosmtpd server on 127.0.0.1 and a free port, stopped on exit."""
-    mailbox = Mailbox()
+    mailbox = mailbox or Mailbox()
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, **parameters)
     controller.start()
@@ -528,3 +528,99 @@ def test_a_company_name_on_two_lines_makes_valid_headers(workbook: Path) -> None
     assert parsed["Subject"].startswith("Trésorerie Atelier Lune Bcc: x@y.z — situation")
     assert parsed["Bcc"] is None
     assert parsed["From"].addresses[0].addr_spec == USER
+
+
+# --- what the server acknowledged ---------------------------------------------------------
+
+
+class RudeAtQuit(Mailbox):
+    """Accepts the message (250 to the data), then answers QUIT with an error."""
+
+    async def handle_QUIT(self, server, session, envelope):
+        return "421 4.3.2 Service en maintenance"
+
+
+class HangsUpAtQuit(Mailbox):
+    """Accepts the message, then drops the connection instead of answering QUIT."""
+
+    async def handle_QUIT(self, server, session, envelope):
+        server.transport.abort()
+        return "221 Bye"
+
+
+class RefusesTheData(Mailbox):
+    """Accepts the recipient, then refuses the message once received."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.6.0 Message refuse"
+
+
+class HangsUpAfterTheData(Mailbox):
+    """Receives the whole message, then drops the connection without a reply."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        server.transport.abort()
+        return "250 Message accepted"
+
+
+@pytest.mark.parametrize("mailbox", [RudeAtQuit, HangsUpAtQuit])
+def test_a_bad_goodbye_after_250_is_still_sent(workbook: Path, clean_env, mailbox) -> None:
+    with smtp_server(mailbox()) as (box, port):
+        smtp_env(clean_env, port, securite="aucune", expediteur="atelier@lune.example")
+        result = envoyer(str(workbook))
+    assert result.exit_code == 0, result.output
+    assert f"Envoyé à {ACCOUNTANT} par 127.0.0.1:{port}" in result.output
+    assert "Rien n'a été envoyé" not in result.output
+    assert len(box.envelopes) == 1
+    if mailbox is RudeAtQuit:
+        assert "Remarque : le serveur a répondu «\u00a0421 4.3.2" in result.output
+        assert "il est bien envoyé, ne le renvoyez pas." in result.output
+
+
+def test_a_bad_goodbye_is_a_note_from_send_message(workbook: Path) -> None:
+    export = export_workbook(workbook)
+    message = accountant_message(
+        export.summary, ACCOUNTANT, export.path.read_bytes(), export.path.name, USER
+    )
+    with smtp_server(RudeAtQuit()) as (box, port):
+        settings = SmtpSettings("127.0.0.1", port, "aucune", sender=USER)
+        note = send_message(message, settings, timeout=5)
+    assert "421" in note and "il est bien envoyé" in note
+    with smtp_server() as (box, port):
+        settings = SmtpSettings("127.0.0.1", port, "aucune", sender=USER)
+        assert send_message(message, settings, timeout=5) == ""
+    assert len(box.envelopes) == 1
+
+
+def test_a_refused_message_after_an_accepted_recipient_is_said_exactly(workbook: Path) -> None:
+    export = export_workbook(workbook)
+    message = accountant_message(
+        export.summary, ACCOUNTANT, export.path.read_bytes(), export.path.name, USER
+    )
+    with smtp_server(RefusesTheData()) as (_, port):
+        settings = SmtpSettings("127.0.0.1", port, "aucune", sender=USER)
+        with pytest.raises(SendError) as caught:
+            send_message(message, settings, timeout=5)
+    text = str(caught.value)
+    assert f"a accepté l'adresse «\u00a0{ACCOUNTANT}\u00a0» puis a refusé le message" in text
+    assert "554 5.6.0" in text and "Rien n'a été envoyé." in text
+
+
+def test_a_cut_after_the_data_is_not_called_unsent(workbook: Path, clean_env) -> None:
+    with smtp_server(HangsUpAfterTheData()) as (box, port):
+        smtp_env(clean_env, port, securite="aucune", expediteur="atelier@lune.example")
+        result = envoyer(str(workbook))
+    assert result.exit_code == 2
+    assert "Rien n'a été envoyé" not in result.output
+    assert "a reçu le message" in result.output and "il a peut-être été envoyé" in result.output
+    assert "avant de le renvoyer" in result.output
+    assert len(box.envelopes) == 1  # the server did get it
+
+
+def test_the_message_id_names_the_sender_not_the_accountant(workbook: Path) -> None:
+    summary = export_workbook(workbook).summary
+    sent = accountant_message(summary, "compta@cabinet.example", b"PK", "x.xlsx", USER)
+    assert sent["Message-ID"].endswith("@lune.example>")
+    draft = accountant_message(summary, "compta@cabinet.example", b"PK", "x.xlsx")
+    assert draft["Message-ID"].endswith("@treso-xl.local>")

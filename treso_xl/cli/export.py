@@ -191,8 +191,10 @@ def envoyer_command(
             message = accountant_message(
                 export.summary, recipient, attachment, path.name, settings.from_address
             )
-            send_message(message, settings)
+            note = send_message(message, settings)
             click.echo(f"Envoyé à {recipient} par {settings.described}, export joint.")
+            if note:
+                click.echo(note)
             return
         if brouillon == OUTLOOK or (brouillon is None and outlook_running()):
             message = accountant_message(export.summary, recipient, attachment, path.name)

@@ -347,8 +347,10 @@ def _send_export(book: Any, today: dt.date | None, folder: Path | None) -> Path:
         message = accountant_message(
             export.summary, recipient, attachment, path.name, settings.from_address
         )
-        send_message(message, settings)
-        said = f"Export envoyé à {recipient} par {settings.described}."
+        note = send_message(message, settings)
+        said = f"Export envoyé à {recipient} par {settings.described}." + (
+            f"\n{note}" if note else ""
+        )
     else:
         eml = write_eml_draft(
             accountant_message(export.summary, recipient, attachment, path.name),
