@@ -169,3 +169,21 @@ def test_the_settings_are_in_the_contract():
     names = {s.name: s for s in contract.SETTINGS}
     assert names["TVA"].field == "tva" and names["TVA"].default == "Non"
     assert names["Taux de TVA"].kind is contract.Kind.RATE
+
+
+def test_refresh_plans_vat_and_urssaf_counts_turnover_before_tax():
+    from treso_xl.refresh import compute
+
+    report = compute(_ledger())
+    row = report.plan.disbursements.loc[CATEGORY_VAT]
+    assert row[D(2027, 5, 1)] == 1800.0 and row.sum() == 3510.0
+    march = next(d for d in report.urssaf.declarations if d.periode == "mars 2026")
+    # 12 000 TTC at 20 %: 10 000 before tax; 21,2 % social, 0,1 % CFP
+    assert (march.encaissements, march.sociales, march.formation) == (10000.0, 2120.0, 10.0)
+    assert any(f.code == "tva_prevue" for f in report.findings)
+    tab = next(s for s in report.layouts if s.name == "URSSAF")
+    notes = " ".join(str(c.value) for c in tab.cells.values() if isinstance(c.value, str))
+    assert "hors taxes (montant divisé par 1,20" in notes
+    board = next(s for s in report.layouts if s.name == "Tableau de bord")
+    labels = [c.value for c in board.cells.values() if isinstance(c.value, str)]
+    assert "Seuil de franchise de TVA (TVA due dès le 01/01/2026)" in labels

@@ -34,11 +34,12 @@ from treso_xl.core.reminders import Reminder, reminders
 from treso_xl.core.spending import SpendingReview, spending_review
 from treso_xl.core.stock_review import StockReview, stock_findings, stock_review
 from treso_xl.core.thresholds import (
-    dashboard_thresholds,
+    ledger_thresholds,
     threshold_findings,
     year_to_date_turnover,
 )
 from treso_xl.core.urssaf import UrssafSchedule, estimated_flows, next_payment, urssaf_schedule
+from treso_xl.core.vat import vat_flows, vat_schedule
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
@@ -110,11 +111,12 @@ def compute(ledger: Ledger) -> Report:
     stages, stage_findings = project_stages(ledger.projets, ledger.factures, params.date_reference)
     staged = stage_flows(stages)
     receipts = combine(build_flows(ledger, end, positions, known=known), staged)  # contractual
-    urssaf = urssaf_schedule(ledger, receipts, end)
+    vat = vat_schedule(ledger, receipts, end)
+    urssaf = urssaf_schedule(ledger, receipts, end, (vat.debut, vat.taux) if vat else None)
     cfe = cfe_years(ledger, receipts, end)
     plan = build_plan(
         ledger,
-        combine(estimated_flows(urssaf), staged, cfe_flows(cfe)),
+        combine(estimated_flows(urssaf), staged, cfe_flows(cfe), vat_flows(vat)),
         positions=positions,
         known=known,
     )
@@ -131,6 +133,7 @@ def compute(ledger: Ledger) -> Report:
         + cfe_findings(cfe)
         + _reminder_findings(items)
         + urssaf.findings
+        + (vat.findings if vat else [])
         + threshold_findings(ledger, receipts, end)
         + stage_findings
         + stock_findings(stock)
@@ -148,7 +151,7 @@ def compute(ledger: Ledger) -> Report:
         bfr=capital.bfr,
         next_urssaf=next_payment(urssaf, params.date_reference),
         ytd_turnover=year_to_date_turnover(receipts, params.date_reference),
-        thresholds=dashboard_thresholds(params.activite, params.date_reference),
+        thresholds=ledger_thresholds(ledger, receipts, end),
     )
     bfr_tab = bfr_layout(capital, params.date_reference)
     add_financing_sections(bfr_tab, bfr_tab.max_row + 2, need, comparisons)

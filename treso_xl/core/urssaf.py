@@ -350,6 +350,7 @@ class UrssafSchedule:
     findings: list[Finding]
     # turnover receipts with their declaration (`declaration`) and rates
     receipts: pd.DataFrame = field(repr=False, compare=False)
+    vat: tuple[dt.date, float] | None = None  # receipts from that day counted before VAT
 
     @property
     def uncertain_rules(self) -> list[Rule]:
@@ -523,7 +524,21 @@ def _rate_receipts(
     return rated
 
 
-def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> UrssafSchedule:
+def without_vat(receipts: pd.DataFrame, vat_from: dt.date, rate: float) -> pd.DataFrame:
+    """Turnover receipts with the VAT taken out of those dated from `vat_from` (typed tax
+    included): amount / (1 + rate), to the cent. URSSAF counts turnover before tax."""
+    out = receipts.copy()
+    taxed = out["date"] >= pd.Timestamp(vat_from)
+    out.loc[taxed, "montant"] = (out.loc[taxed, "montant"] / (1 + rate)).round(2)
+    return out
+
+
+def urssaf_schedule(
+    ledger: Ledger,
+    flows: pd.DataFrame,
+    until: dt.date,
+    vat: tuple[dt.date, float] | None = None,
+) -> UrssafSchedule:
     """The URSSAF declarations of a ledger, from the receipts the plan applies.
 
     `flows` are the plan's flows (known flows plus the unpaid invoice rests it expects): their
@@ -531,13 +546,16 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
     receipt at the rates in force on its own date. A period settled by a typed URSSAF payment in
     Décaissements (see `match_payment`) keeps the typed amount and is not estimated. Findings
     (missing rules, ACRE without a start date, typed payments matching no period) are returned
-    with the schedule; nothing raises for a date the rules file does not cover.
+    with the schedule; nothing raises for a date the rules file does not cover. With `vat`
+    (the day VAT is due and its rate, see core/vat.py), receipts from that day count before tax.
     """
     params = ledger.params
     periodicite = params.declaration
     log = _RuleLog()
     findings: list[Finding] = []
     receipts = turnover_receipts(flows, until)
+    if vat is not None:
+        receipts = without_vat(receipts, *vat)
     start = _schedule_start(receipts, params)
     periods = declaration_periods(start, until, periodicite, params.debut_activite, log)
     acre = _acre_window(params, receipts, log, findings)
@@ -576,6 +594,7 @@ def urssaf_schedule(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> Urss
         declarations=tuple(declarations),
         regles=tuple(log.used.values()),
         findings=findings,
+        vat=vat,
         receipts=rated,
     )
 

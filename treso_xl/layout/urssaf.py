@@ -126,6 +126,14 @@ def _notes(schedule: UrssafSchedule) -> list[str]:
         f"{day(schedule.until)} (fin de l'horizon) : une période qui dépasse cette date est "
         f"incomplète. Une déclaration à {euros(0, 0)} reste obligatoire.",
     ]
+    if schedule.vat is not None:
+        since, rate = schedule.vat
+        notes.append(
+            f"TVA : les encaissements à partir du {day(since)} sont saisis TVA comprise ; le "
+            "chiffre d'affaires déclaré à l'Urssaf est hors taxes (montant divisé par "
+            f"{f'{1 + rate:.2f}'.replace('.', ',')}, "
+            f"TVA à {percent(rate)})."
+        )
     for item in schedule.declarations:
         if item.saisi is not None and item.fin <= schedule.date_solde and not item.encaissements:
             lines = ", ".join(str(n) for n in item.lignes_saisies)
