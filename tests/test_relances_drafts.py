@@ -188,6 +188,7 @@ def test_an_existing_draft_is_kept_unless_asked(tmp_path: Path) -> None:
     assert edited.read_bytes() == b"mon brouillon retouche"
     assert other.read_bytes() == before
     assert "Brouillon écrit" not in again.output
+    assert "Aucun brouillon écrit, 2 déjà présents conservés dans" in again.output
     assert again.output.count("Brouillon déjà présent, conservé tel quel : ") == 2
     assert f"conservé tel quel : {edited} ; option --remplacer pour le réécrire." in again.output
     forced = relances(str(book), "--eml", str(out), "--remplacer")

@@ -179,7 +179,11 @@ class DraftsReport:
         """« 3 brouillons écrits, 1 déjà présent conservé, 2 relances non écrites. »"""
         parts = []
         count = len(self.written)
-        parts.append(f"{count} brouillon{'s' if count > 1 else ''} écrit{'s' if count > 1 else ''}")
+        if count:
+            plural = "s" if count > 1 else ""
+            parts.append(f"{count} brouillon{plural} écrit{plural}")
+        else:
+            parts.append("aucun brouillon écrit")
         if self.kept:
             count = len(self.kept)
             parts.append(
@@ -190,7 +194,8 @@ class DraftsReport:
             parts.append(
                 f"{count} relance{'s' if count > 1 else ''} non écrite{'s' if count > 1 else ''}"
             )
-        return f"{', '.join(parts)} dans {quote(self.folder)}."
+        text = f"{', '.join(parts)} dans {quote(self.folder)}."
+        return text[0].upper() + text[1:]
 
 
 def _reason(error: BaseException) -> tuple[str, str]:

@@ -269,9 +269,10 @@ def send_message(message: EmailMessage, settings: SmtpSettings, timeout: float =
             return _close(client) if client is not None else ""
         if client is not None:
             client.close()
-        if isinstance(error, SendError):
+        failure = _failure(error, settings, sender, recipient, tracked, timeout)
+        if failure is error:  # our own SendError, or a bug: as it is
             raise
-        raise _failure(error, settings, sender, recipient, tracked, timeout) from error
+        raise failure from error
     return _close(client)
 
 
@@ -283,7 +284,10 @@ def _failure(
     tracked: _Tracking | None,
     timeout: float,
 ) -> Exception:
-    """The SendError saying what went wrong and what the server had accepted before."""
+    """The SendError saying what went wrong and what the server had accepted before; `error`
+    itself when it is already a SendError or not a sending failure at all."""
+    if isinstance(error, SendError):
+        return error
     server = settings.described
     accepted = ", ".join(quote(a) for a in tracked.accepted) if tracked else ""
     if (
