@@ -87,14 +87,6 @@ def temps(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
-def temp_pid(tmp: Path) -> int:
-    """The pid in a temporary file's name, -1 for a name that carries none."""
-    try:
-        return int(tmp.name.split(".treso-")[1].split("-")[1])
-    except (IndexError, ValueError):
-        return -1
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -145,14 +137,13 @@ def test_kill_9_never_leaves_a_broken_workbook_or_backup(tmp_path: Path) -> None
     outcomes: dict[str, int] = {"avant l'écriture": 0, "pendant l'écriture": 0, "après": 0}
     for i in range(RUNS):
         before = digest(book)
+        earlier = set(temps(tmp_path))
         child = refresh(book, DATES[i % 2])
         if i % 3 == 0:  # anywhere in the run
             time.sleep(rng.uniform(0, end))
         else:  # while it writes: from its first temporary file on
             delay = rng.uniform(0, (written_at - write_at) * 1.3)
-            while child.poll() is None and not any(
-                temp_pid(t) == child.pid for t in temps(tmp_path)
-            ):
+            while child.poll() is None and not set(temps(tmp_path)) - earlier:
                 time.sleep(0.001)
             time.sleep(delay)
         child.send_signal(signal.SIGKILL)
@@ -161,10 +152,10 @@ def test_kill_9_never_leaves_a_broken_workbook_or_backup(tmp_path: Path) -> None
         assert_valid_workbook(backup)
         assert digest(book) in versions, f"run {i}: the workbook is neither version"
         assert digest(backup) in versions
-        left = temps(tmp_path)
-        own = [t for t in left if temp_pid(t) == child.pid]
+        left = set(temps(tmp_path))
+        own = left - earlier
         if own or digest(book) != before:  # it reached the writing step, which sweeps first
-            assert own == left, f"run {i}: temporary files of earlier runs survived: {left}"
+            assert left == own, f"run {i}: temporary files of earlier runs survived: {left}"
             outcomes["pendant l'écriture" if own else "après"] += 1
         else:
             outcomes["avant l'écriture"] += 1

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
+
+# From 2**52 on, every float is a whole number: rounding has nothing left to do (and Decimal's
+# 28 digits would overflow on the huge products a typing error can give, e.g. 1e15 × 1e15).
+_WHOLE = float(2**52)
 
 
 def cents(value: float) -> float:
-    """`value` rounded to the cent, halves away from zero (2.675 -> 2.68)."""
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """`value` rounded to the cent, halves away from zero (2.675 -> 2.68).
+
+    Huge values come back unchanged, NaN and infinities too: never an exception.
+    """
+    number = float(value)
+    if not math.isfinite(number) or abs(number) >= _WHOLE:
+        return number
+    return float(Decimal(repr(number)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def whole_days(value: float) -> int:
-    """`value` rounded to the day, halves away from zero (22.5 -> 23)."""
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """`value` rounded to the day, halves away from zero (22.5 -> 23).
+
+    Raises ValueError for NaN or an infinity, which no count of days can be.
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a number of days: {number!r}")
+    if abs(number) >= _WHOLE:
+        return int(number)
+    return int(Decimal(repr(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP))

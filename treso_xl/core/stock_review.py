@@ -10,14 +10,19 @@ import pandas as pd
 
 from treso_xl import contract
 from treso_xl.core.bfr import dormant_mask
-from treso_xl.core.checks import CONSEIL, Finding
+from treso_xl.core.checks import CONSEIL, ERREUR, Finding
 from treso_xl.core.money import cents
 from treso_xl.core.records import Ledger
-from treso_xl.french import quote
+from treso_xl.french import euros, quote
 
 SALES_DAYS = 90  # Ventes 90 jours covers this many days
 LEAD_TIME_COLUMN = contract.STOCK.column("Délai fournisseur (jours)").name
+SALES_COLUMN = contract.STOCK.column("Ventes 90 jours").name
 _EPSILON = 1e-9  # 30 / 90 × 9 is 3.0000000000000004: not 4 units once rounded up
+# A stock line worth more than this is a typing error in a micro-enterprise (whose yearly sales
+# are capped some fifty times lower), such as a bar code pasted into Quantité: flagged as an error.
+MAX_LINE_VALUE = 10_000_000.0
+MAX_UNITS = 1e15  # reorder points are capped here (beyond, no integer type holds them)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,9 @@ def reorder_points(stock: pd.DataFrame) -> pd.Series:
         dtype="float64", na_value=np.nan
     )
     units = np.ceil(sales.to_numpy() * lead / SALES_DAYS - _EPSILON)
+    # A typing error (a code pasted into a column) can give more units than an integer holds:
+    # capped, and flagged by stock_findings.
+    units = np.minimum(units, MAX_UNITS)
     return pd.Series(units, index=stock.index).clip(lower=0.0).astype("Int64")
 
 
@@ -189,11 +197,59 @@ def _rows(rows: tuple[int, ...], limit: int = 10) -> str:
     return "lignes " + ", ".join(str(r) for r in rows[:-1]) + f" et {rows[-1]}"
 
 
+def implausible_lines(review: StockReview) -> list[Finding]:
+    """An error per article whose value (Quantité × Coût unitaire) or reorder point is beyond
+    any micro-enterprise's stock: a typing error that would make every stock figure false."""
+    findings = []
+    for line in review.lignes:
+        huge_value = not abs(line.valeur) <= MAX_LINE_VALUE
+        huge_point = line.point_commande is not None and line.point_commande >= MAX_UNITS
+        if not (huge_value or huge_point):
+            continue
+        if huge_value:
+            constat = (
+                f"Valeur de stock invraisemblable pour l'article {quote(line.article)} : "
+                f"{_number(line.quantite)} × {euros(line.cout_unitaire)} = "
+                f"{euros(line.valeur)}."
+            )
+        else:
+            constat = (
+                f"Point de commande invraisemblable pour l'article {quote(line.article)} : "
+                f"{quote(SALES_COLUMN)} {_number(line.ventes_90j)}, "
+                f"{quote(LEAD_TIME_COLUMN)} {line.delai}."
+            )
+        findings.append(
+            Finding(
+                ERREUR,
+                contract.STOCK.name,
+                line.ligne,
+                constat,
+                "Vérifiez la quantité, le coût unitaire, les ventes et le délai de cette ligne "
+                "(un code-barres ou une référence collé à la place d'un nombre ?) : les "
+                "montants du stock, du BFR et des points de commande en dépendent.",
+                "stock_invraisemblable",
+            )
+        )
+    return findings
+
+
+def _number(value: float) -> str:
+    return euros(value).removesuffix("\u00a0€").removesuffix(",00")
+
+
 def stock_findings(review: StockReview) -> list[Finding]:
-    """Contrôles advice: one finding per article without a lead time, or one for the whole sheet
-    when no article has one (a sheet that does not use the column)."""
-    if review.feuille_absente or not review.sans_delai:
+    """Contrôles: an error per implausible article (see implausible_lines), advice per article
+    without a lead time, or one for the whole sheet when no article has one (a sheet that does
+    not use the column)."""
+    if review.feuille_absente:
         return []
+    errors = implausible_lines(review)
+    if not review.sans_delai:
+        return errors
+    return errors + _lead_time_findings(review)
+
+
+def _lead_time_findings(review: StockReview) -> list[Finding]:
     sheet = contract.STOCK.name
     advice = (
         "Indiquez le nombre de jours entre la commande au fournisseur et la livraison : "
