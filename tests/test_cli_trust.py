@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import shutil
-import subprocess
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
-from python_calamine import CalamineWorkbook
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
@@ -69,7 +63,7 @@ def test_check_exits_0_without_error_and_gives_the_counts(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Contrôles : 0 erreur, ")
     assert "avertissements" in result.output
-    assert result.output.rstrip().endswith(f"Aucune erreur dans « classeur.xlsx ».")
+    assert result.output.rstrip().endswith("Aucune erreur dans « classeur.xlsx ».")
 
 
 def test_refresh_mentions_controles_errors(tmp_path: Path) -> None:
@@ -79,3 +73,18 @@ def test_refresh_mentions_controles_errors(tmp_path: Path) -> None:
     assert "Contrôles : 2 erreurs, " in result.output
     assert "onglet « Contrôles »" in result.output
     assert f"«{NBSP}Factures{NBSP}», ligne 4 : " in result.output
+
+
+# --- help in French -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_help_is_french(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    for english in ("[required]", "Usage:", "default:", "Show this message", "env var"):
+        assert english not in result.output, (command, english)
+
+
+def test_relances_help_marks_the_folder_obligatoire() -> None:
+    assert "[obligatoire]" in run("relances", "--help").output

@@ -50,6 +50,23 @@ FRENCH = {
     "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire l'une de : {possibilities} ?)",
     "{value!r} is not {choice}.": "{value!r} ne fait pas partie de {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} ne fait pas partie de {choices}.",
+    "required": "obligatoire",
+    "deprecated": "obsolète",
+    "env var: {var}": "variable d'environnement : {var}",
+    "(dynamic)": "(dynamique)",
+    "Positional arguments": "Arguments",
+    "Error: invalid input": "Erreur : saisie invalide",
+    "unknown error": "erreur inconnue",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} n'est pas exécutable.",
+    "Takes {nargs} values but 1 was given.": "Attend {nargs} valeurs, 1 seule donnée.",
+    "Takes {nargs} values but {len} were given.": "Attend {nargs} valeurs, {len} données.",
+    "{value!r} does not match the format {format}.": "{value!r} ne suit pas le format {format}.",
+    "{value!r} does not match the formats {formats}.": (
+        "{value!r} ne suit aucun des formats {formats}."
+    ),
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} n'est pas une valeur oui/non valide. Valeurs reconnues : {states}"
+    ),
 }
 
 
