@@ -363,7 +363,8 @@ def test_excel_renamed_tab_is_left_alone_and_a_fresh_one_written(tmp_path: Path)
 def test_excel_two_candidate_input_sheets_are_refused(tmp_path: Path) -> None:
     book = standin.open_book(workbook(tmp_path, {"FACTURÉS": _factures_archive()}))
     assert ribbon.actualiser(book, TODAY) is None
-    assert "FACTURÉS" in standin.sheet_data(book, TAB_CONTROLES).grid().__repr__()
+    assert "FACTURÉS" in str(standin.sheet_data(book, TAB_CONTROLES).grid())
+    assert standin.alerts(book)[-1]["mode"] == "critical"
 
 
 def test_command_line_then_excel_then_command_line_recognise_the_tabs(tmp_path: Path) -> None:
