@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,39 @@ def test_every_help_is_french(command: str) -> None:
 
 def test_relances_help_marks_the_folder_obligatoire() -> None:
     assert "[obligatoire]" in run("relances", "--help").output
+
+
+# --- export of a workbook open in Excel or LibreOffice ----------------------------------------
+
+
+@pytest.mark.parametrize("lock", ["~$classeur.xlsx", ".~lock.classeur.xlsx#"])
+def test_export_of_an_open_workbook_warns_it_is_the_saved_version(
+    tmp_path: Path, lock: str
+) -> None:
+    book = write_workbook(tmp_path / "classeur.xlsx", clean_sheets())
+    (tmp_path / lock).write_bytes(b"verrou")
+    before = digest(book)
+    out = tmp_path / "export.xlsx"
+    result = run("export", str(book), "-o", str(out), "--date-reference", "01/03/2026")
+    assert result.exit_code == 0, result.output
+    assert "« classeur.xlsx » est ouvert dans " in result.output
+    assert "l'export reflète sa dernière version enregistrée" in result.output
+    assert zipfile.ZipFile(out).testzip() is None
+    assert digest(book) == before
+
+
+def test_export_refuses_an_output_open_in_excel(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "classeur.xlsx", clean_sheets())
+    out = tmp_path / "export.xlsx"
+    out.write_bytes(b"ancien export")
+    (tmp_path / "~$export.xlsx").write_bytes(b"verrou")
+    result = run("export", str(book), "-o", str(out), "--date-reference", "01/03/2026")
+    assert result.exit_code == 2
+    assert "« export.xlsx » est ouvert dans Excel" in result.output
+    assert "relancez l'export ; rien n'a été modifié" in result.output
+    assert out.read_bytes() == b"ancien export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "classeur.xlsx",
+        "export.xlsx",
+        "~$export.xlsx",
+    ]

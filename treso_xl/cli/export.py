@@ -100,7 +100,26 @@ def _build(
             )
         export = build_export(report, read_input_sheets(fichier), period, fichier.name)
         path = write_export(export, fichier, sortie)
+    _warn_if_open(fichier)
     return report, export, path
+
+
+def _warn_if_open(fichier: Path) -> None:
+    """Say that a workbook open in Excel or LibreOffice was read as last saved.
+
+    Reading it is safe (both save a whole new file, never half of one), so the export goes on;
+    but changes not yet saved are not in it, and the user should know.
+    """
+    from treso_xl.render.safe_write import open_lock
+
+    found = open_lock(fichier)
+    if found is not None:
+        app, _ = found
+        click.echo(
+            f"Attention : le classeur « {fichier.name} » est ouvert dans {app} : l'export "
+            "reflète sa dernière version enregistrée (enregistrez-le puis relancez si vous "
+            "l'avez modifié depuis)."
+        )
 
 
 def _echo_export(export: Export, path: Path) -> None:

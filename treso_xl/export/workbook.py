@@ -289,7 +289,7 @@ def write_export(export: Export, source: Path, output: Path | None = None) -> Pa
     """Write a built export next to `source` (or to `output`, a file or a folder); return the
     file. An existing file of that name is replaced in one step, the workbook never touched."""
     target = _target(source, output, export.filename)
-    check_writable(target)
+    check_writable(target, action="l'export")
     write_atomically(target, export.data, backup=False)
     return target
 

@@ -102,11 +102,12 @@ def open_lock(path: Path) -> tuple[str, Path] | None:
     return None
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: Path, action: str = "l'actualisation") -> None:
     """Raise `WorkbookBusyError` unless `path` can be replaced now.
 
     `path` may not exist yet (a new output file): its folder must then exist and be writable.
-    A symbolic link is checked for the file it names, which is the one written.
+    A symbolic link is checked for the file it names, which is the one written. `action` is
+    what the message asks to run again once the file is closed.
     """
     path = Path(path)
     name = path.name
@@ -121,7 +122,7 @@ def check_writable(path: Path) -> None:
         app, lock = found
         raise WorkbookBusyError(
             f"Le classeur « {name} » est ouvert dans {app} (fichier de verrou {lock.name}). "
-            "Fermez-le puis relancez l'actualisation ; rien n'a été modifié. "
+            f"Fermez-le puis relancez {action} ; rien n'a été modifié. "
             f"Si {app} est déjà fermé, supprimez ce fichier de verrou.",
             path,
         )
@@ -147,7 +148,7 @@ def check_writable(path: Path) -> None:
         except OSError as exc:
             raise WorkbookBusyError(
                 f"Le classeur « {name} » est ouvert dans une autre application. "
-                "Fermez-le puis relancez l'actualisation ; rien n'a été modifié.",
+                f"Fermez-le puis relancez {action} ; rien n'a été modifié.",
                 path,
             ) from exc
 
