@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
@@ -125,3 +128,54 @@ def test_export_refuses_an_output_open_in_excel(tmp_path: Path) -> None:
         "export.xlsx",
         "~$export.xlsx",
     ]
+
+
+# --- refresh of an .xls file ------------------------------------------------------------------
+
+XLS = Path(__file__).parent / "data" / "classeur_97.xls"  # good_sheets + Notes, by LibreOffice
+
+
+def test_refresh_of_an_xls_says_what_it_is_and_the_way_out(tmp_path: Path) -> None:
+    book = tmp_path / "compta.xls"
+    shutil.copyfile(XLS, book)
+    result = run("refresh", str(book), "--date-reference", "01/03/2026")
+    assert result.exit_code == 2
+    message = result.output.replace(NBSP, " ")
+    assert "« compta.xls » est au format Excel 97-2003 (.xls)" in message
+    assert "mot de passe" not in message and "endommagé" not in message
+    assert "Enregistrez-le au format « Classeur Excel (*.xlsx) »" in message
+    assert "-o « compta.xlsx »" in message
+    assert message.rstrip().endswith("Rien n'a été modifié.")
+    assert book.read_bytes() == XLS.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compta.xls"]
+    refused = run("refresh", str(book), "-o", str(tmp_path / "sortie.xls"))
+    assert refused.exit_code == 2 and "doit finir par .xlsx" in refused.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compta.xls"]
+
+
+def test_refresh_of_an_xls_writes_a_values_copy_with_the_tabs(tmp_path: Path) -> None:
+    book = tmp_path / "compta.xls"
+    shutil.copyfile(XLS, book)
+    out = tmp_path / "compta.xlsx"
+    result = run("refresh", str(book), "-o", str(out), "--date-reference", "01/03/2026")
+    assert result.exit_code == 0, result.output
+    message = result.output.replace(NBSP, " ")
+    assert "« compta.xlsx » est une copie .xlsx de « compta.xls »" in message
+    assert "pas leurs mises en forme, formules" in message
+    assert "« compta.xls » n'a pas été modifié" in message
+    assert book.read_bytes() == XLS.read_bytes()
+    source = CalamineWorkbook.from_path(str(XLS))
+    copy = CalamineWorkbook.from_path(str(out))
+    user_sheets = source.sheet_names
+    assert copy.sheet_names[: len(user_sheets)] == user_sheets
+    assert {"Prévisionnel", "Contrôles"} <= set(copy.sheet_names[len(user_sheets) :])
+    for name in user_sheets:
+        expected = source.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        assert copy.get_sheet_by_name(name).to_python(skip_empty_area=False) == expected, name
+    notes = openpyxl.load_workbook(out)["Notes"]
+    assert notes["A2"].value == "=pas une formule" and notes["A2"].data_type == "s"
+    assert notes["C2"].value == dt.datetime(2026, 2, 3) and notes["C2"].is_date
+    assert notes["B3"].value == 25 and notes["D2"].value is True
+    again = run("refresh", str(out), "--date-reference", "01/03/2026")
+    assert again.exit_code == 0, again.output
+    assert "copie .xlsx" not in again.output

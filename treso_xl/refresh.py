@@ -194,9 +194,14 @@ def read(path: Path, today: dt.date | None = None) -> Ledger:
 def refresh_file(
     source: Path, output: Path | None = None, today: dt.date | None = None
 ) -> tuple[Report, Path]:
-    """Refresh a workbook file: generated tabs replaced, everything else kept byte for byte."""
-    from treso_xl.render.files import write_tabs
+    """Refresh a workbook file: generated tabs replaced, everything else kept byte for byte.
 
+    A file the tool cannot write into (.xls, .xlsb, .ods) is refused in place before anything is
+    read; `output` ending in .xlsx then gets a values copy of it with the tabs (see write_tabs).
+    """
+    from treso_xl.render.files import check_target, write_tabs
+
+    check_target(source, output)
     report = compute(read(source, today))
     written = write_tabs(source, report.layouts, output)
     return report, written

@@ -17,6 +17,7 @@ from treso_xl.cli.export import register as register_export
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.cli.summary import controles_lines, plan_table
 from treso_xl.core.checks import ERREUR, Finding
+from treso_xl.render.files import conversion_note, converted_from
 from treso_xl.workbooks import sample_path, template_path
 
 francais.apply()
@@ -129,6 +130,8 @@ def refresh_cmd(fichier: Path, sortie: Path | None, date_reference: str | None) 
     report, written = result
     plan = report.plan
     click.echo(f"Classeur actualisé : {written}")
+    if converted_from(fichier):
+        click.echo(conversion_note(fichier, written))
     flagged = [m.strftime("%m/%Y") for m in plan.months if plan.below[m]]
     if flagged:
         click.echo("Mois sous le seuil d'alerte : " + ", ".join(flagged))
