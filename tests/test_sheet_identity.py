@@ -427,3 +427,21 @@ def test_the_marker_survives_a_libreoffice_save(tmp_path: Path) -> None:
     assert sheet_closure(saved, "Prévisionnel (mars 2026)") == kept
     assert refresh_file(saved, today=TODAY)  # and once more, still recognised
     assert list(sheet_parts(saved.read_bytes())) == [*names, TAB_PREVISIONNEL]
+
+
+# --- the accountant's export ---------------------------------------------------------------------
+
+
+def test_the_export_tells_the_users_sheets_from_the_tools_tabs(tmp_path: Path) -> None:
+    from treso_xl.export.workbook import export_workbook, read_input_sheets
+
+    path = workbook(tmp_path, {"Tableau de bord (2025)": NOTES, "relances": NOTES})
+    assert read_input_sheets(path).omitted == ("Notes", "Tableau de bord (2025)", "relances")
+    path = workbook(tmp_path, {"Tableau de bord (2025)": NOTES}, name="rafraichi.xlsx")
+    assert refresh(path).exit_code == 0
+    # the tool's tabs are laid out afresh, not listed
+    assert read_input_sheets(path).omitted == ("Notes", "Tableau de bord (2025)")
+    # and their markers do not travel into the accountant's copy
+    result = export_workbook(path, tmp_path / "export.xlsx", today=TODAY)
+    with zipfile.ZipFile(result.path) as archive:
+        assert MARKER.encode() not in archive.read("xl/workbook.xml")
