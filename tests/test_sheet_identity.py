@@ -163,7 +163,7 @@ def test_conflict_is_told_before_a_sheet_is_written_to_another_file(tmp_path: Pa
     assert not output.exists()
 
 
-@pytest.mark.parametrize("name", ["Tableau de bord (2025)", "Controles", " Relances", "BFR 2"])
+@pytest.mark.parametrize("name", ["Tableau de bord (2025)", "Controles", " Relances"])
 def test_a_near_name_is_the_users_and_survives_two_refreshes(tmp_path: Path, name: str) -> None:
     path = workbook(tmp_path, {name: NOTES})
     original = sheet_closure(path, name)
