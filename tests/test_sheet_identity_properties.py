@@ -129,7 +129,7 @@ def check(folder: Path, drawn: tuple[dict, dict, list[str]]) -> None:
 
 
 @settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(drawn=with_near_sheets())
 def test_near_names_are_refused_or_left_byte_for_byte(tmp_path_factory, drawn) -> None:
