@@ -179,3 +179,22 @@ def test_refresh_of_an_xls_writes_a_values_copy_with_the_tabs(tmp_path: Path) ->
     again = run("refresh", str(out), "--date-reference", "01/03/2026")
     assert again.exit_code == 0, again.output
     assert "copie .xlsx" not in again.output
+
+
+# --- refresh through a symbolic link ----------------------------------------------------------
+
+
+def test_refresh_through_a_link_updates_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "Documents" / "compta.xlsx"
+    real.parent.mkdir()
+    write_workbook(real, clean_sheets())
+    before = real.read_bytes()
+    link = tmp_path / "raccourci.xlsx"
+    link.symlink_to(real)
+    result = run("refresh", str(link), "--date-reference", "01/03/2026")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_bytes() != before
+    assert "Prévisionnel" in CalamineWorkbook.from_path(str(real)).sheet_names
+    assert (real.parent / "compta.bak.xlsx").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "raccourci.xlsx"]
