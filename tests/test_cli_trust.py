@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
+from treso_xl.workbooks import template_path
 
 NBSP = "\u00a0"
 
@@ -198,3 +199,23 @@ def test_refresh_through_a_link_updates_its_target_and_keeps_the_link(tmp_path: 
     assert "Prévisionnel" in CalamineWorkbook.from_path(str(real)).sheet_names
     assert (real.parent / "compta.bak.xlsx").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "raccourci.xlsx"]
+
+
+def test_init_force_keeps_the_replaced_workbook_as_a_backup(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "classeur.xlsx", clean_sheets())
+    mine = book.read_bytes()
+    result = run("init", str(book), "--force")
+    assert result.exit_code == 0, result.output
+    assert "L'ancien classeur est conservé dans « classeur.bak.xlsx »." in result.output
+    assert (tmp_path / "classeur.bak.xlsx").read_bytes() == mine
+    assert book.read_bytes() == template_path().read_bytes()
+    (tmp_path / "~$classeur.xlsx").write_bytes(b"verrou")
+    refused = run("init", str(book), "--force")
+    assert refused.exit_code == 2 and "ouvert dans Excel" in refused.output
+    assert book.read_bytes() == template_path().read_bytes()
+
+
+def test_demo_tells_the_controles_errors(tmp_path: Path) -> None:
+    result = run("demo", "-o", str(tmp_path / "exemple.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "Contrôles : 2 erreurs, " in result.output

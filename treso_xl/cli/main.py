@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -96,12 +95,19 @@ def init_cmd(fichier: Path, force: bool) -> None:
             "(ajoutez --force pour le remplacer).",
             EXIT_USAGE,
         )
+    from treso_xl.render.safe_write import check_writable, write_atomically
+
     try:
         fichier.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(template_path(), fichier)
+        template = template_path().read_bytes()
     except OSError as error:
         fail(f"Impossible de créer « {fichier} » : {error.strerror or error}.", EXIT_USAGE)
+    with expected_failures():
+        check_writable(fichier, action="la commande")
+        saved = write_atomically(fichier, template)  # a replaced workbook keeps a backup
     click.echo(f"Classeur créé : {fichier}")
+    if saved is not None:
+        click.echo(f"L'ancien classeur est conservé dans « {saved.name} ».")
     click.echo(
         "Remplissez la feuille « Paramètres », puis lancez : treso-xl refresh " + str(fichier)
     )
@@ -239,6 +245,8 @@ def demo_cmd(sortie: Path) -> None:
         return
     report, written = result
     click.echo(plan_table(report.plan, report.ledger.params.entreprise))
+    click.echo("")
+    _echo_controles(report.findings, "le détail est dans l'onglet « Contrôles »")
     click.echo(f"\nClasseur écrit : {written.resolve()}")
     click.echo("Ouvrez-le dans Excel ou LibreOffice : onglet « Prévisionnel ».")
 
