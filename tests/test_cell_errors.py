@@ -282,3 +282,18 @@ def test_excel_path_newer_error_codes(tmp_path: Path) -> None:
         read_ledger_from_book(book, TODAY)
     shown = {p.column: plain(p.message).split(" :")[0] for p in caught.value.problems}
     assert shown == {"Date de paiement": "#PROPAGATION!", "Montant payé": "#CALC!"}
+
+
+def test_excel_path_chunked_read_keeps_the_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A used range taller than CHUNK_ROWS is read in several reads: each keeps err_to_str.
+    from treso_xl.excel import read_xlwings
+
+    monkeypatch.setattr(read_xlwings, "CHUNK_ROWS", 2)
+    path = patched(tmp_path, {("Factures", "F3"): REF_ERROR.format(ref="F3")})
+    with pytest.raises(InputError) as caught:
+        read_ledger_from_book(standin.open_book(path), TODAY)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (3, "Date de paiement")
+    assert plain(problem.message).startswith("#REF! :")
