@@ -297,3 +297,19 @@ def test_excel_path_chunked_read_keeps_the_errors(
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (3, "Date de paiement")
     assert plain(problem.message).startswith("#REF! :")
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"), [("#GETTING_DATA", "#GETTING_DATA"), ("#SPILL!", "#PROPAGATION!")]
+)
+def test_error_python_calamine_cannot_read_is_named_with_its_cell(
+    tmp_path: Path, code: str, shown: str
+) -> None:
+    # python-calamine refuses the whole sheet on these codes: the cell is named all the same.
+    xml = f'<c r="D2" t="e"><v>{code}</v></c>'
+    (problem,) = problems(patched(tmp_path, {("Factures", "D2"): xml}))
+    assert (problem.sheet, problem.row) == ("Factures", 2)
+    assert plain(str(problem)) == (
+        f"Feuille « Factures », ligne 2 : la cellule D2 contient l'erreur Excel {shown}, que "
+        "treso-xl ne peut pas lire ; corrigez la formule ou saisissez la valeur."
+    )

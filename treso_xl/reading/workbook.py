@@ -169,11 +169,47 @@ def sheet_grid(book: Workbook | CalamineWorkbook, title: str) -> pd.DataFrame:
     python-calamine reads an Excel error or a formula without value as "" (or not at all): the
     cells the package guard found are put back as markers.
     """
-    rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    try:
+        rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except Exception:
+        if isinstance(book, Workbook):
+            _unread_errors(title, book.scan.cells(title))
+        raise
     grid = grid_from_rows(rows)
     if isinstance(book, Workbook):
         grid = with_markers(grid, book.scan.cells(title))
     return grid
+
+
+# The error codes python-calamine reads; any other makes it refuse the whole sheet.
+_CALAMINE_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+
+
+def _unread_errors(title: str, cells: Mapping[tuple[int, int], ExcelError]) -> None:
+    """Raise InputError naming the error cells python-calamine could not read, if any."""
+    odd = sorted((row, column, marker) for (row, column), marker in cells.items() if marker.code)
+    problems = [
+        Problem(
+            title,
+            row,
+            None,
+            marker,
+            f"la cellule {_letters(column)}{row} contient l'erreur Excel {marker.shown}, que "
+            "treso-xl ne peut pas lire ; corrigez la formule ou saisissez la valeur.",
+        )
+        for row, column, marker in odd
+        if marker.code not in _CALAMINE_ERRORS
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def with_markers(grid: pd.DataFrame, cells: Mapping[tuple[int, int], ExcelError]) -> pd.DataFrame:
@@ -252,6 +288,9 @@ def _grid_or_problem(
 ) -> pd.DataFrame | None:
     try:
         return load(title)
+    except InputError as error:  # error cells python-calamine cannot read, named one by one
+        problems.extend(error.problems)
+        return None
     except Exception:  # a damaged sheet: say which one rather than fail
         problems.append(
             Problem(
