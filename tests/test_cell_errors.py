@@ -16,7 +16,7 @@ from workbook_factory import good_sheets, write_workbook
 from treso_xl.excel import standin
 from treso_xl.excel.read_xlwings import read_ledger_from_book
 from treso_xl.reading.cell_errors import NO_VALUE, ExcelError, com_code, com_error
-from treso_xl.reading.package_guard import inspect_package
+from treso_xl.reading.package_guard import _marker, inspect_package
 from treso_xl.reading.problems import InputError, Problem
 from treso_xl.reading.workbook import read_ledger
 
@@ -174,6 +174,16 @@ def test_shared_formula_without_value_and_openpyxl_style_empty_value(tmp_path: P
     }
     found = {(p.row, p.column) for p in problems(patched(tmp_path, cells))}
     assert found == {(3, "Montant payé"), (2, "Échéance")}
+
+
+def test_formula_with_an_inline_string_value_is_read_as_the_value(tmp_path: Path) -> None:
+    cells = {("Factures", "E2"): '<c r="E2" t="inlineStr"><f>"x"</f><is><t>x</t></is></c>'}
+    (problem,) = problems(patched(tmp_path, cells))
+    assert (problem.row, problem.column) == (2, "Échéance")
+    assert "« x » n'est pas une date" in plain(problem.message)  # a bad value, not a missing one
+    # the same cell in indented or prefixed XML goes through the full check of a cell
+    assert _marker(b"inlineStr", b'<f>"x"</f><is><t>x</t></is>') is None
+    assert _marker(b"n", b"<f>A1</f>") == NO_VALUE
 
 
 def test_error_cell_below_the_data_is_reported_not_skipped(tmp_path: Path) -> None:

@@ -346,6 +346,7 @@ def _resolve(folder: str, target: str) -> str:
 # A cell: its start tag (attributes) and its content. Cell content never holds "<c" or "</c>".
 _CELL_RE = re.compile(rb"<(?:[\w.-]+:)?c(\s[^>]*)?>(.*?)</(?:[\w.-]+:)?c\s*>", re.S)
 _ATTR_RE = re.compile(rb"""\s([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_IS_RE = re.compile(rb"<(?:[\w.-]+:)?is[\s/>]")
 _HAS_F_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
 _V_RE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?(?:/>|>(.*?)</(?:[\w.-]+:)?v\s*>)", re.S)
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -491,7 +492,7 @@ def _marker(kind: bytes, body: bytes) -> ExcelError | None:
     if _HAS_F_RE.search(body) is None:
         return None
     if text is None:
-        return NO_VALUE
+        return None if _IS_RE.search(body) else NO_VALUE  # an inline string is a value
     if not text.strip() and kind != b"str":
         return NO_VALUE  # an empty <v/> only stands for a value when it is a text ("")
     return None
