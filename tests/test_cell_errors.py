@@ -154,6 +154,13 @@ def test_errors_in_the_users_own_cells_are_left_alone(tmp_path: Path) -> None:
     assert len(ledger.factures) == 2
 
 
+def test_row_of_errors_above_the_table_is_not_its_header(tmp_path: Path) -> None:
+    # Encaissements' header is on row 4: a broken title formula on row 1 does not move it.
+    cells = {("Encaissements", "A1"): REF_ERROR.format(ref="A1")}
+    ledger = read_ledger(patched(tmp_path, cells), TODAY)
+    assert ledger.encaissements["ligne"].tolist() == [5, 6, 9]
+
+
 def test_formula_giving_an_empty_text_is_empty_not_an_error(tmp_path: Path) -> None:
     # =SI(...;"";...) saved by Excel or LibreOffice: t="str" and an empty <v>: a computed "".
     cells = {("Factures", "E2"): '<c r="E2" t="str"><f>IF(1,"",1)</f><v></v></c>'}

@@ -10,6 +10,7 @@ import pandas as pd
 
 from treso_xl.contract import Column, Kind, Sheet, normalize_label, normalize_sheet_name
 from treso_xl.french import quote
+from treso_xl.reading.cell_errors import ExcelError
 from treso_xl.reading.problems import Problem, format_value
 from treso_xl.reading.values import EMPTY, Cells, explain, parse
 
@@ -82,9 +83,13 @@ def _is_blank(value: object) -> bool:
 
 
 def header_row(grid: pd.DataFrame) -> int | None:
-    """Excel row number of the first non-empty row, None for an empty sheet."""
+    """Excel row number of the first non-empty row, None for an empty sheet.
+
+    A row holding nothing but Excel errors (a broken title formula above the table) holds no
+    header: it is passed over here, and reported only if it lies inside the table.
+    """
     for number, row in zip(grid.index, grid.itertuples(index=False, name=None), strict=True):
-        if not all(_is_blank(value) for value in row):
+        if not all(_is_blank(value) or isinstance(value, ExcelError) for value in row):
             return int(number)
     return None
 
