@@ -330,3 +330,8 @@ def test_error_python_calamine_cannot_read_is_named_with_its_cell(
         f"Feuille « Factures », ligne 2 : la cellule D2 contient l'erreur Excel {shown}, que "
         "treso-xl ne peut pas lire ; corrigez la formule ou saisissez la valeur."
     )
+
+
+def test_only_the_codes_xlwings_gives_are_errors_in_excel() -> None:
+    assert com_error("#VALUE!") == ExcelError("#VALUE!")
+    assert com_error("#VALEUR!") is None  # a text typed after an apostrophe, not an error

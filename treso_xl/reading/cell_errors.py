@@ -109,8 +109,8 @@ def com_error(value: object) -> ExcelError | None:
             number = value - COM_ERROR_BASE
             return ExcelError(XL_ERRORS.get(number, f"#ERREUR {number}"))
         return None
-    if isinstance(value, str) and value in _BY_TEXT:
-        return ExcelError(_BY_TEXT[value])
+    if isinstance(value, str) and value in FRENCH_NAMES:  # the English codes xlwings gives
+        return ExcelError(value)
     return None
 
 
