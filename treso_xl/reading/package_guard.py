@@ -243,7 +243,7 @@ class _Inspector:
 
     def _part(self, info: zipfile.ZipInfo, scan: bool) -> None:
         name = info.filename
-        is_xml = name.lower().endswith((".xml", ".rels", ".vml"))
+        is_xml = _parsed_xml(name)
         keep = _names_sheets(info)
         scanner = _SheetScanner() if scan else None
         kept: list[bytes] = []
@@ -298,6 +298,16 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 
 def _info(infos: list[zipfile.ZipInfo], name: str) -> zipfile.ZipInfo:
     return next(info for info in infos if info.filename == name)
+
+
+def _parsed_xml(name: str) -> bool:
+    """A part python-calamine or the writer parses as XML (not an add-in's customXml item)."""
+    lower = name.lower()
+    return (
+        lower.endswith(".rels")
+        or lower == "[content_types].xml"
+        or (lower.startswith("xl/") and lower.endswith(".xml"))
+    )
 
 
 def _part_limit(name: str) -> int:
