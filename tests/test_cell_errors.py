@@ -335,3 +335,34 @@ def test_error_python_calamine_cannot_read_is_named_with_its_cell(
 def test_only_the_codes_xlwings_gives_are_errors_in_excel() -> None:
     assert com_error("#VALUE!") == ExcelError("#VALUE!")
     assert com_error("#VALEUR!") is None  # a text typed after an apostrophe, not an error
+
+
+@pytest.mark.slow
+def test_workbook_recalculated_and_saved_by_libreoffice(tmp_path: Path) -> None:
+    # openpyxl writes formulas without values; LibreOffice computes and saves them, with its own
+    # XML: values are read, a #DIV/0! and a #N/A are errors, an empty-text result is empty.
+    from libreoffice import convert
+
+    sheets = good_sheets()
+    factures = sheets["Factures"]
+    factures[2][6] = "=D3-500"  # Montant payé: 300
+    factures[1][4] = '=IF(1,"",1)'  # Échéance: an empty text
+    factures[2][4] = "=1/0"  # Échéance: #DIV/0!
+    factures[1][5] = "=NA()"  # Date de paiement: #N/A
+    source = write_workbook(tmp_path / "lo_source.xlsx", sheets)
+    with pytest.raises(InputError) as caught:  # as openpyxl saved it: no value at all
+        read_ledger(source, TODAY)
+    assert {p.column for p in caught.value.problems} == {
+        "Montant payé",
+        "Échéance",
+        "Date de paiement",
+    }
+    assert all("pas de valeur calculée" in p.message for p in caught.value.problems)
+    outdir = tmp_path / "lo"
+    outdir.mkdir()
+    (saved,) = convert(source, "xlsx", outdir)
+    found = problems(saved)
+    assert sorted((p.row, p.column, plain(p.message).split(" :")[0]) for p in found) == [
+        (2, "Date de paiement", "#N/A"),
+        (3, "Échéance", "#DIV/0!"),
+    ]
