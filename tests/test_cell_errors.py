@@ -366,3 +366,21 @@ def test_workbook_recalculated_and_saved_by_libreoffice(tmp_path: Path) -> None:
         (2, "Date de paiement", "#N/A"),
         (3, "Échéance", "#DIV/0!"),
     ]
+
+
+def test_standin_error_table_is_xlwings_windows_table() -> None:
+    # xlwings/_xlwindows.py imports pywin32: its table is read from the source instead.
+    import ast
+
+    import xlwings
+
+    source = (Path(xlwings.__file__).parent / "_xlwindows.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    (table,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "cell_errors" for t in node.targets)
+    ]
+    assert table == standin.CELL_ERRORS
+    assert all(com_error(code) == ExcelError(name) for code, name in table.items())
