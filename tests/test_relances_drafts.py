@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email
+import email.header
 import email.policy
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -17,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from treso_xl.cli.main import cli
@@ -119,11 +121,16 @@ def assert_valid_draft(raw: bytes) -> email.message.EmailMessage:
     return message
 
 
-def same_name(parsed: str, client: str) -> bool:
-    """The display name read back is the client's name made safe. The stdlib's address parser
-    keeps the fold between two encoded words as a space (RFC 2047 says to drop it, as mail
-    clients do), so spaces are compared apart."""
-    return "".join(parsed.split()) == "".join(display_name(client).split())
+def shown_name(raw: bytes) -> str:
+    """The display name of the To header as a mail client shows it: RFC 2047 decoding, where
+    the space between two encoded words is dropped (the stdlib's address parser keeps it)."""
+    head = raw.partition(b"\r\n\r\n")[0].decode("ascii")
+    value = re.search(r"^To: (.*?)\r\n(?! )", head, re.M | re.S).group(1)
+    decoded = str(email.header.make_header(email.header.decode_header(value)))
+    name = decoded.rpartition(" <")[0] if decoded.endswith(">") else ""
+    if name.startswith('"') and name.endswith('"'):
+        name = re.sub(r"\\(.)", r"\1", name[1:-1])
+    return name
 
 
 # --- item 5: text of any kind ------------------------------------------------------------------
@@ -146,7 +153,7 @@ def test_hostile_cells_make_one_valid_draft_each(tmp_path: Path) -> None:
         reminder = reminders[int(message["X-Treso-Ligne"])]
         assert message["X-Treso-Facture"] == one_line(reminder.facture)
         assert message["To"].addresses[0].addr_spec == "compta@client.example"
-        assert same_name(message["To"].addresses[0].display_name, reminder.client)
+        assert shown_name(path.read_bytes()) == display_name(reminder.client)
         assert message["Subject"] == one_line(reminder.texte.subject)
         text = message.get_body(("plain",)).get_content()
         assert text.replace("\r\n", "\n") == body_text(reminder.texte.body) + "\n"
@@ -299,6 +306,16 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
     body=st.text(st.characters(codec="utf-8"), max_size=3000),
     address=st.emails(),
 )
+@example(  # the email policy's folder loses the space before "¡" (found by this test)
+    client="", facture="0 " + "\u0800" * 11 + " ¡ ¡", subject="", body="", address="8@A.gg"
+)
+@example(  # the same in a display name, where the stdlib loses the space before "😀"
+    client='ࠀ ¡,ࠀ,,a¡,ࠀé" , ",ࠀa"xa,""é a"ࠀ 😀éa 😀x😀 ,é,,¡a,¡a""éé,',
+    facture="",
+    subject="",
+    body="",
+    address="a@b.fr",
+)
 def test_any_text_makes_a_draft_that_reads_back(
     client: str, facture: str, subject: str, body: str, address: str
 ) -> None:
@@ -310,7 +327,7 @@ def test_any_text_makes_a_draft_that_reads_back(
     message = assert_valid_draft(raw)
     [to] = message["To"].addresses
     assert to.addr_spec.lower() == address.lower()
-    assert same_name(to.display_name, client)
+    assert shown_name(raw) == display_name(client)
     assert message["Subject"] == one_line(subject)
     assert message["X-Treso-Facture"] == one_line(facture)
     text = message.get_body(("plain",)).get_content()

@@ -7,9 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from treso_xl.core.reminders import COURTESY, Reminder
 from treso_xl.errors import FileError
 from treso_xl.french import quote
 from treso_xl.mail.headers import (
+    DRAFT_POLICY,
     SMTP_LINE_LIMIT,
     address_problem,
     body_text,
@@ -24,6 +23,8 @@ from treso_xl.mail.headers import (
     longest_line,
     msgid_domain,
     one_line,
+    set_address,
+    set_text,
     shown,
 )
 from treso_xl.render.safe_write import write_atomically
@@ -86,15 +87,12 @@ def reminder_message(reminder: Reminder, sender: str = "") -> EmailMessage:
     address, problem = address_problem(reminder.email)
     if problem:
         raise ValueError(problem)
-    local, _, domain = address.rpartition("@")
-    message = EmailMessage(policy=SMTP)
-    message["To"] = Address(
-        display_name=display_name(reminder.client), username=local, domain=domain
-    )
-    message["Subject"] = one_line(reminder.texte.subject)
+    message = EmailMessage(policy=DRAFT_POLICY)
+    set_address(message, "To", display_name(reminder.client), address)
+    set_text(message, "Subject", one_line(reminder.texte.subject))
     message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-    message["X-Treso-Facture"] = one_line(reminder.facture)
-    message["X-Treso-Niveau"] = one_line(reminder.niveau)
+    set_text(message, "X-Treso-Facture", one_line(reminder.facture))
+    set_text(message, "X-Treso-Niveau", one_line(reminder.niveau))
     message["X-Treso-Ligne"] = str(reminder.ligne)
     message["Message-ID"] = make_msgid(
         idstring=safe_filename(reminder.facture, 40), domain=msgid_domain(sender)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from email.header import Header
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr
 
 from treso_xl.french import quote
 
@@ -12,6 +16,8 @@ HEADER_LIMIT = 200  # characters kept in a header value (RFC 5322 lines stop at 
 NAME_LIMIT = 100  # characters kept in a display name
 SHOWN_LIMIT = 80  # characters of a cell quoted in a message to the user
 SMTP_LINE_LIMIT = 998  # bytes per line of an RFC 5322 message, line ending excluded
+# Headers prepared by `set_text` and `set_address` are written as they are, never refolded.
+DRAFT_POLICY = SMTP.clone(refold_source="none")
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_RE = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
@@ -107,3 +113,32 @@ def msgid_domain(sender: str) -> str:
         if domain:
             return domain
     return NEUTRAL_DOMAIN
+
+
+def set_text(message: EmailMessage, name: str, value: str) -> None:
+    """Set the free-text header `name` (a Subject, say) to `value`, one line already.
+
+    Non-ASCII text is encoded and folded by `email.header`: the folder of the email policies
+    (Python 3.11 to 3.13 at least) may lose a space between two encoded words when it folds a
+    long header, which every mail client would then show glued together. The message's policy
+    must be `DRAFT_POLICY` (no refolding of these prepared values)."""
+    if value.isascii():
+        message[name] = value
+        return
+    del message[name]
+    message.set_raw(name, Header(value, "utf-8", header_name=name).encode(linesep="\r\n"))
+
+
+def set_address(message: EmailMessage, name: str, display: str, address: str) -> None:
+    """Set `name` (To) to `display <address>`, `address` ASCII (see `address_problem`).
+
+    An ASCII name is quoted when it holds specials (« Dupont, "Jo" » stays one name); another
+    one is encoded and folded by `email.header`, as in `set_text`."""
+    del message[name]
+    if not display:
+        message.set_raw(name, address)
+    elif display.isascii():
+        message.set_raw(name, formataddr((display, address)))
+    else:
+        encoded = Header(display, "utf-8", header_name=name).encode(linesep="\r\n")
+        message.set_raw(name, f"{encoded} <{address}>")

@@ -9,8 +9,7 @@ import socket
 import ssl
 import sys
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from treso_xl.errors import TresoError
@@ -24,7 +23,14 @@ from treso_xl.mail.config import (
     SmtpSettings,
 )
 from treso_xl.mail.drafts import safe_filename
-from treso_xl.mail.headers import msgid_domain, one_line
+from treso_xl.mail.headers import (
+    DRAFT_POLICY,
+    display_name,
+    msgid_domain,
+    one_line,
+    set_address,
+    set_text,
+)
 from treso_xl.render.safe_write import write_atomically
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -49,7 +55,7 @@ def of(name: str) -> str:
 
 def _one_line(text: str) -> str:
     """A header value: line breaks typed in a cell (Alt+Entrée) become spaces."""
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def subject(summary: ExportSummary) -> str:
@@ -105,11 +111,11 @@ def accountant_message(
     sender: str = "",
 ) -> EmailMessage:
     """The e-mail to the accountant, the export attached byte for byte."""
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=DRAFT_POLICY)
     if sender:
-        message["From"] = formataddr((_one_line(summary.entreprise), sender))
+        set_address(message, "From", display_name(summary.entreprise), sender)
     message["To"] = recipient
-    message["Subject"] = subject(summary)
+    set_text(message, "Subject", subject(summary))
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(
         idstring=safe_filename(summary.entreprise), domain=msgid_domain(sender)
