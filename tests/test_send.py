@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email
+import email.header
 import email.policy
 import shutil
 import socket
@@ -624,3 +625,40 @@ def test_the_message_id_names_the_sender_not_the_accountant(workbook: Path) -> N
     assert sent["Message-ID"].endswith("@lune.example>")
     draft = accountant_message(summary, "compta@cabinet.example", b"PK", "x.xlsx")
     assert draft["Message-ID"].endswith("@treso-xl.local>")
+
+
+def test_the_excel_button_says_sent_after_a_bad_goodbye(
+    workbook: Path, clean_env, tmp_path: Path
+) -> None:
+    from treso_xl.excel import ribbon, standin
+
+    book = standin.open_book(workbook)
+    with smtp_server(RudeAtQuit()) as (box, port):
+        smtp_env(clean_env, port, securite="aucune", expediteur="atelier@lune.example")
+        assert ribbon.envoyer_au_comptable(book, folder=tmp_path / "export") is not None
+    assert len(box.envelopes) == 1
+    prompt = standin.alerts(book)[-1]["prompt"]
+    assert prompt.startswith(f"Export envoyé à {ACCOUNTANT}")
+    assert "421 4.3.2" in prompt and "il est bien envoyé, ne le renvoyez pas." in prompt
+
+
+def test_long_accented_names_keep_their_spaces(workbook: Path) -> None:
+    summary = export_workbook(workbook).summary
+    name = "Atelier " + "é" * 30 + " " + "ࠀ" * 11 + " ¡ Lune — " + "ü" * 20 + " fin"
+    summary = dataclasses.replace(summary, entreprise=name)
+    raw = accountant_message(summary, ACCOUNTANT, b"PK", "x.xlsx", USER).as_bytes()
+    head = raw.partition(b"\r\n\r\n")[0].decode("ascii")
+    fields: dict[str, str] = {}
+    key = ""
+    for line in head.split("\r\n"):
+        if line.startswith(" "):
+            fields[key] += line
+        else:
+            key, _, value = line.partition(": ")
+            fields[key] = value
+    decoded = {
+        key: str(email.header.make_header(email.header.decode_header(value)))
+        for key, value in fields.items()
+    }
+    assert decoded["Subject"].startswith(f"Trésorerie {name} — situation au ")
+    assert decoded["From"] == f"{name} <{USER}>"
