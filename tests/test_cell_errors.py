@@ -384,3 +384,40 @@ def test_standin_error_table_is_xlwings_windows_table() -> None:
     ]
     assert table == standin.CELL_ERRORS
     assert all(com_error(code) == ExcelError(name) for code, name in table.items())
+
+
+def _present_columns() -> list[tuple[str, int, str]]:
+    """(sheet, header row index, header) of every contract column the good workbook has."""
+    from treso_xl.contract import DATA_SHEETS, normalize_label
+
+    found = []
+    sheets = good_sheets()
+    for sheet in DATA_SHEETS:
+        title = next((t for t in sheets if normalize_label(t) == sheet.key), None)
+        if title is None:
+            continue
+        rows = sheets[title]
+        top = next(i for i, row in enumerate(rows) if any(v is not None for v in row))
+        keys = {col.key for col in sheet.columns}
+        found += [(title, top, h) for h in rows[top] if h and normalize_label(h) in keys]
+    return found
+
+
+@pytest.mark.parametrize(("title", "top", "header"), _present_columns())
+@pytest.mark.parametrize("marker", [ExcelError("#REF!"), NO_VALUE])
+def test_every_contract_column_refuses_an_error_cell(
+    title: str, top: int, header: str, marker: ExcelError
+) -> None:
+    from treso_xl.reading.workbook import read_ledger_from_grids
+
+    sheets = good_sheets()
+    rows = sheets[title]
+    column = rows[top].index(header)
+    row = rows[top + 1]
+    row += [None] * (column + 1 - len(row))
+    row[column] = marker
+    with pytest.raises(InputError) as caught:
+        read_ledger_from_grids(sheets, TODAY)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == (title, top + 2, header)
+    assert problem.message == marker.message()

@@ -65,9 +65,14 @@ def ambiguous_sheet(wanted: str, candidates: Sequence[str]) -> Problem:
 def grid_from_rows(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """Raw cells as an object frame whose index is the Excel row number (first row is 1).
 
-    The rows must start at cell A1 (python-calamine's `to_python(skip_empty_area=False)`).
+    The rows must start at cell A1 (python-calamine's `to_python(skip_empty_area=False)`);
+    shorter rows (a grid read from Excel starts with empty rows) are padded with None.
     """
-    grid = pd.DataFrame(list(rows), dtype=object)
+    rows = list(rows)
+    width = max((len(row) for row in rows), default=0)
+    if any(len(row) != width for row in rows):
+        rows = [list(row) + [None] * (width - len(row)) for row in rows]
+    grid = pd.DataFrame(rows, dtype=object)
     grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
 
