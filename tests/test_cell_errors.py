@@ -421,3 +421,20 @@ def test_every_contract_column_refuses_an_error_cell(
     (problem,) = caught.value.problems
     assert (problem.sheet, problem.row, problem.column) == (title, top + 2, header)
     assert problem.message == marker.message()
+
+
+@pytest.mark.parametrize("index", range(2, 13))
+def test_every_setting_refuses_an_error_cell(index: int) -> None:
+    from treso_xl.reading.workbook import read_ledger_from_grids
+
+    sheets = good_sheets()
+    rows = sheets["Paramètres"]
+    if len(rows[index]) < 2:  # the blank row of the good workbook
+        return
+    rows[index][1] = ExcelError("#N/A")
+    with pytest.raises(InputError) as caught:
+        read_ledger_from_grids(sheets, TODAY)
+    (problem,) = caught.value.problems
+    assert problem.row == index + 1
+    assert problem.setting is not None
+    assert plain(problem.message).startswith("#N/A : la cellule contient une erreur Excel")
