@@ -203,6 +203,16 @@ def test_parts_parsed_whole_by_lxml_have_a_lower_cap(tmp_path: Path) -> None:
     assert "dépasse 32 Mio pour sa partie « xl/styles.xml »" in message
 
 
+def test_a_picture_of_one_colour_is_no_bomb(tmp_path: Path) -> None:
+    # 40 MiB of one colour inflate at a ratio of ~1 000, but no parser reads pictures: only
+    # the size caps apply to them.
+    chunks = deflated(b"BM", b"\xff" * MIB, 40, b"")
+    path = repack(
+        workbook(tmp_path), tmp_path / "pic.xlsx", "xl/media/image1.bmp", chunks, 2 + 40 * MIB
+    )
+    assert inspect_package(path).sheet_cells == {}
+
+
 def test_a_part_with_a_dtd_is_refused(tmp_path: Path) -> None:
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
