@@ -81,9 +81,9 @@ def draft_names(reminders: list[Reminder]) -> list[str]:
 def reminder_message(reminder: Reminder, sender: str = "") -> EmailMessage:
     """The reminder as an unsent draft addressed to the client's e-mail.
 
-    Every header is one line whatever the cells hold; raises ValueError with the French reason
-    when the address cannot be used. `sender` (the user's own address, if known) only gives
-    the Message-ID its domain."""
+    No line break of a cell reaches a header, whatever the cells hold; raises ValueError with
+    the French reason when the address cannot be used. `sender` (the user's own address, if
+    known) only gives the Message-ID its domain."""
     address, problem = address_problem(reminder.email)
     if problem:
         raise ValueError(problem)
