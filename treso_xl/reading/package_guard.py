@@ -176,8 +176,10 @@ class _Inspector:
         for index, info in enumerate(infos):
             if index not in done:
                 self._part(info, scan=info.filename in scanned)
-        for part in self.unlocated:
+        for part in self.unlocated:  # inflated a second time: not counted twice in the total
+            counted, self.total = self.total, 0
             self.found[part] = _parse_cells(b"".join(self._inflate(_info(infos, part))))
+            self.total = counted
         return PackageScan({scanned[part]: cells for part, cells in self.found.items() if cells})
 
     # -- inflating
@@ -251,15 +253,16 @@ class _Inspector:
         keep = _names_sheets(info)
         scanner = _SheetScanner() if scan else None
         kept: list[bytes] = []
-        prolog = is_xml
+        prolog = b"" if is_xml else None  # the bytes before the root element, while unseen
         for chunk in self._inflate(info):
-            if prolog:  # a DTD can only come before the root element
-                root = _ROOT_RE.search(chunk)
-                if any(m in chunk[: root.start() if root else None] for m in _FORBIDDEN):
+            if prolog is not None:  # a DTD can only come before the root element
+                prolog += chunk
+                root = _ROOT_RE.search(prolog)
+                if any(m in prolog[: root.start() if root else None] for m in _FORBIDDEN):
                     raise _damaged(self.name, f"la partie {quote(name)} déclare une DTD")
-                if root is None and len(chunk) >= OUT_CHUNK:
+                if root is None and len(prolog) > OUT_CHUNK:
                     raise _damaged(self.name, f"la partie {quote(name)} n'a pas d'élément racine")
-                prolog = root is None
+                prolog = None if root else prolog
             if keep:
                 kept.append(chunk)
             if scanner is not None:
