@@ -250,6 +250,78 @@ def test_an_old_tab_renamed_or_re_saved_is_not_taken_for_the_tools(tmp_path: Pat
     assert path.read_bytes() == before
 
 
+def _resaved_legacy(tmp_path: Path) -> Path:
+    """A workbook whose tabs an older version wrote (no marker), then re-saved under other part
+    names (as Excel and LibreOffice do): the tool cannot tell them from the user's sheets."""
+    path = workbook(tmp_path, {"Notes": NOTES})
+    assert refresh(path).exit_code == 0
+    edit_workbook_xml(path, _strip_markers)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            name = info.filename.replace("treso_", "resaved_")
+            if name.endswith(".rels") or name in ("xl/workbook.xml", "[Content_Types].xml"):
+                data = data.replace(b"treso_", b"resaved_")
+            dst.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    assert generated_tab_names(path.read_bytes()) == []
+    return path
+
+
+def test_old_tabs_re_saved_are_refused_with_the_confirmation_to_give(tmp_path: Path) -> None:
+    path = _resaved_legacy(tmp_path)
+    before, backup = path.read_bytes(), backup_path(path).read_bytes()
+    result = refresh(path)
+    assert result.exit_code == 2
+    assert path.read_bytes() == before and backup_path(path).read_bytes() == backup
+    for tab in GENERATED_TABS:
+        assert f'--remplacer-onglet "{tab}"' in result.output
+    assert "classeur.bak.xlsx" in result.output
+
+
+def test_confirmed_old_tabs_are_replaced_and_marked(tmp_path: Path) -> None:
+    path = _resaved_legacy(tmp_path)
+    before = path.read_bytes()
+    notes = sheet_closure(path, "Notes")
+    options = [arg for tab in GENERATED_TABS for arg in ("--remplacer-onglet", tab)]
+    partial = run("refresh", str(path), "--date-reference", "01/03/2026", *options[:2])
+    assert partial.exit_code == 2 and path.read_bytes() == before  # the others still block
+    result = run("refresh", str(path), "--date-reference", "01/03/2026", *options)
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes()
+    assert list(sheet_parts(after)) == list(sheet_parts(before))  # replaced in place
+    assert markers(after) == {tab: tab for tab in GENERATED_TABS}
+    assert sheet_closure(path, "Notes") == notes
+    assert backup_path(path).read_bytes() == before
+    assert refresh(path).exit_code == 0  # from now on they are the tool's
+
+
+def test_only_a_tab_name_may_be_confirmed(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Notes": NOTES})
+    before = path.read_bytes()
+    result = run("refresh", str(path), "--remplacer-onglet", "Notes")
+    assert result.exit_code == 2 and "« Notes »" in result.output
+    assert path.read_bytes() == before
+
+
+def test_a_confirmation_does_not_cover_a_sheet_named_otherwise(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"RELANCES": NOTES})
+    before = path.read_bytes()
+    result = run("refresh", str(path), "--remplacer-onglet", "Relances")
+    assert result.exit_code == 2 and "« RELANCES »" in result.output
+    assert path.read_bytes() == before
+
+
+def test_check_warns_that_a_refresh_would_stop(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Relances": NOTES})
+    result = run("check", str(path), "--date-reference", "01/03/2026")
+    assert "l'actualisation s'arrêtera" in result.output
+    assert "« Relances »" in result.output
+    clean = run("check", str(workbook(tmp_path, {"Notes": NOTES}, "autre.xlsx")))
+    assert "l'actualisation s'arrêtera" not in clean.output
+
+
 # --- input sheets --------------------------------------------------------------------------
 
 

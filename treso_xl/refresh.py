@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,16 +193,20 @@ def read(path: Path, today: dt.date | None = None) -> Ledger:
 
 
 def refresh_file(
-    source: Path, output: Path | None = None, today: dt.date | None = None
+    source: Path,
+    output: Path | None = None,
+    today: dt.date | None = None,
+    replace: Collection[str] = (),
 ) -> tuple[Report, Path]:
     """Refresh a workbook file: generated tabs replaced, everything else kept byte for byte.
 
     A file the tool cannot write into (.xls, .xlsb, .ods) is refused in place before anything is
     read; `output` ending in .xlsx then gets a values copy of it with the tabs (see write_tabs).
+    `replace`: exact names of the user's sheets confirmed to be tabs of an older version.
     """
     from treso_xl.render.files import check_target, write_tabs
 
     check_target(source, output)
     report = compute(read(source, today))
-    written = write_tabs(source, report.layouts, output)
+    written = write_tabs(source, report.layouts, output, replace)
     return report, written

@@ -16,11 +16,15 @@ from treso_xl.cli.export import register as register_export
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.cli.summary import controles_lines, plan_table
 from treso_xl.core.checks import ERREUR, Finding
+from treso_xl.errors import FileError
+from treso_xl.french import quote
 from treso_xl.render.files import conversion_note, converted_from
+from treso_xl.render.safe_write import backup_path
 from treso_xl.workbooks import sample_path, template_path
 
 francais.apply()
 
+NBSP = "\u00a0"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -45,12 +49,56 @@ FrenchGroup.command_class = FrenchCommand
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _run_refresh(source: Path, output: Path | None, today: dt.date | None = None):
+def _run_refresh(
+    source: Path,
+    output: Path | None,
+    today: dt.date | None = None,
+    replace: tuple[str, ...] = (),
+):
     """Refresh and turn every expected failure into a French message and an exit code."""
     from treso_xl.refresh import refresh_file
+    from treso_xl.tab_identity import SheetConflictError
 
     with expected_failures():
-        return refresh_file(source, output, today)
+        try:
+            return refresh_file(source, output, today, replace)
+        except SheetConflictError as error:
+            hint = _replace_hint(source, error.conflicts)
+            fail(f"{error}\n{hint}" if hint else str(error), EXIT_USAGE)
+
+
+def _replace_hint(source: Path, conflicts: list[tuple[str, str]]) -> str:
+    """How to confirm that sheets bearing a tab's exact name are tabs of an older version."""
+    legacy = [sheet for sheet, tab in conflicts if sheet == tab]
+    if not legacy:
+        return ""
+    options = " ".join(f'--remplacer-onglet "{sheet}"' for sheet in legacy)
+    said = (
+        "Vous pouvez aussi confirmer que c'est un onglet d'une version précédente de treso-xl, "
+        "qui sera alors remplacé"
+        if len(legacy) == 1
+        else "Vous pouvez aussi confirmer que ce sont des onglets d'une version précédente de "
+        "treso-xl, qui seront alors remplacés"
+    )
+    return (
+        f"{said}{NBSP}: treso-xl refresh {source.name} {options} (la version actuelle du "
+        f"classeur restera dans {quote(backup_path(source).name)})."
+    )
+
+
+def _replace_option(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Only the names of generated tabs may be given to --remplacer-onglet."""
+    from treso_xl.contract import GENERATED_TABS
+
+    for name in value:
+        if name not in GENERATED_TABS:
+            listed = ", ".join(quote(tab) for tab in GENERATED_TABS)
+            raise click.BadParameter(
+                f"{quote(name)} n'est pas le nom exact d'un onglet généré par treso-xl ({listed})."
+            )
+    return value
 
 
 def _date_option(value: str | None) -> dt.date | None:
@@ -127,10 +175,22 @@ def init_cmd(fichier: Path, force: bool) -> None:
     metavar="JJ/MM/AAAA",
     help="Date de référence si la feuille Paramètres n'en donne pas (par défaut : aujourd'hui).",
 )
-def refresh_cmd(fichier: Path, sortie: Path | None, date_reference: str | None) -> None:
+@click.option(
+    "--remplacer-onglet",
+    "remplacer",
+    multiple=True,
+    metavar="NOM",
+    callback=_replace_option,
+    help="Remplacer la feuille NOM, qui porte le nom d'un onglet généré sans que treso-xl "
+    "l'ait marquée comme sienne (onglet d'une version précédente, réenregistré par Excel). "
+    "Répétable.",
+)
+def refresh_cmd(
+    fichier: Path, sortie: Path | None, date_reference: str | None, remplacer: tuple[str, ...]
+) -> None:
     """Actualiser les onglets générés de FICHIER (plan de trésorerie, …)."""
     today = _date_option(date_reference)
-    result = _run_refresh(fichier, sortie, today)
+    result = _run_refresh(fichier, sortie, today, remplacer)
     if result is None:
         return
     report, written = result
@@ -162,12 +222,33 @@ def check_cmd(fichier: Path, date_reference: str | None) -> None:
 
     with expected_failures():
         report = compute(read(fichier, _date_option(date_reference)))
+    _echo_sheet_conflicts(fichier)
     errors = _echo_controles(
         report.findings, "l'onglet « Contrôles » les liste après actualisation"
     )
     if errors:
         sys.exit(EXIT_DATA)
     click.echo(f"Aucune erreur dans « {fichier.name} ».")
+
+
+def _echo_sheet_conflicts(fichier: Path) -> None:
+    """Warn when a sheet of the user bears a generated tab's name: a refresh would stop."""
+    from treso_xl.render.files import XLSX, workbook_format
+    from treso_xl.render.package import sheet_conflicts
+    from treso_xl.tab_identity import conflict_message
+
+    if workbook_format(fichier) != XLSX:
+        return
+    try:
+        conflicts = sheet_conflicts(fichier.read_bytes())
+    except (OSError, FileError):  # the read just succeeded: a file changed under us, said later
+        return
+    if conflicts:
+        message = conflict_message(conflicts).removesuffix(" Rien n'a été modifié.")
+        click.echo(f"Attention, l'actualisation s'arrêtera{NBSP}: {message}")
+        hint = _replace_hint(fichier, conflicts)
+        if hint:
+            click.echo(hint)
 
 
 def _echo_controles(findings: list[Finding], where: str) -> int:

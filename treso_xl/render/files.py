@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -110,14 +110,20 @@ def check_target(source: Path, output: Path | None = None) -> tuple[Path, str]:
     return target, kind
 
 
-def write_tabs(source: Path, layouts: Sequence[SheetLayout], output: Path | None = None) -> Path:
+def write_tabs(
+    source: Path,
+    layouts: Sequence[SheetLayout],
+    output: Path | None = None,
+    replace: Collection[str] = (),
+) -> Path:
     """Put the tabs of `layouts` into the workbook `source`; return the file written.
 
     Writes in place when `output` is None (keeping the previous version as `<name>.bak.xlsx`),
     else to `output` (backed up too if it already exists). A source in a format the tool cannot
     write into (.xls, .xlsb, .ods) is refused in place; with an `output` ending in .xlsx, that
     file gets a copy of the values of its sheets plus the tabs (`source` is only read). Nothing
-    is written when the target is open or read-only, or when anything fails on the way.
+    is written when the target is open or read-only, when a sheet of the user bears a tab's name
+    (unless `replace` names it: see `merge_generated`), or when anything fails on the way.
     """
     source = Path(source)
     target, kind = check_target(source, output)
@@ -136,7 +142,9 @@ def write_tabs(source: Path, layouts: Sequence[SheetLayout], output: Path | None
         merged = original
     else:
         generated = render_layouts(layouts)
-        merged = merge_generated(original, generated, [layout.name for layout in layouts])
+        merged = merge_generated(
+            original, generated, [layout.name for layout in layouts], replace=replace
+        )
     in_place = target.resolve() == source.resolve()
     write_atomically(target, merged, backup=in_place or target.exists())
     return target
@@ -182,17 +190,12 @@ def values_copy(source: Path) -> bytes:
     return buffer.getvalue()
 
 
-_ERRORS = frozenset(
-    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
-)
-
-
 def _put(cell: Cell, value: object) -> None:
     """One value into an openpyxl cell: a text stays a text (even "=…"), dates keep a date
-    format, Excel error texts become error cells."""
+    format."""
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "e" if value in _ERRORS else "s"
+        cell.data_type = "s"
         return
     cell.value = value
     if isinstance(value, dt.datetime):

@@ -25,7 +25,7 @@ import re
 import struct
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -463,6 +463,47 @@ def _is_ours(
     )
 
 
+def _claim(
+    sheets: Sequence[_SheetEntry],
+    markers: Mapping[int, list[tuple[etree._Element, str | None]]],
+    name: str,
+    replace: Collection[str] = (),
+) -> tuple[_SheetEntry | None, list[tuple[str, str]]]:
+    """The sheet the tool's tab `name` is written over (None: a new tab), and the conflicts.
+
+    Sheets are compared with `name` as Excel compares sheet names. The tool's own sheet is
+    replaced; any other sheet bearing the name is a conflict (the user's sheet, the tab it
+    blocks), unless the user named that exact sheet in `replace` (a tab of an older version
+    they confirm is the tool's).
+    """
+    key = sheet_key(name)
+    existing: _SheetEntry | None = None
+    conflicts: list[tuple[str, str]] = []
+    for index, entry in enumerate(sheets):
+        if sheet_key(entry.name) != key:
+            continue
+        ours = _is_ours(entry, markers.get(index, []), name) or entry.name in replace
+        if ours and existing is None:
+            existing = entry  # an existing tab whose part is missing is replaced too
+        else:
+            conflicts.append((entry.name, name))
+    return existing, conflicts
+
+
+def sheet_conflicts(
+    xlsx: bytes, tab_names: Sequence[str] = GENERATED_TABS
+) -> list[tuple[str, str]]:
+    """The user's sheets that would stop a refresh: (sheet, generated tab it bears the name of)."""
+    pkg = _Package(xlsx)
+    wb_part, root = _workbook(pkg)
+    sheets = _sheets(pkg, wb_part, root)
+    markers = _markers(root)
+    conflicts: list[tuple[str, str]] = []
+    for name in dict.fromkeys(tab_names):
+        conflicts += _claim(sheets, markers, name)[1]
+    return conflicts
+
+
 def generated_tab_names(xlsx: bytes) -> list[str]:
     """The names of the sheets of a workbook that are the tool's generated tabs, in tab order."""
     pkg = _Package(xlsx)
@@ -752,11 +793,12 @@ class _Merge:
         self.added: dict[str, bytes] = {}  # in order
 
     # ---- planning
-    def plan(self, tab_names: Sequence[str]) -> list[_Plan]:
+    def plan(self, tab_names: Sequence[str], replace: Collection[str] = ()) -> list[_Plan]:
         """The tabs to write, each with the sheet of the tool it replaces (None: a new tab).
 
         Raises SheetConflictError, before anything is changed, when a sheet that is not the
-        tool's bears the name of a tab to write (names compared as Excel does).
+        tool's bears the name of a tab to write (names compared as Excel does); the exact names
+        in `replace` are sheets the user confirmed are the tool's (see `_claim`).
         """
         plans: list[_Plan] = []
         conflicts: list[tuple[str, str]] = []
@@ -769,14 +811,8 @@ class _Merge:
             gen = next((e for e in self.gen_sheets if sheet_key(e.name) == key), None)
             if gen is None or gen.part is None:
                 continue
-            existing = None
-            for index, entry in enumerate(self.sheets):
-                if sheet_key(entry.name) != key:
-                    continue
-                if _is_ours(entry, self.markers.get(index, []), name) and existing is None:
-                    existing = entry  # an existing tab whose part is missing is replaced too
-                else:
-                    conflicts.append((entry.name, name))
+            existing, found = _claim(self.sheets, self.markers, name, replace)
+            conflicts += found
             plans.append(_Plan(gen.name, gen.part, existing))
         if conflicts:
             raise SheetConflictError(conflicts)
@@ -1115,6 +1151,7 @@ def merge_generated(
     tab_names: Sequence[str],
     *,
     full_calc_on_load: bool = True,
+    replace: Collection[str] = (),
 ) -> bytes:
     """The user's workbook with the generated tabs `tab_names` put in (or replaced), as bytes.
 
@@ -1122,10 +1159,11 @@ def merge_generated(
     `tab_names` it lacks are ignored. Every part of the user's package that does not belong to a
     replaced tab is kept byte for byte. With `full_calc_on_load`, Excel recalculates the
     workbook when it next opens it, so that the user's own formulas on the generated tabs show
-    the new figures.
+    the new figures. `replace` holds the exact names of sheets without the tool's marker that
+    the user confirmed are tabs of an older version of the tool, to be replaced all the same.
     """
     merge = _Merge(user_xlsx, generated_xlsx, full_calc_on_load)
-    plans = merge.plan(tab_names)
+    plans = merge.plan(tab_names, replace)
     if not plans:
         return user_xlsx
     merge.remove_replaced(plans)
