@@ -10,7 +10,7 @@ import pandas as pd
 
 from treso_xl.contract import normalize_series
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, Finding
-from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
+from treso_xl.core.flows import IN, OUT, planned_flows
 from treso_xl.core.records import Ledger
 from treso_xl.core.recurrence import expand_recurrences
 from treso_xl.core.urssaf import is_turnover
@@ -131,21 +131,15 @@ def cfe_years(ledger: Ledger, receipts: pd.DataFrame, until: dt.date) -> list[Cf
 def cfe_flows(years: list[CfeYear]) -> pd.DataFrame:
     """The estimated CFE payments as flows (FLOW_COLUMNS), for `build_plan(extra_flows=...)`."""
     rows = [y for y in years if y.statut == ESTIMATED and y.montant]
-    frame = pd.DataFrame(
-        {
-            "date": pd.to_datetime([y.echeance for y in rows]),
-            "montant": [float(y.montant or 0.0) for y in rows],
-            "sens": OUT,
-            "categorie": CATEGORY_CFE,
-            "libelle": [f"Cotisation foncière des entreprises {y.annee} (estimée)" for y in rows],
-            "tiers": "Impôts",
-            "statut": "Prévu",
-            "source": SOURCE_CFE,
-            "ligne": pd.array([pd.NA] * len(rows), dtype="Int64"),
-            "facture": "",
-        }
+    return planned_flows(
+        [y.echeance for y in rows],
+        [float(y.montant or 0.0) for y in rows],
+        sens=OUT,
+        categorie=CATEGORY_CFE,
+        libelle=[f"Cotisation foncière des entreprises {y.annee} (estimée)" for y in rows],
+        tiers="Impôts",
+        source=SOURCE_CFE,
     )
-    return frame[FLOW_COLUMNS].astype({"montant": "float64"})
 
 
 def cfe_findings(years: list[CfeYear]) -> list[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -30,6 +31,35 @@ FLOW_COLUMNS = [
     "ligne",
     "facture",
 ]
+
+
+def planned_flows(
+    dates: Sequence[dt.date],
+    amounts: Sequence[float],
+    *,
+    sens: str | Sequence[str],
+    categorie: str | Sequence[str],
+    libelle: str | Sequence[str],
+    tiers: str,
+    source: str,
+) -> pd.DataFrame:
+    """Flows the engine plans itself (URSSAF, CFE and VAT estimates, worksheet functions), as
+    FLOW_COLUMNS: status Prévu, tied to no row of the workbook; any length, zero included."""
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(list(dates)).astype("datetime64[ns]"),
+            "montant": pd.Series(list(amounts), dtype="float64"),
+            "sens": sens,
+            "categorie": categorie,
+            "libelle": libelle,
+            "tiers": tiers,
+            "statut": "Prévu",
+            "source": source,
+            "ligne": pd.array([pd.NA] * len(amounts), dtype="Int64"),
+            "facture": "",
+        },
+        columns=FLOW_COLUMNS,
+    )
 
 
 def _frame(**columns: object) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from treso_xl import contract
 from treso_xl.contract import normalize_label, normalize_series
 from treso_xl.core.calendar import add_months, month_start
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding
-from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
+from treso_xl.core.flows import IN, OUT, planned_flows
 from treso_xl.core.records import Ledger, Params
 from treso_xl.core.recurrence import expand_recurrences
 from treso_xl.french import MONTHS, day, euros, month_name, quote
@@ -744,25 +744,15 @@ def estimated_flows(schedule: UrssafSchedule) -> pd.DataFrame:
         and d.cotisations > 0
         and d.paiement > schedule.date_solde
     ]
-    if not rows:
-        return pd.DataFrame(columns=FLOW_COLUMNS).astype(
-            {"date": "datetime64[ns]", "montant": "float64"}
-        )
-    frame = pd.DataFrame(
-        {
-            "date": pd.to_datetime([d.paiement for d in rows]),
-            "montant": [float(d.cotisations or 0.0) for d in rows],
-            "sens": OUT,
-            "categorie": CATEGORY_ESTIMATE,
-            "libelle": [f"Cotisations URSSAF estimées, {d.periode}" for d in rows],
-            "tiers": "URSSAF",
-            "statut": "Prévu",
-            "source": SOURCE_ESTIMATE,
-            "ligne": pd.array([pd.NA] * len(rows), dtype="Int64"),
-            "facture": "",
-        }
+    return planned_flows(
+        [d.paiement for d in rows],
+        [float(d.cotisations or 0.0) for d in rows],
+        sens=OUT,
+        categorie=CATEGORY_ESTIMATE,
+        libelle=[f"Cotisations URSSAF estimées, {d.periode}" for d in rows],
+        tiers="URSSAF",
+        source=SOURCE_ESTIMATE,
     )
-    return frame[FLOW_COLUMNS]
 
 
 def next_payment(schedule: UrssafSchedule, on: dt.date) -> tuple[dt.date, float] | None:

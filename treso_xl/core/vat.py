@@ -11,7 +11,7 @@ import pandas as pd
 from treso_xl import contract
 from treso_xl.contract import normalize_series
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, Finding
-from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
+from treso_xl.core.flows import IN, OUT, planned_flows
 from treso_xl.core.records import Ledger
 from treso_xl.core.thresholds import vat_due_from
 from treso_xl.core.urssaf import is_turnover, next_working_day
@@ -269,19 +269,12 @@ def vat_flows(schedule: VatSchedule | None) -> pd.DataFrame:
     """The planned VAT payments as flows (FLOW_COLUMNS) for `build_plan(extra_flows=...)`: those
     after the opening balance date, within the horizon, that no typed TVA row stands for."""
     rows = [p for p in schedule.payments if _planned(p, schedule)] if schedule is not None else []
-    frame = pd.DataFrame(
-        {
-            "date": pd.to_datetime([p.paiement for p in rows]),
-            "montant": pd.Series([p.montant for p in rows], dtype="float64"),
-            "sens": OUT,
-            "categorie": CATEGORY_VAT,
-            "libelle": [p.libelle for p in rows],
-            "tiers": "Service des impôts des entreprises",
-            "statut": "Prévu",
-            "source": SOURCE_VAT,
-            "ligne": pd.array([pd.NA] * len(rows), dtype="Int64"),
-            "facture": "",
-        },
-        columns=FLOW_COLUMNS,
+    return planned_flows(
+        [p.paiement for p in rows],
+        [p.montant for p in rows],
+        sens=OUT,
+        categorie=CATEGORY_VAT,
+        libelle=[p.libelle for p in rows],
+        tiers="Service des impôts des entreprises",
+        source=SOURCE_VAT,
     )
-    return frame.astype({"date": "datetime64[ns]", "montant": "float64"})

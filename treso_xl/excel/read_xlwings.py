@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
+
 from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
 from treso_xl.reading.cell_errors import com_error
@@ -40,10 +42,7 @@ def _corner_and_rows(address: str) -> tuple[int, int, int]:
     if not all(corners):
         raise ValueError(f"unexpected address {address!r}")
     (c1, r1), (_, r2) = (m.groups() for m in (corners[0], corners[-1]))  # type: ignore[union-attr]
-    column = 0
-    for char in c1:
-        column = column * 26 + ord(char) - 64
-    return int(r1), column, int(r2) - int(r1) + 1
+    return int(r1), column_index_from_string(c1), int(r2) - int(r1) + 1
 
 
 def read_grid(sheet: Any) -> Grid:

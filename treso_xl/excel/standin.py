@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string, get_column_letter
 from xlwings import conversion
 from xlwings.base_classes import _UNSET
 from xlwings.main import Engine
@@ -261,18 +262,11 @@ ENGINE = Engine(impl=_EngineImpl())
 
 def column_letters(column: int) -> str:
     """1 -> "A", 28 -> "AB"."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return get_column_letter(column)
 
 
 def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
+    return column_index_from_string(letters.upper())
 
 
 _CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")

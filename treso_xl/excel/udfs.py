@@ -22,7 +22,7 @@ import xlwings as xw
 from treso_xl.contract import ACTIVITES, HORIZON_MAX, HORIZON_MIN, OUI_NON, TYPE_CLIENT, Kind
 from treso_xl.core.aging import bucket_of
 from treso_xl.core.calendar import month_starts
-from treso_xl.core.flows import FLOW_COLUMNS, IN, OUT
+from treso_xl.core.flows import IN, OUT, planned_flows
 from treso_xl.core.penalties import late_penalties
 from treso_xl.core.plan import plan_from_flows
 from treso_xl.core.terms import parse_terms
@@ -223,20 +223,14 @@ def plan_table(
     records = [(day, amount, IN, "Encaissements") for day, amount in receipts] + [
         (day, amount, OUT, "Décaissements") for day, amount in disbursements
     ]
-    flows = pd.DataFrame(
-        {
-            "date": pd.to_datetime([r[0] for r in records]),
-            "montant": pd.Series([r[1] for r in records], dtype="float64"),
-            "sens": [r[2] for r in records],
-            "categorie": [r[3] for r in records],
-            "libelle": "",
-            "tiers": "",
-            "statut": "Prévu",
-            "source": "TRESO_PLAN",
-            "ligne": pd.array([pd.NA] * len(records), dtype="Int64"),
-            "facture": "",
-        },
-        columns=FLOW_COLUMNS,
+    flows = planned_flows(
+        [r[0] for r in records],
+        [r[1] for r in records],
+        sens=[r[2] for r in records],
+        categorie=[r[3] for r in records],
+        libelle="",
+        tiers="",
+        source="TRESO_PLAN",
     )
     plan = plan_from_flows(
         flows,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
+from openpyxl.utils import column_index_from_string
 
 from treso_xl.errors import FileError
 from treso_xl.french import quote
@@ -475,7 +476,7 @@ class _SheetScanner:
         if ref is None:
             self.unlocated = True
             return
-        self.cells[(int(ref.group(2)), _column_number(ref.group(1)))] = marker
+        self.cells[(int(ref.group(2)), column_index_from_string(ref.group(1).upper()))] = marker
 
 
 def _indented(head: bytes, start: int) -> bool:
@@ -515,13 +516,6 @@ def _marker(kind: bytes, body: bytes) -> ExcelError | None:
     return None
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
 def _parse_cells(data: bytes) -> Cells:
     """Every error cell and formula without value of a worksheet, by a full parse.
 
@@ -548,7 +542,7 @@ def _parse_cells(data: bytes) -> Cells:
                 continue
             ref = _REF_RE.match(element.get("r", ""))
             if ref is not None:
-                row, column = int(ref.group(2)), _column_number(ref.group(1))
+                row, column = int(ref.group(2)), column_index_from_string(ref.group(1).upper())
             else:
                 column += 1
             kind = element.get("t", "n").encode()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
@@ -194,22 +195,15 @@ def _unread_errors(title: str, cells: Mapping[tuple[int, int], ExcelError]) -> N
             row,
             None,
             marker,
-            f"la cellule {_letters(column)}{row} contient l'erreur Excel {marker.shown}, que "
-            "treso-xl ne peut pas lire ; corrigez la formule ou saisissez la valeur.",
+            f"la cellule {get_column_letter(column)}{row} contient l'erreur Excel "
+            f"{marker.shown}, que treso-xl ne peut pas lire ; corrigez la formule ou saisissez "
+            "la valeur.",
         )
         for row, column, marker in odd
         if marker.code not in _CALAMINE_ERRORS
     ]
     if problems:
         raise InputError(problems)
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def with_markers(grid: pd.DataFrame, cells: Mapping[tuple[int, int], ExcelError]) -> pd.DataFrame:
