@@ -643,3 +643,33 @@ def test_layout_of_real_findings_keeps_their_order():
     sheet = controles_layout(found, REF)
     assert [sheet.value(FIRST_ROW + i, 4) for i in range(len(found))] == [f.constat for f in found]
     assert sheet.value(2, 1) == "1 erreur, 0 avertissement, 1 conseil"
+
+
+def test_identical_findings_are_one_line_listing_the_rows():
+    siren = "SIREN client « 876480394 » invalide pour le client « Les Mots »."
+    findings = [
+        Finding("avertissement", "Factures", row, siren, "Vérifiez.", "siren_client_invalide")
+        for row in (15, 12, 18)
+    ] + [
+        Finding(
+            "avertissement",
+            "Factures",
+            20,
+            siren.replace("Mots", "Pages"),
+            "Vérifiez.",
+            "siren_client_invalide",
+        ),
+        Finding("erreur", "Factures", 3, "Doublon « F-1 ».", "Renumérotez.", "facture_doublon"),
+    ]
+    sheet = controles_layout(sort_findings(findings), REF)
+    rows = [
+        [sheet.value(r, c) for c in range(1, 5)]
+        for r in range(FIRST_ROW, sheet.max_row + 1)
+        if sheet.value(r, 1)
+    ]
+    assert rows == [
+        ["Erreur", "Factures", 3, "Doublon « F-1 »."],
+        ["Avertissement", "Factures", 12, f"{siren} (Lignes 12, 15 et 18.)"],
+        ["Avertissement", "Factures", 20, siren.replace("Mots", "Pages")],
+    ]
+    assert sheet.value(2, 1) == "1 erreur, 2 avertissements, 0 conseil"

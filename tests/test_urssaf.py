@@ -596,13 +596,14 @@ def test_vat_threshold_warning_from_80_percent():
     assert "Loi de finances 2026 définitive non lue." in finding.conseil  # incertain note
 
 
-def test_vat_upper_threshold_passed_is_an_error_from_the_day_it_is_passed():
+def test_vat_upper_threshold_forecast_is_a_warning_not_an_error():
     findings = _threshold_findings(
         "Prestations de services BNC",
         [_receipt(D(2026, 2, 10), 20000.0, statut="Réalisé"), _receipt(D(2026, 4, 15), 22000.0)],
     )
     (finding,) = findings  # 42 000 is 50 % of the 83 600 ceiling: no other finding
-    assert (finding.code, finding.gravite) == ("tva_seuil_majore_depasse", ERREUR)
+    # a forecast is no error in the data (and `check` exits 1 on errors only)
+    assert (finding.code, finding.gravite) == ("tva_seuil_majore_depasse", AVERTISSEMENT)
     assert "dépassement prévu le 15/04/2026" in finding.constat
     assert "41\u202f250" in finding.constat
     assert "dès le jour du dépassement (15/04/2026)" in finding.conseil
@@ -624,6 +625,9 @@ def test_micro_ceiling_for_sales_at_80_percent_and_two_years_above():
     )
     codes = {f.code: f for f in findings}
     assert set(codes) == {"tva_seuil_majore_depasse", "plafond_micro_proche"}
+    # passed already (a realised receipt): VAT is due now, an error to act on
+    assert codes["tva_seuil_majore_depasse"].gravite == ERREUR
+    assert "seuil dépassé le 10/02/2026" in codes["tva_seuil_majore_depasse"].constat
     assert f"84{NBSP}%" in codes["plafond_micro_proche"].constat  # 170 000 / 203 100
     assert "203\u202f100" in codes["plafond_micro_proche"].constat
     # 2026-2028 ceilings confirmed by the December 2026 audit: no longer marked uncertain

@@ -145,6 +145,41 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
+@dataclass(frozen=True)
+class FindingGroup:
+    """Identical findings on several rows of one sheet, shown as one line of Contrôles."""
+
+    finding: Finding  # the first of them (its row is the first row)
+    lignes: tuple[int, ...]  # every row, ascending
+
+    @property
+    def constat(self) -> str:
+        """The finding's wording, with the rows listed when there are several."""
+        if len(self.lignes) <= 1:
+            return self.finding.constat
+        return f"{self.finding.constat} ({_rows_text(list(self.lignes)).capitalize()}.)"
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """One group per problem: findings with the same gravité, sheet, check and wording (the same
+    problem of the same client, say) are merged, in the order of their first occurrence."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for finding in findings:
+        key: tuple[object, ...] = (
+            (finding.gravite, finding.feuille, finding.code, finding.constat, finding.conseil)
+            if finding.ligne is not None
+            else (id(finding),)
+        )
+        groups.setdefault(key, []).append(finding)
+    return [
+        FindingGroup(
+            members[0],
+            tuple(sorted({f.ligne for f in members if f.ligne is not None})),
+        )
+        for members in groups.values()
+    ]
+
+
 def count_by_gravite(findings: list[Finding]) -> dict[Gravite, int]:
     """How many findings of each gravité, every gravité present (possibly 0)."""
     counts: dict[Gravite, int] = dict.fromkeys(GRAVITES, 0)

@@ -226,7 +226,8 @@ def _vat_findings(
         when = year.crossing(upper) or year.jusqu_au
         return [
             Finding(
-                ERREUR,
+                # passed: VAT is due now; a forecast is a warning, not an error in the data
+                ERREUR if when <= date_reference else AVERTISSEMENT,
                 _FEUILLE,
                 None,
                 f"{basis} : {euros(total)}, au-delà du seuil majoré de la franchise en base de "

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from treso_xl import contract
-from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding, Gravite, count_by_gravite
+from treso_xl.core.checks import (
+    AVERTISSEMENT,
+    CONSEIL,
+    ERREUR,
+    Finding,
+    Gravite,
+    count_by_gravite,
+    group_findings,
+)
 from treso_xl.layout import styles
 from treso_xl.layout.model import SheetLayout, Style
 
@@ -57,11 +65,13 @@ def summary_text(findings: list[Finding]) -> str:
 
 
 def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetLayout:
-    """The findings as a tab: title, summary, fixed header, one finding per row."""
+    """The findings as a tab: title, summary, fixed header, one problem per row (identical
+    findings on several rows of a sheet are one line listing the rows)."""
     sheet = SheetLayout(
         contract.TAB_CONTROLES, tab_color=styles.WARN_FILL, landscape=True, fit_width=True
     )
-    counts = count_by_gravite(findings)
+    groups = group_findings(findings)
+    counts = count_by_gravite([group.finding for group in groups])
 
     sheet.put(TITLE_ROW, 1, "Contrôles des données", styles.TITLE)
     if counts[ERREUR]:
@@ -70,13 +80,14 @@ def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetL
         summary_style = styles.WARN
     else:
         summary_style = styles.GOOD
-    sheet.put(SUMMARY_ROW, 1, summary_text(findings), summary_style)
+    sheet.put(SUMMARY_ROW, 1, summary_text([group.finding for group in groups]), summary_style)
     sheet.put(
         NOTE_ROW,
         1,
         f"Date de référence : {date_reference.strftime('%d/%m/%Y')}. Erreur : à corriger, un "
         "chiffre est faux ou une règle n'est pas respectée ; avertissement : à vérifier ; "
-        "conseil : pour être payé plus vite. La ligne est celle de la feuille citée.",
+        "conseil : pour être payé plus vite. La ligne est celle de la feuille citée (la première, "
+        "quand un même problème revient sur plusieurs lignes : elles sont toutes listées).",
         styles.NOTE,
     )
 
@@ -85,12 +96,13 @@ def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetL
 
     if not findings:
         sheet.put(FIRST_ROW, 1, NO_FINDING, styles.GOOD)
-    for i, finding in enumerate(findings):
+    for i, group in enumerate(groups):
         row = FIRST_ROW + i
+        finding = group.finding
         sheet.put(row, 1, GRAVITE_LABELS[finding.gravite], GRAVITE_STYLES[finding.gravite])
         sheet.put(row, 2, finding.feuille, _TOP)
         sheet.put(row, 3, finding.ligne, _CENTER_TOP)
-        sheet.put(row, 4, finding.constat, _WRAP)
+        sheet.put(row, 4, group.constat, _WRAP)
         sheet.put(row, 5, finding.conseil, _WRAP)
 
     for col, width in enumerate(COLUMN_WIDTHS, start=1):
