@@ -403,3 +403,35 @@ def test_every_button_module_runs_its_macro(monkeypatch) -> None:
         module.main()
     assert seen == [b.macro for b in BUTTONS]
     assert set(seen) == set(ribbon.MACROS)
+
+
+def test_currency_cells_arrive_as_excel_gives_them() -> None:
+    # Windows: a cell formatted as currency comes through COM as the VBA Currency type, which
+    # pywin32 turns into decimal.Decimal; the macOS engine gives a float.
+    from decimal import Decimal
+
+    def types(platform: str) -> set[type]:
+        book = standin.open_book(sample_path(), platform=platform)
+        values = [book.sheets[name].used_range.value for name in ("Factures", "Encaissements")]
+        return {type(v) for rows in values for row in rows for v in row}
+
+    assert Decimal in types("win32")
+    assert Decimal not in types("darwin") and float in types("darwin")
+
+
+def test_windows_amounts_read_like_the_file() -> None:
+    ledger = read_ledger_from_book(standin.open_book(sample_path(), platform="win32"))
+    expected = read(sample_path())
+    for name in ("encaissements", "decaissements", "factures", "fournisseurs"):
+        assert getattr(ledger, name).equals(getattr(expected, name)), name
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_an_error_in_an_input_cell_is_named_in_french(platform: str) -> None:
+    book = standin.open_book(sample_path(), platform=platform)
+    standin.sheet_data(book, "Factures").cells[(3, 8)] = standin.com_code("#N/A")  # Montant
+    assert ribbon.actualiser(book) is None
+    rows = standin.sheet_data(book, TAB_CONTROLES).grid()
+    lines = [row for row in rows[5:] if row and row[0] == "Erreur"]
+    assert [(row[1], row[2]) for row in lines] == [("Factures", 3.0)]
+    assert "#N/A" in lines[0][3] and "erreur Excel" in lines[0][3]

@@ -255,6 +255,12 @@ def test_windows_decorators_generate_the_vba_wrappers(windows_udfs) -> None:
     ]
     assert all(not a["doc"].startswith("Positional argument") for a in info["args"])
     assert module.TRESO_PLAN.__xlfunc__["args"][0]["options"]["ndim"] == 2
+    # error cells arrive as their codes, not as empty cells (an empty date is today)
+    assert all(
+        a["options"].get("err_to_str") is True
+        for function in module.FUNCTIONS
+        for a in function.__xlfunc__["args"]
+    )
 
     class AddinWorkbook:
         Name = "treso_xl.excel.ruban.actualiser.xlam"
@@ -270,3 +276,27 @@ def test_windows_decorators_generate_the_vba_wrappers(windows_udfs) -> None:
     )
     # still plain Python once decorated
     assert module.TRESO_ECHEANCE(46037.0, "30 jours") == D(2026, 2, 14)
+
+
+def test_windows_value_types_are_accepted() -> None:
+    # a currency-formatted cell arrives as decimal.Decimal on Windows (pywin32's Currency)
+    from decimal import Decimal
+
+    assert TRESO_PENALITES(Decimal("1000"), D(2025, 12, 31), D(2026, 1, 31)) == 10.32
+    assert TRESO_ECHEANCE(Decimal("46037"), "30 jours") == D(2026, 2, 14)
+    table = TRESO_PLAN(
+        [[D(2026, 1, 20), Decimal("500.0000")]], None, Decimal("1000.5"), D(2026, 1, 1), 1
+    )
+    assert table[1][1:3] == [1000.5, 500.0]
+
+
+@pytest.mark.parametrize("error", [-2146826246, "#N/A"])  # as COM gives it, as err_to_str does
+def test_an_error_argument_is_named(error: object) -> None:
+    assert TRESO_PENALITES(error, D(2025, 12, 31), D(2026, 1, 31)) == (
+        "#VALEUR! montant : #N/A : la cellule contient une erreur Excel ; corrigez la formule "
+        "ou saisissez la valeur."
+    )
+    assert TRESO_RETARD(D(2026, 1, 1), error).startswith("#VALEUR! date_ref : #N/A")
+    assert TRESO_PLAN([[D(2026, 1, 20), error]], None, 0, D(2026, 1, 1), 1).startswith(
+        "#VALEUR! encaissements, ligne 1 : #N/A"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import column_index_from_string
@@ -65,8 +66,17 @@ def read_grid(sheet: Any) -> Grid:
 
 
 def _cell(value: Any) -> Any:
-    """A value as read, or the ExcelError marker of an error cell."""
+    """A value as read, or the ExcelError marker of an error cell.
+
+    On Windows a number in a currency-formatted cell arrives as `decimal.Decimal` (Excel gives
+    the VBA Currency type, pywin32 turns it into a Decimal, xlwings passes it on): it becomes the
+    float the file reader would see.
+    """
     kind = type(value)
+    if kind is float:
+        return value
+    if kind is Decimal:
+        return float(value)
     if kind is int or (kind is str and value[:1] == "#"):
         return com_error(value) or value
     return value

@@ -7,7 +7,9 @@ values go through xlwings' own conversion pipeline (`xlwings.conversion.read` / 
 engine whose cleaning rules copy those of the Windows engine (`xlwings/_xlwindows.py`):
 
 - writing: `None`, NaN and NaT become empty cells, numpy numbers become floats, dates datetimes;
-- reading: empty cells become `None`, dates `datetime.datetime`, every number a float.
+- reading: empty cells become `None`, dates `datetime.datetime`, every number a float, except
+  on Windows a number in a cell formatted as currency: COM gives it as the VBA Currency type,
+  which pywin32 turns into `decimal.Decimal` and xlwings passes on (the macOS engine gives floats).
 
 The sheet itself behaves like Excel where it matters to a renderer: a text written as a value is
 typed into the cell, so that "=A1" becomes a formula, "-5" or "12,5" a number and "31/01/2026" a
@@ -28,6 +30,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +193,19 @@ CELL_ERRORS = {
     -2146826265: "#REF!",
     -2146826273: "#VALUE!",
 }
+
+
+_CURRENCY_RE = re.compile(r"[€$£¥]|\[\$[^\]-]")
+
+
+def is_currency_format(number_format: str | None) -> bool:
+    """Whether Excel reads a number under this format as Currency: a currency sign in it."""
+    return bool(number_format) and _CURRENCY_RE.search(number_format or "") is not None
+
+
+def _currency(value: float) -> Decimal:
+    """A number as pywin32 gives a VBA Currency (a 64-bit count of ten-thousandths)."""
+    return Decimal(round(value * 10_000)) / Decimal(10_000)
 
 
 class _EngineImpl:
@@ -1048,9 +1064,21 @@ class Range:
     def raw_value(self) -> Any:
         r1, c1, r2, c2 = self._box
         cells = self._sheet_data.cells
+        get = cells.get
+        if self._book_data.platform == "win32":
+            formats = self._sheet_data.formats
+
+            def get(key: tuple[int, int]) -> Any:
+                value = cells.get(key)
+                if type(value) is float and is_currency_format(
+                    formats.get(key, {}).get("number_format")
+                ):
+                    return _currency(value)
+                return value
+
         if (r1, c1) == (r2, c2):
-            return cells.get((r1, c1))
-        return [[cells.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+            return get((r1, c1))
+        return [[get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
@@ -1747,6 +1775,10 @@ def open_book(path: Path, platform: str = "win32") -> Book:
                     stored = _stored(cell.value)
                 if stored is not None:
                     sheet.cells[(cell.row, cell.column)] = stored
+                    if is_currency_format(cell.number_format):
+                        sheet.formats.setdefault((cell.row, cell.column), {})["number_format"] = (
+                            cell.number_format
+                        )
         if ws.max_row and ws.max_column:  # styled empty cells widen Excel's used range
             sheet.used = (ws.min_row, ws.min_column, ws.max_row, ws.max_column)
         for letter, dim in ws.column_dimensions.items():

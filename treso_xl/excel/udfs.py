@@ -29,6 +29,7 @@ from treso_xl.core.terms import parse_terms
 from treso_xl.core.urssaf import acre_rate
 from treso_xl.errors import TresoError
 from treso_xl.french import quote
+from treso_xl.reading.cell_errors import com_error
 from treso_xl.reading.problems import format_value
 from treso_xl.reading.values import explain, first, parse
 from treso_xl.rules.lookup import rule
@@ -67,7 +68,25 @@ def _udf(function: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+def _arg(name: str, **options: Any) -> Callable[..., Any]:
+    """`xw.arg` asking for error cells as their codes ("#N/A"): xlwings gives them as empty
+    cells otherwise, and an empty date means today."""
+    return xw.arg(name, err_to_str=True, **options)
+
+
 # --- arguments ---------------------------------------------------------------------------------
+
+
+def _plain(value: Any, name: str) -> Any:
+    """An argument as Excel's engines give it, made plain: an error cell (the COM integer, or
+    the English code with `err_to_str`) is refused with its French name; a Currency value (a
+    `decimal.Decimal` from pywin32 on Windows) becomes a float."""
+    if isinstance(value, Decimal):
+        return float(value)
+    error = com_error(value)
+    if error is not None:
+        raise ArgumentError(f"{name} : {error.message()}")
+    return value
 
 
 def _empty(value: Any) -> bool:
@@ -94,6 +113,7 @@ def _parsed(kind: Kind, value: Any, name: str, **options: Any) -> Any:
 
 def as_date(value: Any, name: str, default: dt.date | None = None) -> dt.date:
     """A date argument: real date, Excel serial number or text; `default` when empty."""
+    value = _plain(value, name)
     if _empty(value):
         if default is None:
             raise ArgumentError(f"{name} : la date est obligatoire (exemple : 31/01/2026).")
@@ -112,6 +132,7 @@ def as_date(value: Any, name: str, default: dt.date | None = None) -> dt.date:
 
 def as_amount(value: Any, name: str, signed: bool = False) -> float:
     """An amount argument in euros (a number or a text such as "1 234,50 €")."""
+    value = _plain(value, name)
     if _empty(value):
         raise ArgumentError(f"{name} : le montant est obligatoire (exemple : 1 234,50).")
     parsed = _parsed(Kind.AMOUNT, value, name, signed=signed)
@@ -120,6 +141,7 @@ def as_amount(value: Any, name: str, signed: bool = False) -> float:
 
 def as_rate(value: Any, name: str) -> float | None:
     """A yearly rate (0.1215, 12.15 or "12,15 %"), None when empty."""
+    value = _plain(value, name)
     if _empty(value):
         return None
     return float(_parsed(Kind.RATE, value, name))
@@ -127,6 +149,7 @@ def as_rate(value: Any, name: str) -> float | None:
 
 def as_choice(value: Any, name: str, choices: Sequence[str], default: str | None = None) -> str:
     """One of `choices`, matched like the workbook's lists (case and accents ignored)."""
+    value = _plain(value, name)
     if _empty(value):
         if default is None:
             raise ArgumentError(f"{name} : valeur obligatoire ({', '.join(choices)}).")
@@ -141,6 +164,7 @@ def as_yes_no(value: Any, name: str) -> bool:
 
 def as_months(value: Any, name: str) -> int:
     """A number of months from 1 to 36, 12 when empty."""
+    value = _plain(value, name)
     if _empty(value):
         return 12
     number = _parsed(Kind.INTEGER, value, name)
@@ -260,13 +284,13 @@ def plan_table(
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("date_facture", doc="Date de la facture.")
-@xw.arg("conditions", doc="Conditions de paiement : « 30 jours », « 45 jours fin de mois »…")
+@_arg("date_facture", doc="Date de la facture.")
+@_arg("conditions", doc="Conditions de paiement : « 30 jours », « 45 jours fin de mois »…")
 @_udf
 def TRESO_ECHEANCE(date_facture: Any, conditions: Any) -> Any:
     """Échéance d'une facture d'après ses conditions de paiement (« 30 jours », « 45 jours fin de mois », « À réception »…). Sans conditions : 30 jours, le délai légal."""  # noqa: E501
     invoice = as_date(date_facture, "date_facture")
-    terms = parse_terms(conditions)
+    terms = parse_terms(_plain(conditions, "conditions"))
     if not terms.known and not terms.empty:
         raise ArgumentError(
             f"conditions : {quote(format_value(conditions))} n'est pas reconnu (exemples : "
@@ -276,8 +300,8 @@ def TRESO_ECHEANCE(date_facture: Any, conditions: Any) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("echeance", doc="Date d'échéance de la facture.")
-@xw.arg("date_ref", doc="Date à laquelle compter le retard (vide : aujourd'hui).")
+@_arg("echeance", doc="Date d'échéance de la facture.")
+@_arg("date_ref", doc="Date à laquelle compter le retard (vide : aujourd'hui).")
 @_udf
 def TRESO_RETARD(echeance: Any, date_ref: Any = None) -> Any:
     """Nombre de jours de retard d'une facture à la date de référence (aujourd'hui si elle est vide) ; 0 si elle n'est pas encore échue."""  # noqa: E501
@@ -287,8 +311,8 @@ def TRESO_RETARD(echeance: Any, date_ref: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("echeance", doc="Date d'échéance de la facture.")
-@xw.arg("date_ref", doc="Date de la balance âgée (vide : aujourd'hui).")
+@_arg("echeance", doc="Date d'échéance de la facture.")
+@_arg("date_ref", doc="Date de la balance âgée (vide : aujourd'hui).")
 @_udf
 def TRESO_TRANCHE(echeance: Any, date_ref: Any = None) -> Any:
     """Tranche de la balance âgée d'une facture : « Non échu », « 1-30 j », « 31-60 j », « 61-90 j » ou « > 90 j »."""  # noqa: E501
@@ -298,11 +322,11 @@ def TRESO_TRANCHE(echeance: Any, date_ref: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("montant", doc="Montant impayé, en euros.")
-@xw.arg("echeance", doc="Date d'échéance de la facture.")
-@xw.arg("date_paiement", doc="Date du paiement (vide : aujourd'hui).")
-@xw.arg("taux", doc="Taux annuel des pénalités (vide : taux BCE + 10 points).")
-@xw.arg("type_client", doc="Professionnel (par défaut) ou Particulier.")
+@_arg("montant", doc="Montant impayé, en euros.")
+@_arg("echeance", doc="Date d'échéance de la facture.")
+@_arg("date_paiement", doc="Date du paiement (vide : aujourd'hui).")
+@_arg("taux", doc="Taux annuel des pénalités (vide : taux BCE + 10 points).")
+@_arg("type_client", doc="Professionnel (par défaut) ou Particulier.")
 @_udf
 def TRESO_PENALITES(
     montant: Any,
@@ -323,11 +347,11 @@ def TRESO_PENALITES(
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("montant", doc="Chiffre d'affaires encaissé, en euros.")
-@xw.arg("date_encaissement", doc="Date de l'encaissement (les taux de cette date).")
-@xw.arg("activite", doc="Activité, comme dans la feuille Paramètres.")
-@xw.arg("versement_liberatoire", doc="Oui ou Non (par défaut).")
-@xw.arg("acre", doc="Oui si l'ACRE s'applique à cette date, Non par défaut.")
+@_arg("montant", doc="Chiffre d'affaires encaissé, en euros.")
+@_arg("date_encaissement", doc="Date de l'encaissement (les taux de cette date).")
+@_arg("activite", doc="Activité, comme dans la feuille Paramètres.")
+@_arg("versement_liberatoire", doc="Oui ou Non (par défaut).")
+@_arg("acre", doc="Oui si l'ACRE s'applique à cette date, Non par défaut.")
 @_udf
 def TRESO_COTISATIONS(
     montant: Any,
@@ -350,11 +374,11 @@ def TRESO_COTISATIONS(
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("encaissements", ndim=2, doc="Plage de deux colonnes : date, montant.")
-@xw.arg("decaissements", ndim=2, doc="Plage de deux colonnes : date, montant.")
-@xw.arg("solde_initial", doc="Solde bancaire à la date du solde.")
-@xw.arg("date_solde", doc="Date du solde ; les mouvements jusqu'à cette date y sont déjà.")
-@xw.arg("mois", doc="Nombre de mois du plan, de 1 à 36 (12 par défaut).")
+@_arg("encaissements", ndim=2, doc="Plage de deux colonnes : date, montant.")
+@_arg("decaissements", ndim=2, doc="Plage de deux colonnes : date, montant.")
+@_arg("solde_initial", doc="Solde bancaire à la date du solde.")
+@_arg("date_solde", doc="Date du solde ; les mouvements jusqu'à cette date y sont déjà.")
+@_arg("mois", doc="Nombre de mois du plan, de 1 à 36 (12 par défaut).")
 @_udf
 def TRESO_PLAN(
     encaissements: Any,

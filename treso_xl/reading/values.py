@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ _TYPE_CODES: dict[type, int] = {
     np.float32: NUMBER,
     np.int64: NUMBER,
     np.int32: NUMBER,
+    Decimal: NUMBER,  # Excel's Currency type, as pywin32 gives it (currency-formatted cells)
     bool: BOOL,
     np.bool_: BOOL,
     str: TEXT,
@@ -143,6 +145,7 @@ _UNIFORM_CODES = {
     "floating": NUMBER,
     "integer": NUMBER,
     "mixed-integer-float": NUMBER,
+    "decimal": NUMBER,
     "date": DATE,
     "datetime": DATE,
     "datetime64": DATE,
@@ -172,7 +175,7 @@ def _slow_code(value: object) -> int:
         return EMPTY
     if isinstance(value, bool | np.bool_):
         return BOOL
-    if isinstance(value, int | float | np.integer | np.floating):
+    if isinstance(value, int | float | np.integer | np.floating | Decimal):
         return NUMBER
     if isinstance(value, str):
         return TEXT
@@ -447,6 +450,8 @@ def explain(
     """
     if isinstance(value, ExcelError):
         return value.message()
+    if isinstance(value, Decimal):
+        value = float(value)
     shown = quote(format_value(value))
     unclear = ambiguous(value) if kind in (Kind.AMOUNT, Kind.INTEGER, Kind.RATE) else None
     if unclear is not None:
@@ -461,7 +466,7 @@ def explain(
             return f"{shown} : le montant doit être supérieur à zéro."
         return f"{shown} n'est pas un montant valide."
     if kind is Kind.DATE:
-        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        if isinstance(value, int | float | np.integer | np.floating | Decimal) and not isinstance(
             value, bool | np.bool_
         ):
             return (
