@@ -15,7 +15,8 @@ from openpyxl.utils import column_index_from_string
 
 from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
-from treso_xl.reading.cell_errors import com_error
+from treso_xl.excel import render_xlwings
+from treso_xl.reading.cell_errors import FRENCH_NAMES, com_error, error_from_code
 from treso_xl.reading.tables import sheet_candidates
 from treso_xl.reading.workbook import read_ledger_from_grids
 
@@ -50,19 +51,42 @@ def read_grid(sheet: Any) -> Grid:
     """The sheet's values from A1 to the last cell of its used range (None for empty cells).
 
     Error cells are read as ExcelError markers, so that the reader refuses them as it does in a
-    file: xlwings gives them as None unless asked (`err_to_str`), and then as "#REF!" for the
-    errors of its table and as the raw COM integer for the newer ones (#SPILL!, #CALC!, ...).
+    file. On Windows xlwings gives them as None unless asked (`err_to_str`), and then as "#REF!"
+    for the errors of its table and as the raw COM integer for the newer ones (#SPILL!, #CALC!…).
+    On macOS `err_to_str` fails on any range of several cells (xlwings 0.37.8: `ensure_2d` in
+    `_xlmac.Range.raw_value` returns None for a 2-D list), and an error cell's value is empty:
+    the texts the cells show are read too (one more Apple event), and an empty cell showing an
+    error's name, English or French ("#N/A", "#VALEUR!"), is that error.
     """
     used = sheet.used_range
     top, left, rows = _corner_and_rows(used.address)
-    options: dict[str, Any] = {"ndim": 2, "err_to_str": True}
+    mac = render_xlwings.engine_platform() == "darwin"
+    options: dict[str, Any] = {"ndim": 2} if mac else {"ndim": 2, "err_to_str": True}
     if rows > CHUNK_ROWS:
         options["chunksize"] = CHUNK_ROWS
     values = used.options(**options).value
+    if mac:
+        values = _shown_errors(values, used.api.string_value.get())
     pad = [None] * (left - 1)
     grid: Grid = [[] for _ in range(top - 1)]
     grid += [pad + [_cell(value) for value in row] for row in values]
     return grid
+
+
+_ERROR_TEXTS = frozenset(FRENCH_NAMES) | frozenset(FRENCH_NAMES.values())
+
+
+def _shown_errors(values: Grid, texts: Any) -> Grid:
+    """`values` with each empty cell whose shown text is an error's name made that error."""
+    if not isinstance(texts, list):
+        texts = [[texts]]
+    elif texts and not isinstance(texts[0], list):
+        texts = [texts]
+    for row, shown in zip(values, texts, strict=False):
+        for j, text in enumerate(shown[: len(row)]):
+            if row[j] is None and isinstance(text, str) and text.strip() in _ERROR_TEXTS:
+                row[j] = error_from_code(text)
+    return values
 
 
 def _cell(value: Any) -> Any:

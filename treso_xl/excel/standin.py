@@ -362,6 +362,7 @@ class SheetData:
     visible: bool = True
     used: Box | None = None  # extent of cells formatted without a value (Excel's used range)
     names: dict[str, str] = field(default_factory=dict)  # sheet-scoped names -> refers_to
+    hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> address
 
     def used_box(self) -> Box:
         keys = set(self.cells) | set(self.formats)
@@ -439,14 +440,69 @@ class _RangeImpl:
 
     def __init__(self, rng: Range) -> None:
         self._range = rng
+        self.options: dict[str, Any] | None = None  # assigned by xlwings.main.Range, as in xlwings
 
     @property
     def raw_value(self) -> Any:
+        if self.options is not None:
+            _mac_err_to_str(self._range, self.options)
         return self._range.raw_value
+
+    @property
+    def string_value(self) -> _AppleScriptProperty:
+        """The macOS engine's `api`: the texts the cells show (`string value` in AppleScript)."""
+        if self._range._book_data.platform != "darwin":
+            raise AttributeError("string_value: an AppleScript property (macOS engine only)")
+        return _AppleScriptProperty(self._range)
 
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
         self._range.raw_value = data
+
+
+class _AppleScriptProperty:
+    """`Range.api.string_value` on macOS: `get()` is one Apple event, counted as such."""
+
+    def __init__(self, rng: Range) -> None:
+        self._range = rng
+
+    def get(self) -> Any:
+        self._range._log.calls["Range.api.string_value"] += 1
+        r1, c1, r2, c2 = self._range._box
+        cells = self._range._sheet_data.cells
+        texts = [[_shown(cells.get((r, c))) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        return texts[0][0] if (r1, c1) == (r2, c2) else texts
+
+
+# How a French Excel shows an error cell (the macOS engine reads the texts shown).
+_FRENCH_ERRORS = {
+    "#DIV/0!": "#DIV/0!",
+    "#N/A": "#N/A",
+    "#NAME?": "#NOM?",
+    "#NULL!": "#NUL!",
+    "#NUM!": "#NOMBRE!",
+    "#REF!": "#REF!",
+    "#VALUE!": "#VALEUR!",
+}
+
+
+def _shown(value: Any) -> str:
+    """The text a French Excel shows for a stored value (errors by their French names)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and value in CELL_ERRORS:
+        return _FRENCH_ERRORS[CELL_ERRORS[value]]
+    if isinstance(value, Formula):
+        return value.text
+    return str(value)
+
+
+def _mac_err_to_str(rng: Range, options: Mapping[str, Any]) -> None:
+    """xlwings 0.37.8's macOS `raw_value` with err_to_str fails on any range of several cells:
+    its `ensure_2d` returns None for a 2-D list, then iterates it."""
+    r1, c1, r2, c2 = rng._box
+    if rng._book_data.platform == "darwin" and options.get("err_to_str") and (r1, c1) != (r2, c2):
+        raise TypeError("'NoneType' object is not iterable")
 
 
 @_counted
@@ -732,6 +788,7 @@ class Sheet:
         data = self._sheet_data
         data.cells.clear()
         data.formats.clear()
+        data.hyperlinks.clear()
         data.borders.clear()
         data.merges.clear()
         data.used = None
@@ -1062,6 +1119,7 @@ class Range:
     # -- values
     @property
     def raw_value(self) -> Any:
+        _mac_err_to_str(self, self._options)
         r1, c1, r2, c2 = self._box
         cells = self._sheet_data.cells
         get = cells.get
@@ -1111,6 +1169,15 @@ class Range:
         for key in self._cells():
             self._sheet_data.cells.pop(key, None)
             self._sheet_data.formats.pop(key, None)
+            self._sheet_data.hyperlinks.pop(key, None)
+
+    def add_hyperlink(
+        self, address: str, text_to_display: str | None = None, screen_tip: str | None = None
+    ) -> None:
+        # Excel's Hyperlinks.Add on each cell: the link, and the text shown in the cell
+        for key in self._cells():
+            self._sheet_data.hyperlinks[key] = address
+            self._sheet_data.cells[key] = address if text_to_display is None else text_to_display
 
     def clear_contents(self) -> None:
         for key in self._cells():
