@@ -94,7 +94,8 @@ def test_styles_number_formats_and_geometry_land_in_the_sheet() -> None:
     assert ws["B4"].fill.fgColor.rgb == "FFFFC7CE"
 
     assert ws.column_dimensions["A"].width == 32.5
-    assert ws.column_dimensions["B"].width == 14
+    # widened from 14 to show « 31/03/2024 14:30 » whole (treso_xl/layout/page.py)
+    assert ws.column_dimensions["B"].width == 18
     assert ws.row_dimensions[1].height == 30
     assert ws.freeze_panes == "B2"
     assert [str(r) for r in ws.merged_cells.ranges] == ["A5:C5"]

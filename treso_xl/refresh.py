@@ -44,9 +44,11 @@ from treso_xl.core.vat import vat_flows, vat_schedule
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
+from treso_xl.layout.courriers import courriers_layout
 from treso_xl.layout.depenses import depenses_layout
 from treso_xl.layout.financement import add_financing_sections
 from treso_xl.layout.model import SheetLayout
+from treso_xl.layout.page import set_footers
 from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
 from treso_xl.layout.tableau_de_bord import tableau_de_bord_layout
@@ -155,6 +157,7 @@ def compute(ledger: Ledger) -> Report:
         thresholds=ledger_thresholds(ledger, receipts, end),
     )
     bfr_tab = bfr_layout(capital, params.date_reference)
+    letters_tab, letters = courriers_layout(items, params.date_reference)
     add_financing_sections(bfr_tab, bfr_tab.max_row + 2, need, comparisons)
     layouts = [
         tableau_de_bord_layout(figures, plan, aged, params.entreprise, need),
@@ -162,10 +165,14 @@ def compute(ledger: Ledger) -> Report:
         bfr_tab,
         depenses_layout(spending, stock, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
-        relances_layout(items, habits, by_method, params.date_reference, _rate_note(items, ledger)),
+        relances_layout(
+            items, habits, by_method, params.date_reference, _rate_note(items, ledger), letters
+        ),
+        letters_tab,
         urssaf_layout(urssaf, params),
         controles_layout(findings, params.date_reference),
     ]
+    set_footers(layouts, params.entreprise, dt.date.today())
     return Report(
         ledger=ledger,
         plan=plan,

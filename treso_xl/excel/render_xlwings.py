@@ -16,7 +16,8 @@ A tab the tool wrote before (it carries the marker of `treso_xl/tab_identity.py`
 rewritten in place, so that the user's formulas that point into it keep working; a new tab is added
 after the last sheet, with its marker; a user's sheet bearing a tab's name stops the write before
 anything is touched. What xlwings' desktop engines do not
-offer (frozen panes, indents, tab colours, page set-up) is left out; conditional formats are not
+offer (frozen panes, indents, tab colours) is left out; the page set-up goes through Excel's
+PageSetup object on Windows only (`_page_setup`); conditional formats are not
 needed: every highlight of the layouts is computed by the engine and written as a plain format.
 """
 
@@ -34,6 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter as column_letters
 
 from treso_xl.layout.model import DATE, PLAIN, Chart, SheetLayout, Style
+from treso_xl.layout.page import finished
 from treso_xl.tab_identity import (
     MARKER,
     SheetConflictError,
@@ -96,6 +98,16 @@ def excel_value(value: object) -> object:
         number = float(value)
         return number if math.isfinite(number) else None
     raise TypeError(f"unsupported cell value {value!r}")
+
+
+LINK_TIP = "Cliquez pour y aller"
+
+
+def link_text(value: object, place: str) -> str:
+    """The text a link cell shows: its value, or the place it leads to."""
+    if value is None or value == "":
+        return place
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_TEXT]
 
 
 def value_grid(layout: SheetLayout) -> list[list[object]]:
@@ -560,11 +572,16 @@ def render_sheet(sheet: Any, layout: SheetLayout, several: bool | None = None) -
     Each format goes on every rectangle that takes it at once, through one range of several
     areas when the engine allows it (`several_areas`), else one range per rectangle.
     """
+    # Excel fits rows of wrapped text itself; merged notes would cost one call each
+    layout = finished(layout, heights=False, notes=False)
     ranges = _Ranges(sheet, several_areas() if several is None else several)
     left_out: list[str] = []
     if layout.cells:
         (block,) = ranges.covering([(1, 1, layout.max_row, layout.max_col)])
         block.value = value_grid(layout)
+    for (row, col), place in sorted(layout.links.items()):  # "#" + place: within the workbook
+        (rng,) = ranges.covering([(row, col, row, col)])
+        rng.add_hyperlink(f"#{place}", link_text(layout.value(row, col), place), LINK_TIP)
     groups = format_groups(layout)
     cell_formats = [group for group in groups if group.kind not in BORDER_KINDS]
     if ranges.several:
@@ -593,7 +610,36 @@ def render_sheet(sheet: Any, layout: SheetLayout, several: bool | None = None) -
     for spec in layout.charts:
         if not _add_chart(sheet, spec):
             left_out.append(f"graphique « {spec.title} » (séries non contiguës)")
+    _page_setup(sheet, layout)
     return left_out
+
+
+# Excel's PageSetup constants (XlPaperSize, XlPageOrientation)
+XL_PAPER_A4 = 9
+XL_PORTRAIT = 1
+XL_LANDSCAPE = 2
+
+
+def _page_setup(sheet: Any, layout: SheetLayout) -> None:
+    """A4, orientation, one page wide, repeated rows, footer: through Excel's own PageSetup,
+    on Windows only (its COM object); elsewhere, or if Excel refuses, the tab keeps its set-up."""
+    if sys.platform != "win32":
+        return
+    try:
+        setup = sheet.api.PageSetup
+        setup.PaperSize = XL_PAPER_A4
+        setup.Orientation = XL_LANDSCAPE if layout.landscape else XL_PORTRAIT
+        if layout.fit_width:
+            setup.Zoom = False
+            setup.FitToPagesWide = 1
+            setup.FitToPagesTall = False
+        if layout.print_titles:
+            first, last = layout.print_titles
+            setup.PrintTitleRows = f"${first}:${last}"
+        if layout.footer:
+            setup.LeftFooter, setup.CenterFooter, setup.RightFooter = layout.footer
+    except Exception:
+        return
 
 
 def clear_sheet(sheet: Any) -> None:

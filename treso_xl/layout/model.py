@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 CellValue = str | int | float | dt.date | dt.datetime | bool | None
 
-EURO = '#,##0.00 "€";[Red]-#,##0.00 "€"'
+# Zero amounts show as a dash (the value stays 0), so that real figures stand out.
+EURO = '#,##0.00 "€";[Red]-#,##0.00 "€";"–"'
 EURO_ROUND = '#,##0 "€";[Red]-#,##0 "€"'
 DATE = "dd/mm/yyyy"
 MONTH = "mmm yyyy"
@@ -93,6 +94,12 @@ class SheetLayout:
     tab_color: str | None = None
     landscape: bool = False  # printed (and turned into PDF) in landscape
     fit_width: bool = False  # printed one page wide
+    # internal hyperlinks: cell -> place in the workbook, e.g. "'Courriers'!A12"
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    # rows repeated atop each printed page (first, last); None: the row above the frozen pane
+    print_titles: tuple[int, int] | None = None
+    # printed footer: left, centre, right (Excel codes such as &P, &N); see layout/page.py
+    footer: tuple[str, str, str] | None = None
 
     def row_below(self, row: int, height_cm: float, default_height: float = 15.0) -> int:
         """The first row that starts at least `height_cm` below the top of `row`."""

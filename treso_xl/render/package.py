@@ -432,6 +432,9 @@ def read_tab_names(xlsx: bytes) -> list[str]:
 _LEGACY_PART = re.compile(r"treso_(?P<slug>[a-z0-9_]+?)\d*\.xml")
 
 
+PRINT_TITLES = "_xlnm.Print_Titles"
+
+
 def _markers(wb: etree._Element) -> dict[int, list[tuple[etree._Element, str | None]]]:
     """The markers of the workbook by sheet index, each with the tab name it holds."""
     found: dict[int, list[tuple[etree._Element, str | None]]] = {}
@@ -768,6 +771,7 @@ class _Merge:
         self.wb_part, self.wb = _workbook(self.user)
         self.gen_wb_part, gen_wb = _workbook(self.gen)
         self.gen_sheets = _sheets(self.gen, self.gen_wb_part, gen_wb)
+        self.gen_wb = gen_wb
         self.sheets = _sheets(self.user, self.wb_part, self.wb)
         self.markers = _markers(self.wb)
 
@@ -847,6 +851,39 @@ class _Merge:
             )
         el.text = marker_formula(sheet_name)
         self.markers[position] = [(el, sheet_name)]
+
+    def _print_titles(self, position: int, gen_name: str, sheet_name: str) -> None:
+        """Give the sheet at `position` the repeated print rows of the generated tab, if any."""
+        names = self.wb.find(_q(MAIN, "definedNames"))
+        if names is None:  # `_mark` always made one
+            return
+        old = [
+            el
+            for el in _elements(names, "definedName")
+            if el.get("name") == PRINT_TITLES and el.get("localSheetId") == str(position)
+        ]
+        index = next((i for i, e in enumerate(self.gen_sheets) if e.name == gen_name), None)
+        text = next(
+            (
+                el.text or ""
+                for el in _elements(self.gen_wb.find(_q(MAIN, "definedNames")), "definedName")
+                if el.get("name") == PRINT_TITLES and el.get("localSheetId") == str(index)
+            ),
+            None,
+        )
+        if text is None:
+            return
+        for el in old[1:]:
+            names.remove(el)
+        if old:
+            el = old[0]
+        else:
+            el = etree.SubElement(
+                names,
+                _q(MAIN, "definedName"),
+                {"name": PRINT_TITLES, "localSheetId": str(position)},
+            )
+        el.text = _rename_in_formula(text, gen_name, sheet_name)
 
     # ---- removal of replaced sheets
     def remove_replaced(self, plans: Sequence[_Plan]) -> None:
@@ -1023,6 +1060,7 @@ class _Merge:
                 sheet_name = plan.gen_name
             plan.position = position
             self._mark(position, sheet_name)
+            self._print_titles(position, plan.gen_name, sheet_name)
 
             for gen_part, new_part in plan.parts.items():
                 content_type = self.gen.content_type(gen_part)

@@ -16,9 +16,11 @@ from openpyxl.chart import Series as ChartSeries
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from treso_xl.layout.model import DATE, Chart, SheetLayout, Style
+from treso_xl.layout.page import finished
 
 DATETIME = "dd/mm/yyyy hh:mm"
 MAX_TEXT = 32767  # Excel's limit on the characters of one cell
@@ -189,9 +191,32 @@ def _add_chart(ws: Worksheet, spec: Chart) -> None:
     ws.add_chart(chart, spec.anchor)
 
 
+def _page_setup(ws: Worksheet, layout: SheetLayout) -> None:
+    """A4, orientation, one page wide, repeated header rows, footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+    if layout.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if layout.print_titles:
+        first, last = layout.print_titles
+        ws.print_title_rows = f"{first}:{last}"
+    if layout.footer:
+        left, center, right = layout.footer
+        ws.oddFooter.left.text = left or None
+        ws.oddFooter.center.text = center or None
+        ws.oddFooter.right.text = right or None
+        for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+            part.size = 8
+
+
 def _render_sheet(ws: Worksheet, layout: SheetLayout, styles: _StyleCache) -> None:
+    layout = finished(layout)
     for (row, col), cell in sorted(layout.cells.items()):
         _write_cell(ws, row, col, cell.value, cell.style, styles)
+    for (row, col), place in sorted(layout.links.items()):  # within the workbook: no relation
+        ws.cell(row=row, column=col).hyperlink = Hyperlink(ref="", location=place)
     for col, width in sorted(layout.column_widths.items()):
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, height in sorted(layout.row_heights.items()):
@@ -205,12 +230,7 @@ def _render_sheet(ws: Worksheet, layout: SheetLayout, styles: _StyleCache) -> No
         ws.freeze_panes = ws.cell(row=row, column=col).coordinate
     if layout.tab_color:
         ws.sheet_properties.tabColor = _argb(layout.tab_color)
-    if layout.landscape:
-        ws.page_setup.orientation = "landscape"
-    if layout.fit_width:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+    _page_setup(ws, layout)
     for chart in layout.charts:
         _add_chart(ws, chart)
 

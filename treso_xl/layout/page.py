@@ -1,0 +1,272 @@
+"""Screen and print fitting of a `SheetLayout`: notes wrapped, widths and heights, page set-up.
+
+Both renderers call `finished` on each layout: long notes are wrapped in a merged area of the
+table's width, columns are widened to show their French-formatted values and their headers'
+words, rows holding wrapped text get an explicit height (LibreOffice does not grow a row that has
+none), and the print set-up is decided (A4, landscape when wider than a portrait page, one page
+wide, header rows repeated, footer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from copy import deepcopy
+
+from treso_xl.layout.model import PLAIN, Cell, SheetLayout, Style
+
+DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters of '0'
+DEFAULT_HEIGHT = 15.0  # points, a row of Calibri 11
+MAX_HEIGHT = 409.0  # Excel's largest row height
+MAX_WIDTH = 60.0  # a column is never widened beyond this: its text wraps instead
+BASE_SIZE = 11.0
+PORTRAIT_WIDTH_PT = 530.0  # printable width of an A4 portrait page with the default margins
+POINTS_PER_CHAR = 5.6  # one character of column width, in points (Calibri 11)
+FOOTER_PAGE = "Page &P / &N"
+
+_WORD = re.compile(r"\S+")
+
+
+def _chars_per_width(style: Style) -> float:
+    """Characters of ordinary French text that fit in one unit of column width."""
+    size = style.size or BASE_SIZE
+    factor = 1.1 * BASE_SIZE / size
+    return factor * (0.9 if style.bold else 1.0)
+
+
+def _line_height(style: Style) -> float:
+    return DEFAULT_HEIGHT * (style.size or BASE_SIZE) / BASE_SIZE
+
+
+def text_lines(text: str, width: float, style: Style = PLAIN) -> int:
+    """Lines `text` takes once wrapped in `width` (column-width units), word by word."""
+    per_line = max(1.0, (width - 1.0) * _chars_per_width(style))
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        count, used = 1, 0.0
+        for word in _WORD.findall(paragraph):
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count += 1
+                used = 0.0
+            used = (used + 1 + size) if used else float(size)
+            while used > per_line:  # a word longer than the line is cut
+                count += 1
+                used -= per_line
+        lines += count
+    return lines
+
+
+def _group(text: str) -> str:
+    """Thousands grouped by a space, as the French settings print them."""
+    head, _, tail = text.partition(".")
+    sign = "-" if head.startswith("-") else ""
+    digits = head.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return sign + " ".join(groups) + ("," + tail if tail else "")
+
+
+def shown_text(value: object, number_format: str | None) -> str:
+    """About what a cell shows with French settings (for widths only)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, dt.datetime):
+        return "00/00/0000 00:00"
+    if isinstance(value, dt.date):
+        fmt = number_format or "dd/mm/yyyy"
+        return "sept. 2026" if "mmm" in fmt else "00/00/0000"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            return ""
+        fmt = number_format or "General"
+        if "%" in fmt:
+            return f"{number * 100:.1f} %"
+        decimals = 2 if "0.00" in fmt else 0
+        text = _group(f"{number:.{decimals}f}") if "#,##0" in fmt else f"{number:.{decimals}f}"
+        if "€" in fmt:
+            text += " €"
+        elif '"j"' in fmt:
+            text += " j"
+        return text
+    return str(value)
+
+
+class _Fitter:
+    def __init__(self, layout: SheetLayout) -> None:
+        self.sheet = layout
+        self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for box in layout.merges:
+            for r in range(box[0], box[2] + 1):
+                for c in range(box[1], box[3] + 1):
+                    self.merged[(r, c)] = box
+        filled = [
+            col
+            for (_, col), cell in layout.cells.items()
+            if cell.value is not None or cell.style.fill
+        ]
+        self.last_col = max(filled, default=1)
+        self.to_wrap: set[tuple[int, Style]] = set()
+
+    def width(self, col: int) -> float:
+        return self.sheet.column_widths.get(col, DEFAULT_WIDTH)
+
+    def span_width(self, first: int, last: int) -> float:
+        return sum(self.width(c) for c in range(first, last + 1))
+
+    def rows(self) -> dict[int, list[int]]:
+        by_row: dict[int, list[int]] = {}
+        for (row, col), cell in self.sheet.cells.items():
+            if cell.value is not None:
+                by_row.setdefault(row, []).append(col)
+        return by_row
+
+    def wrap_notes(self) -> None:
+        """A text ending its row that overflows its column, or a lone banner, is merged to the
+        table's last column and wrapped there."""
+        sheet = self.sheet
+        for row, cols in sorted(self.rows().items()):
+            col = max(cols)
+            cell = sheet.cells[(row, col)]
+            if not isinstance(cell.value, str) or (row, col) in self.merged:
+                continue
+            if any((row, c) in sheet.cells for c in range(col + 1, self.last_col + 1)):
+                self._extend_banner(row, cols)
+                continue  # styled cells already span the row
+            lone = len(cols) == 1
+            overflows = text_lines(cell.value, self.width(col), cell.style.but(wrap=True)) > 1
+            if not overflows and not (lone and cell.style.fill):
+                continue
+            if col < self.last_col:
+                box = (row, col, row, self.last_col)
+                sheet.merges.append(box)
+                for c in range(col, self.last_col + 1):
+                    self.merged[(row, c)] = box
+            if overflows and col < self.last_col:
+                valign = cell.style.valign or "top"
+                sheet.cells[(row, col)] = Cell(cell.value, cell.style.but(wrap=True, valign=valign))
+            elif overflows:
+                self.to_wrap.add((col, cell.style))
+        self._wrap_columns()
+
+    def _wrap_columns(self) -> None:
+        """Wrap every cell of a column sharing a style one of them needed wrapped (formats stay
+        whole blocks, which live Excel writes in few calls)."""
+        sheet = self.sheet
+        for (row, col), cell in list(sheet.cells.items()):
+            if (col, cell.style) in self.to_wrap and (row, col) not in self.merged:
+                style = cell.style.but(wrap=True, valign=cell.style.valign or "top")
+                sheet.cells[(row, col)] = Cell(cell.value, style)
+        self.to_wrap.clear()
+
+    def _extend_banner(self, row: int, cols: list[int]) -> None:
+        """A section title whose fill stops before the table's last column: fill to the end."""
+        sheet = self.sheet
+        if cols != [1] or not sheet.cells[(row, 1)].style.fill:
+            return
+        fill = sheet.cells[(row, 1)].style.fill
+        last = max(c for (r, c) in sheet.cells if r == row)
+        if all(sheet.cells[(row, c)].style.fill == fill for c in range(1, last + 1)
+               if (row, c) in sheet.cells):
+            style = sheet.cells[(row, last)].style
+            for c in range(last + 1, self.last_col + 1):
+                sheet.cells[(row, c)] = Cell(None, style)
+
+    def fit_widths(self) -> None:
+        """Widen each column to its longest shown value and its headers' longest word."""
+        sheet = self.sheet
+        needed: dict[int, float] = {}
+        for (row, col), cell in sheet.cells.items():
+            if cell.value is None or (row, col) in self.merged:
+                continue
+            style = cell.style
+            per = _chars_per_width(style)
+            if isinstance(cell.value, str):
+                words = _WORD.findall(cell.value) or [""]
+                if style.wrap:
+                    want = max(len(w) for w in words) / per + 1.5
+                else:
+                    want = min(len(cell.value) / per + 1.5, MAX_WIDTH)
+                    if len(cell.value) / per + 1.5 > max(MAX_WIDTH, self.width(col)):
+                        self.to_wrap.add((col, style))
+            else:
+                text = shown_text(cell.value, style.number_format)
+                want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
+            needed[col] = max(needed.get(col, 0.0), want)
+        self._wrap_columns()
+        for col, want in needed.items():
+            if want > self.width(col):
+                sheet.column_widths[col] = round(min(want, MAX_WIDTH), 1)
+
+    def fit_heights(self) -> None:
+        """Give each row holding wrapped or large text the height its lines take."""
+        sheet = self.sheet
+        wanted: dict[int, float] = {}
+        for (row, col), cell in sheet.cells.items():
+            if cell.value is None:
+                continue
+            box = self.merged.get((row, col))
+            if box is not None and (box[0] != row or box[1] != col or box[2] != row):
+                continue  # inside a merge, or a merge over several rows
+            style = cell.style
+            lines = 1
+            if style.wrap and isinstance(cell.value, str):
+                first, last = (box[1], box[3]) if box else (col, col)
+                lines = text_lines(cell.value, self.span_width(first, last), style)
+            height = lines * _line_height(style) + (3.0 if lines > 1 else 0.0)
+            if height > DEFAULT_HEIGHT:
+                wanted[row] = max(wanted.get(row, 0.0), height)
+        for row, height in wanted.items():
+            current = sheet.row_heights.get(row, 0.0)
+            if height > current:
+                sheet.row_heights[row] = round(min(height, MAX_HEIGHT), 1)
+
+    def page(self) -> None:
+        sheet = self.sheet
+        wide = self.span_width(1, self.last_col) * POINTS_PER_CHAR > PORTRAIT_WIDTH_PT
+        sheet.landscape = sheet.landscape or wide
+        sheet.fit_width = True
+        if sheet.print_titles is None and sheet.freeze and sheet.freeze[0] > 1:
+            header = sheet.freeze[0] - 1
+            sheet.print_titles = (header, header)
+        if sheet.footer is None:
+            sheet.footer = ("", sheet.name, FOOTER_PAGE)
+
+
+def finished(layout: SheetLayout, heights: bool = True, notes: bool = True) -> SheetLayout:
+    """A copy of `layout` fitted for the screen and the printer (see the module docstring).
+
+    `heights=False` leaves the rows without a stored height to the application (live Excel
+    fits such rows to their wrapped text itself; LibreOffice does not, hence the default);
+    `notes=False` leaves long notes unmerged (each merge is one more call to live Excel)."""
+    sheet = deepcopy(layout)
+    fitter = _Fitter(sheet)
+    if notes:
+        fitter.wrap_notes()
+    fitter.fit_widths()
+    if heights:
+        fitter.fit_heights()
+    fitter.page()
+    return sheet
+
+
+def footer_parts(entreprise: str, tab: str, refreshed: dt.date) -> tuple[str, str, str]:
+    """Footer of a printed tab: company, tab and refresh date, page n/N."""
+    clean = entreprise.replace("&", "&&")
+    return (clean, f"{tab.replace('&', '&&')} — actualisé le {refreshed:%d/%m/%Y}", FOOTER_PAGE)
+
+
+def set_footers(layouts: list[SheetLayout], entreprise: str, refreshed: dt.date) -> None:
+    """Give every layout the footer naming the company, its tab and the refresh date."""
+    for layout in layouts:
+        layout.footer = footer_parts(entreprise, layout.name, refreshed)
