@@ -98,6 +98,19 @@ def test_relances_show_the_promise():
     assert "promis" not in items["F-4"].prochaine_action
 
 
+def test_a_kept_promise_gets_a_confirmation_not_the_level_letter():
+    ledger = _ledger()
+    positions = invoice_positions(ledger.factures, ledger.encaissements)
+    items = {r.facture: r for r in reminders(positions, ledger.params)}
+    promised, broken = items["F-3"], items["F-4"]
+    assert promised.niveau == broken.niveau == "J+15"  # the level reached stays as it is
+    assert promised.texte.subject == "Facture F-3 : votre engagement de paiement au 15/12/2026"
+    assert "au plus tard le 15/12/2026" in promised.texte.body
+    assert "Malgré mon précédent rappel" not in promised.texte.body
+    # a broken promise: the level's letter, as if there were none
+    assert broken.texte.subject.startswith("Deuxième relance")
+
+
 def test_partial_payment_without_date_is_read_counted_and_flagged(tmp_path):
     sheets = good_sheets()
     rows = sheets["Factures"]

@@ -396,6 +396,7 @@ TAB_BFR = "BFR"
 TAB_DEPENSES = "Dépenses"
 TAB_BALANCE_AGEE = "Balance âgée"
 TAB_RELANCES = "Relances"
+TAB_COURRIERS = "Courriers"  # the reminders' letters, linked from Relances' Texte column
 TAB_URSSAF = "URSSAF"
 TAB_TABLEAU_DE_BORD = "Tableau de bord"
 TAB_CONTROLES = "Contrôles"
@@ -406,6 +407,7 @@ GENERATED_TABS: tuple[str, ...] = (
     TAB_DEPENSES,
     TAB_BALANCE_AGEE,
     TAB_RELANCES,
+    TAB_COURRIERS,
     TAB_URSSAF,
     TAB_CONTROLES,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,10 +60,19 @@ def _signature(params: Params) -> list[str]:
     return lines
 
 
-def reminder_text(r: Reminder, params: Params, next_action: str = "") -> ReminderText:
-    """The text for the reminder's level, with the invoice's figures filled in."""
+def reminder_text(
+    r: Reminder, params: Params, next_action: str = "", promised: dt.date | None = None
+) -> ReminderText:
+    """The text for the reminder's level, with the invoice's figures filled in.
+
+    `promised`: the date by which the client promised to pay the whole rest; the text then
+    confirms the promise (a formal notice to a client who just promised would be out of place)
+    and says what follows if it is not kept.
+    """
     ref = day(params.date_reference)
     pay = _how_to_pay(r, params)
+    if promised is not None and r.niveau != "Avant échéance":
+        return _promise_confirmation(r, params, pay, promised)
     if r.niveau == "Avant échéance":
         subject = f"Facture {r.facture} : échéance le {day(r.echeance)}"
         body = [
@@ -108,6 +118,34 @@ def reminder_text(r: Reminder, params: Params, next_action: str = "") -> Reminde
     else:
         subject, body = _formal_notice(r, params, pay, next_action)
     return ReminderText(subject, "\n".join(body))
+
+
+def _promise_confirmation(
+    r: Reminder, params: Params, pay: list[str], promised: dt.date
+) -> ReminderText:
+    penalty = _penalty_sentence(r).replace("{ref}", day(params.date_reference))
+    if r.niveau == "J+30":
+        otherwise = (
+            "Sans règlement à cette date, je vous adresserai une mise en demeure par lettre "
+            "recommandée avec accusé de réception."
+        )
+    else:
+        otherwise = "Sans règlement à cette date, je me permettrai de vous relancer."
+    body = [
+        "Bonjour,",
+        "",
+        f"Je vous remercie de votre engagement à régler {_invoice_line(r)}, échue le "
+        f"{day(r.echeance)}, au plus tard le {day(promised)}.",
+        *(["", penalty] if penalty else []),
+        "",
+        *pay,
+        "",
+        otherwise,
+        *_signature(params),
+    ]
+    return ReminderText(
+        f"Facture {r.facture} : votre engagement de paiement au {day(promised)}", "\n".join(body)
+    )
 
 
 def _formal_notice(

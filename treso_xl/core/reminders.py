@@ -147,9 +147,11 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
     action, when = next_step(level, due, total, professional, ref)
     promises = tuple(getattr(row, "promesses", ()) or ())
     kept = [(d, amount) for d, amount, _ in promises if d.date() >= ref]
+    promised: dt.date | None = None
     if kept and sum(amount for _, amount in kept) >= row.reste_du - 0.005:
-        action = f"Vérifier le paiement promis le {day(kept[-1][0].date())}"
-        when = kept[-1][0].date()
+        promised = kept[-1][0].date()
+        action = f"Vérifier le paiement promis le {day(promised)}"
+        when = promised
     reminder = Reminder(
         facture=str(row.facture),
         client=str(row.client),
@@ -173,5 +175,5 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
         erreur_taux=error,
         promesse=promise_text(promises, ref),
     )
-    text = reminder_text(reminder, params, next_action=action)
+    text = reminder_text(reminder, params, next_action=action, promised=promised)
     return replace(reminder, texte=text)

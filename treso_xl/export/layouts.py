@@ -78,6 +78,7 @@ GENERATED_DESCRIPTIONS: dict[str, str] = {
         "Factures échues : jours de retard, niveau de relance, pénalités, indemnité forfaitaire "
         "et texte de relance."
     ),
+    contract.TAB_COURRIERS: "Courriers de relance prêts à envoyer, un par facture relancée.",
     contract.TAB_URSSAF: (
         "Cotisations URSSAF par période de déclaration : chiffre d'affaires encaissé, taux, "
         "cotisations, échéance."

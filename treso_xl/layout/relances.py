@@ -10,14 +10,13 @@ from treso_xl import contract
 from treso_xl.core.reminders import COURTESY, PREPARE_FOR_COURT, Reminder
 from treso_xl.french import day
 from treso_xl.layout import styles
+from treso_xl.layout.courriers import Letter
 from treso_xl.layout.model import DATE, SheetLayout, Style
 
 HEADER_ROW = 5
 HEADERS = (
     "N° facture",
     "Client",
-    "Type de client",
-    "Email client",
     "Échéance",
     "Reste dû",
     "Jours de retard",
@@ -28,7 +27,6 @@ HEADERS = (
     "Pénalités",
     "Indemnité forfaitaire",
     "Total dû",
-    "Habitude du client",
     "Texte",
 )
 LEVEL_STYLES = {
@@ -40,7 +38,9 @@ LEVEL_STYLES = {
 _TOP = Style(valign="top")
 _MONEY_TOP = styles.MONEY.but(valign="top")
 _WRAP_TOP = _TOP.but(wrap=True)
-_DATE_TOP = _TOP.but(number_format=DATE)
+_DATE_TOP = _TOP.but(number_format=DATE, align="center")
+PAST_DATE = styles.alert(_DATE_TOP)  # a next action whose date has passed: overdue work
+LINK = _TOP.but(font_color="0563C1", indent=1)  # Excel's hyperlink blue
 # the style of each column of the reminders table; None: the level's colour
 COLUMN_STYLES = tuple(
     _MONEY_TOP
@@ -50,16 +50,37 @@ COLUMN_STYLES = tuple(
     else None
     if h == "Niveau"
     else _WRAP_TOP
-    if h in ("Prochaine action", "Promesse de paiement", "Habitude du client", "Texte")
+    if h in ("Client", "Prochaine action", "Promesse de paiement")
+    else LINK
+    if h == "Texte"
     else _TOP
     for h in HEADERS
 )
 LEVEL_CELL = {
     level: style.but(valign="top", align="center") for level, style in LEVEL_STYLES.items()
 }
-WIDTHS = (13, 24, 14, 26, 12, 13, 10, 12, 40, 14, 20, 12, 13, 13, 24, 90)
+WIDTHS = (12, 26, 11, 12, 9, 9, 40, 12, 22, 11, 12, 12, 70)
 TEXT_COL = HEADERS.index("Texte") + 1
-MAX_ROW_HEIGHT = 409  # Excel's limit, in points
+NEXT_DATE_COL = HEADERS.index("Date de la prochaine action") + 1
+LINE_HEIGHT = 15.0  # points, one line of Calibri 11
+HEADER_HEIGHT = 45.0  # three lines of wrapped header
+PREVIEW_CHARS = 60  # characters of the letter's subject shown in the Texte column
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` takes wrapped in a column `width` wide (a generous estimate)."""
+    per_line = max(1, int(width) - 3)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def text_cell(item: Reminder, letter: Letter | None) -> str:
+    """The Texte column: a short preview of the letter and where it is."""
+    subject = item.texte.subject
+    if len(subject) > PREVIEW_CHARS:
+        subject = subject[: PREVIEW_CHARS - 1].rstrip() + "…"
+    if letter is None:
+        return subject
+    return f"Ligne {letter.row} de {contract.TAB_COURRIERS} : {subject}"
 
 
 NO_HABIT = "aucune facture payée : échéance retenue"
@@ -92,8 +113,9 @@ def relances_layout(
     by_method: pd.DataFrame,
     date_reference: dt.date,
     rate_note: str = "",
+    letters: dict[str, Letter] | None = None,
 ) -> SheetLayout:
-    """The reminders tab."""
+    """The reminders tab: one short row per invoice, its letter linked in `Courriers`."""
     sheet = SheetLayout(contract.TAB_RELANCES, tab_color=styles.ALERT_FONT, landscape=True)
     sheet.put(1, 1, "Relances clients", styles.TITLE)
     sheet.put(
@@ -101,7 +123,9 @@ def relances_layout(
         1,
         f"Au {day(date_reference)} : J+1 rappel amical, J+15 relance ferme et appel, J+30 mise en "
         "demeure par lettre recommandée. Chaque facture apparaît au niveau atteint ; les "
-        "factures payées disparaissent.",
+        "factures payées disparaissent. Date de la prochaine action en rouge : elle est passée. "
+        f"Les courriers prêts à envoyer sont dans l'onglet {contract.TAB_COURRIERS} (cliquez "
+        "sur le texte).",
         styles.SUBTITLE,
     )
     sheet.put(
@@ -112,14 +136,14 @@ def relances_layout(
         styles.NOTE,
     )
     sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
+    sheet.row_heights[HEADER_ROW] = HEADER_HEIGHT
     row = HEADER_ROW + 1
-    habit_of = habit_texts(habits)
+    letters = letters or {}
     for item in items:
+        letter = letters.get(item.facture)
         values = [
             item.facture,
             item.client,
-            item.type_client,
-            item.email,
             item.echeance,
             item.reste_du,
             item.jours_retard,
@@ -130,15 +154,23 @@ def relances_layout(
             item.penalites,
             item.indemnite,
             item.total_du,
-            habit_of.get(item.client, NO_HABIT),
-            f"Objet : {item.texte.subject}\n\n{item.texte.body}",
+            text_cell(item, letter),
         ]
         for j, (value, style) in enumerate(zip(values, COLUMN_STYLES, strict=True), start=1):
             sheet.put(row, j, value, LEVEL_CELL[item.niveau] if style is None else style)
+        if item.date_prochaine_action < date_reference:
+            sheet.restyle(row, NEXT_DATE_COL, PAST_DATE)
+        if letter is not None:
+            sheet.links[(row, TEXT_COL)] = letter.target
         if item.erreur_taux:
-            sheet.put(row, len(HEADERS) + 1, item.erreur_taux, styles.ALERT.but(wrap=True))
-        lines = sum(1 + len(line) // 95 for line in values[-1].split("\n"))
-        sheet.row_heights[row] = min(MAX_ROW_HEIGHT, 15 * lines)
+            sheet.put(row, len(HEADERS) + 1, item.erreur_taux, styles.ALERT)
+        lines = max(
+            _lines(str(value), WIDTHS[j])
+            for j, value in enumerate(values)
+            if COLUMN_STYLES[j] is _WRAP_TOP and value
+        )
+        if lines > 1:
+            sheet.row_heights[row] = LINE_HEIGHT * lines + 2
         row += 1
     if not items:
         sheet.put(row, 1, "Aucune relance à faire à cette date.", styles.GOOD)
@@ -206,7 +238,6 @@ def relances_layout(
 
     for j, width in enumerate(WIDTHS, start=1):
         sheet.column_widths[j] = width
-    sheet.column_widths[len(HEADERS) + 1] = 40
     sheet.freeze = (HEADER_ROW + 1, 2)
     return sheet
 
