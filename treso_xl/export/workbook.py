@@ -35,6 +35,7 @@ from treso_xl.core.dashboard import balance_on
 from treso_xl.core.money import cents
 from treso_xl.errors import DataError, FileError
 from treso_xl.layout.model import SheetLayout
+from treso_xl.layout.page import set_footers
 from treso_xl.reading.tables import find_sheet
 from treso_xl.reading.workbook import open_workbook, sheet_grid
 from treso_xl.refresh import Report, compute, read
@@ -202,6 +203,7 @@ def build_export(
     tabs += [(layout.name, descriptions.get(layout.name, OTHER_TAB)) for layout in body]
     cover = cover_layout(summary, tabs, inputs.omitted, source_name)
     layouts = [cover, *body]
+    set_footers(layouts, params.entreprise, dt.date.today())
 
     wb = Workbook()
     wb.remove(wb.active)
