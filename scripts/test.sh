@@ -15,6 +15,20 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
   fi
 fi
 
+# The print tests run LibreOffice in French (fr_FR.UTF-8): generate the locale when missing.
+if ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\?8$'; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Génération de la locale fr_FR.UTF-8…"
+    if ! command -v localedef >/dev/null 2>&1; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends locales >/dev/null
+    fi
+    localedef -i fr_FR -f UTF-8 fr_FR.UTF-8
+  else
+    echo "Locale fr_FR.UTF-8 absente : les tests d'impression en français seront ignorés."
+  fi
+fi
+
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
