@@ -25,8 +25,34 @@ DETAIL = Style(italic=True, size=9, font_color=styles.NOTE_FONT, valign="center"
 CHART_COL = "H"
 CHART_HEIGHT_CM = 7.5
 CHART_GAP_CM = 0.6
-SERIES_COLORS = {"closing": "1F4E78", "threshold": "C00000", "in": "70AD47", "out": "ED7D31"}
-BUCKET_COLORS = ("A9D08E", "FFE699", "F4B183", "FF7C80", "C00000")
+SERIES_COLORS = {
+    "closing": "1F4E78",
+    "low": "5B9BD5",
+    "threshold": "C00000",
+    "in": "70AD47",
+    "out": "ED7D31",
+}
+# green, amber, orange, red, purple: each bucket told apart at a glance, in print too
+BUCKET_COLORS = ("70AD47", "FFC000", "ED7D31", "C00000", "7030A0")
+MAX_CLIENTS = 10  # clients on the receivables chart
+BALANCE_CHART_TITLE = "Solde : fin de mois et point bas du mois, seuil d'alerte"
+RECEIVABLES_CHART_TITLE = "Créances clients par ancienneté"
+GAP_LABEL = "Manque sous le seuil"
+
+
+def receivables_title(clients: int) -> str:
+    """The receivables chart's title, saying when only the largest clients are drawn."""
+    if clients > MAX_CLIENTS:
+        return f"{RECEIVABLES_CHART_TITLE} ({MAX_CLIENTS} plus gros clients sur {clients})"
+    return RECEIVABLES_CHART_TITLE
+
+
+def gap_light(need: FinancingNeed, lowest_balance: float) -> str:
+    """Green without a gap; orange when the balance dips under the threshold but stays
+    positive; red only when it goes below zero (a real need for cash)."""
+    if not need.exists:
+        return "green"
+    return "red" if lowest_balance < 0 else "orange"
 
 
 def _money_value(value: float | None, light: str) -> tuple[object, Style]:
@@ -153,9 +179,9 @@ def tableau_de_bord_layout(
     elif need.exists:
         cost = " Détail et leviers : onglet BFR."
     money(
-        "Besoin de financement",
+        GAP_LABEL,
         need.amount,
-        "red" if need.exists else "green",
+        gap_light(need, figures.lowest_balance),
         need_sentence(need) + cost,
     )
     for i, (label, value, style, detail) in enumerate(rows):
@@ -178,7 +204,14 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
     sheet.put_row(
         head,
         1,
-        ["Mois", "Solde de clôture", "Seuil d'alerte", "Encaissements", "Décaissements"],
+        [
+            "Mois",
+            "Solde de clôture",
+            "Point bas du mois",
+            "Seuil d'alerte",
+            "Encaissements",
+            "Décaissements",
+        ],
         styles.HEADER,
     )
     first = head + 1
@@ -186,9 +219,10 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
         row = first + i
         sheet.put(row, 1, month, Style(number_format=MONTH, align="left"))
         sheet.put(row, 2, float(plan.closing[month]), styles.MONEY)
-        sheet.put(row, 3, plan.threshold, styles.MONEY)
-        sheet.put(row, 4, float(plan.total_in[month]), styles.MONEY)
-        sheet.put(row, 5, float(plan.total_out[month]), styles.MONEY)
+        sheet.put(row, 3, float(plan.low[month]), styles.MONEY)
+        sheet.put(row, 4, plan.threshold, styles.MONEY)
+        sheet.put(row, 5, float(plan.total_in[month]), styles.MONEY)
+        sheet.put(row, 6, float(plan.total_out[month]), styles.MONEY)
     last = first + len(plan.months) - 1
     months = (first, 1, last, 1)
     anchors = [2]
@@ -197,13 +231,14 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
     sheet.charts.append(
         Chart(
             kind="line",
-            title="Solde de clôture par mois et seuil d'alerte",
+            title=BALANCE_CHART_TITLE,
             anchor=f"{CHART_COL}{anchors[0]}",
             height_cm=CHART_HEIGHT_CM,
             categories=months,
             series=(
                 Series("Solde de clôture", (first, 2, last, 2), SERIES_COLORS["closing"]),
-                Series("Seuil d'alerte", (first, 3, last, 3), SERIES_COLORS["threshold"]),
+                Series("Point bas du mois", (first, 3, last, 3), SERIES_COLORS["low"]),
+                Series("Seuil d'alerte", (first, 4, last, 4), SERIES_COLORS["threshold"]),
             ),
             number_format=EURO_ROUND,
         )
@@ -216,8 +251,8 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
             height_cm=CHART_HEIGHT_CM,
             categories=months,
             series=(
-                Series("Encaissements", (first, 4, last, 4), SERIES_COLORS["in"]),
-                Series("Décaissements", (first, 5, last, 5), SERIES_COLORS["out"]),
+                Series("Encaissements", (first, 5, last, 5), SERIES_COLORS["in"]),
+                Series("Décaissements", (first, 6, last, 6), SERIES_COLORS["out"]),
             ),
             number_format=EURO_ROUND,
         )
@@ -225,7 +260,7 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
 
     top = last + 2
     sheet.put_row(top, 1, ["Client", *BUCKETS], styles.HEADER)
-    clients = aged.table.index[:10]
+    clients = aged.table.index[:MAX_CLIENTS]
     for i, client in enumerate(clients):
         sheet.put(top + 1 + i, 1, str(client))
         for j, bucket in enumerate(BUCKETS):
@@ -235,7 +270,7 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
         sheet.charts.append(
             Chart(
                 kind="stacked_bar",
-                title="Créances clients par ancienneté",
+                title=receivables_title(len(aged.table.index)),
                 anchor=f"{CHART_COL}{anchors[2]}",
                 height_cm=CHART_HEIGHT_CM,
                 horizontal=True,
