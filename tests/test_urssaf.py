@@ -686,7 +686,10 @@ def test_urssaf_tab_fixed_labels_formats_total_and_uncertain_rules():
         str(sheet.value(r, 1)) for r in range(2, header_row) if sheet.value(r, 1) is not None
     )
     # the CFP rate for BNC (0,2 %) was confirmed by the audit: no longer in the uncertain list
-    assert "Règles incertaines utilisées" in notes  # the deadline shift still is
+    assert "n'ont pas pu être confirmées" in notes  # the deadline shift still is
+    assert "jour ouvré suivant : le paiement est prévu ce jour-là" in notes
+    # plain French for a micro-entrepreneur, not the rules file's audit trail
+    assert "sources secondaires" not in notes and "Règles incertaines" not in notes
     assert "formation professionnelle" not in notes and "Certaines sources" not in notes
     assert "jour ouvré" in notes and "15 jours" in notes
 

@@ -79,6 +79,28 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+UNCERTAIN_TITLE = "À vérifier : ces règles n'ont pas pu être confirmées par un texte officiel."
+UNCERTAIN_ADVICE = (
+    "En cas de doute, les dates et montants qui font foi sont ceux de votre espace sur "
+    "autoentrepreneur.urssaf.fr."
+)
+# rules whose plain wording says more than the table's name
+_PLAIN_RULES = {
+    "report_echeance": (
+        "Une échéance qui tombe un samedi, un dimanche ou un jour férié est reportée au jour "
+        "ouvré suivant : le paiement est prévu ce jour-là."
+    ),
+}
+
+
+def plain_rule_text(entry: Rule) -> str:
+    """An uncertain rule in short plain French for the user: what it says, and its value."""
+    if entry.table in _PLAIN_RULES:
+        return _PLAIN_RULES[entry.table]
+    text = rule_text(entry)
+    return text[: text.index(", en vigueur depuis le ")] + f", depuis le {day(entry.start)}."
+
+
 def rule_text(entry: Rule) -> str:
     """An uncertain rule in one French sentence: what, value, since when, why, source."""
     what = _capitalized(table_name_fr(entry.table))
@@ -237,11 +259,13 @@ def urssaf_layout(schedule: UrssafSchedule, params: Params) -> SheetLayout:
         row += 1
     uncertain = schedule.uncertain_rules
     if uncertain:
-        sheet.put(row, 1, "Règles incertaines utilisées (à vérifier) :", styles.WARN)
+        sheet.put(row, 1, UNCERTAIN_TITLE, styles.WARN)
         row += 1
         for entry in uncertain:
-            sheet.put(row, 1, f"• {rule_text(entry)}", styles.NOTE)
+            sheet.put(row, 1, f"• {plain_rule_text(entry)}", styles.NOTE)
             row += 1
+        sheet.put(row, 1, UNCERTAIN_ADVICE, styles.NOTE)
+        row += 1
     row += 1
 
     header_row = row
