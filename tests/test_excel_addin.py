@@ -3,7 +3,6 @@ Python target importable, settings sheet active and filled; install commands on 
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import warnings
@@ -28,7 +27,6 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 WIN_PYTHON = r"C:\Users\Léa\treso\.venv\Scripts\python.exe"
 MAC_PYTHON = "/Users/lea/treso/.venv/bin/python"
-BAS = Path(addin_build.__file__).resolve().parent / "vba" / "TresoRuban.bas"
 
 
 @pytest.fixture(scope="module")
@@ -95,106 +93,135 @@ def _settings(path: Path) -> dict[str, object]:
     return values
 
 
-def test_one_add_in_per_button_named_after_its_module(addins) -> None:
-    assert [p.name for p in addins] == [f"treso_xl.excel.ruban.{b.key}.xlam" for b in BUTTONS]
+def test_one_add_in_holds_every_button(addins) -> None:
+    assert [p.name for p in addins] == ["treso-xl.xlam"]
     assert [b.label for b in BUTTONS] == [
         "Actualiser",
         "Vérifier",
         "Relances",
         "Envoyer au comptable",
-        "Importer un relevé",
+        "Diagnostic",
     ]
+    # « Importer un relevé » waits for the bank-statement import: no button that does nothing
+    assert "importer_releve" not in {b.macro for b in BUTTONS}
 
 
-def test_ribbons_are_valid_against_microsofts_schema(addins) -> None:
-    schema = _schema("customui14.xsd")
-    for path in addins:
-        with zipfile.ZipFile(path) as z:
-            assert "customUI/customUI.xml" not in z.namelist()
-            rels = etree.fromstring(z.read("_rels/.rels"))
-            ui = [r for r in rels if r.get("Type").endswith("/ui/extensibility")]
-            assert [(r.get("Type"), r.get("Target")) for r in ui] == [
-                (addin_build.UI_RELATIONSHIP, "customUI/customUI14.xml")
-            ]
-            document = etree.fromstring(z.read("customUI/customUI14.xml"))
-        assert schema.validate(document), (path.name, schema.error_log)
+def _ribbon_parts(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as z:
+        rels = etree.fromstring(z.read("_rels/.rels"))
+        ui = [r for r in rels if r.get("Type").endswith("/ui/extensibility")]
+        return {r.get("Type"): etree.fromstring(z.read(r.get("Target"))) for r in ui}
 
 
-def test_one_shared_tab_with_french_labels_and_office_icons(addins) -> None:
-    ns = {"ui": addin_build.CUSTOMUI_NS}
-    labels = []
-    for path, button in zip(addins, BUTTONS, strict=True):
-        with zipfile.ZipFile(path) as z:
-            document = etree.fromstring(z.read("customUI/customUI14.xml"))
-        (tab,) = document.findall(".//ui:tab", ns)
-        assert (tab.get("idQ"), tab.get("label")) == ("treso:tresorerie", "Trésorerie")
-        assert document.nsmap["treso"] == addin_build.SHARED_NS
-        (group,) = tab.findall("ui:group", ns)
-        assert group.get("idQ") == f"treso:{button.group}"
-        (node,) = group.findall("ui:button", ns)
-        assert node.get("label") == button.label
-        assert node.get("imageMso") and node.get("screentip") and node.get("supertip")
-        labels.append(node.get("label"))
-    assert len(set(labels)) == len(BUTTONS)
+def test_both_ribbon_parts_are_valid_against_microsofts_schemas(addins) -> None:
+    parts = _ribbon_parts(addins[0])
+    assert set(parts) == {addin_build.UI_2006_RELATIONSHIP, addin_build.UI_RELATIONSHIP}
+    old = parts[addin_build.UI_2006_RELATIONSHIP]
+    new = parts[addin_build.UI_RELATIONSHIP]
+    assert old.tag == f"{{{addin_build.CUSTOMUI_2006_NS}}}customUI"
+    assert new.tag == f"{{{addin_build.CUSTOMUI_NS}}}customUI"
+    assert _schema("customUI.xsd").validate(old), _schema("customUI.xsd").error_log
+    assert _schema("customui14.xsd").validate(new), _schema("customui14.xsd").error_log
+    with zipfile.ZipFile(addins[0]) as z:
+        assert {"customUI/customUI.xml", "customUI/customUI14.xml"} <= set(z.namelist())
 
 
-def test_every_callback_exists_in_the_files_vba(addins) -> None:
-    ns = {"ui": addin_build.CUSTOMUI_NS}
-    for path in addins:
-        procedures = _vba_procedures(path)
-        with zipfile.ZipFile(path) as z:
-            document = etree.fromstring(z.read("customUI/customUI14.xml"))
-        actions = {node.get("onAction") for node in document.iterfind(".//ui:button", ns)}
-        assert actions
-        for action in actions:
-            module, procedure = action.split(".")
-            assert procedure in procedures.get(module, set()), (path.name, action)
+def test_one_tab_with_french_labels_and_office_icons(addins) -> None:
+    for namespace, document in _ribbon_parts(addins[0]).items():
+        ns = {"ui": document.tag[1:].split("}")[0]}
+        tabs = document.findall(".//ui:tab", ns)
+        assert [t.get("label") for t in tabs] == ["Trésorerie"], namespace
+        buttons = document.findall(".//ui:button", ns)
+        assert [b.get("label") for b in buttons] == [b.label for b in BUTTONS]
+        assert all(b.get("imageMso") and b.get("supertip") for b in buttons)
 
 
-def test_the_callback_imports_the_module_named_like_the_file(addins) -> None:
-    code = _vba_code(addins[0], "RibbonMyAddin")
-    assert "mymodule = Left(ThisWorkbook.Name" in code
-    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in code
-    for path, button in zip(addins, BUTTONS, strict=True):
-        module_name = path.name[: path.name.rindex(".")]  # what the VBA computes
-        module = importlib.import_module(module_name)
-        assert callable(module.main)
-        assert button.macro in ribbon.MACROS
-        assert callable(ribbon.MACROS[button.macro])
+def test_every_callback_exists_in_the_vba_under_a_treso_name(addins) -> None:
+    procedures = _vba_procedures(addins[0])
+    xlwings_modules = {"RibbonMyAddin", "xlwings", "Main", "Config", "Extensions", "Utils"}
+    for document in _ribbon_parts(addins[0]).values():
+        ns = {"ui": document.tag[1:].split("}")[0]}
+        callbacks = [b.get("onAction") for b in document.findall(".//ui:button", ns)]
+        assert len(set(callbacks)) == len(BUTTONS)  # one callback per button
+        for callback in callbacks:
+            module, procedure = callback.split(".")
+            assert module.startswith("Treso") and module not in xlwings_modules
+            assert procedure.startswith("Treso")
+            assert procedure in procedures[module], callback
+    assert "RibbonMyAddin" not in procedures  # the callback every quickstart add-in shares
+
+
+def test_each_callback_runs_its_own_macro_behind_the_guard(addins) -> None:
+    code = _vba_code(addins[0], "TresoRuban")
+    for button in BUTTONS:
+        body = re.search(
+            rf"Public Sub {button.procedure}\(control As IRibbonControl\)\r\n(.*?)End Sub",
+            code,
+            re.S,
+        )
+        assert body is not None, button.procedure
+        assert body[1].strip() == f'If TresoReady() Then RunPython "{button.python}"'
+        if button.macro != "diagnostic":
+            assert button.macro in ribbon.MACROS
+    assert "ActiveWorkbook Is Nothing" in code and "ActiveProtectedViewWindow" in code
+    assert "#If Not Mac Then" in code  # Protected View does not exist on the Mac
+    assert code.isascii()  # accents through ChrW: the code page differs on the Mac
+    assert "ChrW(233)" in code and "ChrW(160)" in code  # « é », no-break space
+
+
+def test_every_module_reads_back_identical(addins) -> None:
+    with zipfile.ZipFile(addin_build.template_path()) as z:
+        _, modules = addin_build.project_modules(z.read("xl/vbaProject.bin"))
+    parser = VBA_Parser(str(addins[0]))
+    try:
+        read = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    assert set(read) == {m.name for m in modules}
+    for module in modules:
+        assert read[module.name] == module.source, module.name
+    assert {m.name for m in modules} == {
+        "ThisWorkbook",
+        "Sheet2",
+        "Dictionary",
+        "xlwings",
+        "TresoRuban",
+    }
 
 
 def test_vba_is_xlwings_own_and_pins_its_version(addins) -> None:
-    template = addin_build.template_path().read_bytes()
-    with zipfile.ZipFile(addin_build.template_path()) as z:
-        original = z.read("xl/vbaProject.bin")
-    assert template
-    for path in addins:
-        with zipfile.ZipFile(path) as z:
-            assert z.read("xl/vbaProject.bin") == original
     code = _vba_code(addins[0], "xlwings")
     assert f"'Version: {xlwings.__version__}" in code
     assert f"xlwings64-{xlwings.__version__}.dll" in code
+    assert 'PROJECT_NAME As String = "tresoxl"' in code  # not "myaddin", every quickstart's
+    with zipfile.ZipFile(addin_build.template_path()) as z:
+        template = VBA_Parser("t.xlam", data=z.read("xl/vbaProject.bin"))
+    try:
+        original = next(c for _, _, n, c in template.extract_macros() if n == "xlwings.bas")
+    finally:
+        template.close()
+    expected = original.replace(
+        'PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "tresoxl"'
+    )
+    assert code == expected.replace("\r\n", "\n").replace("\n", "\r\n")
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert f'"xlwings=={xlwings.__version__}"' in pyproject
 
 
 def test_settings_sheet_is_active_and_filled(addins) -> None:
-    code = _vba_code(addins[0], "xlwings")
-    project = re.search(r'PROJECT_NAME As String = "(\w+)"', code)
-    assert project is not None
-    for path, button in zip(addins, BUTTONS, strict=True):
-        with zipfile.ZipFile(path) as z:
-            workbook = etree.fromstring(z.read("xl/workbook.xml"))
-        names = [sheet.get("name") for sheet in workbook.iter(f"{MAIN}sheet")]
-        assert names == [f"{project[1]}.conf"]  # the sheet the VBA reads: GetConfigFromSheet
-        settings = _settings(path)
-        assert settings["Interpreter_Win"] == WIN_PYTHON
-        assert settings["Interpreter_Mac"] == MAC_PYTHON
-        assert settings["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
-        expected_udfs = "treso_xl.excel.udfs" if button is BUTTONS[0] else None
-        assert settings["UDF Modules"] == expected_udfs
-        keys = list(settings)
-        assert keys.index("ADD_WORKBOOK_TO_PYTHONPATH") == len(keys) - 1  # contiguous in A
+    path = addins[0]
+    with zipfile.ZipFile(path) as z:
+        workbook = etree.fromstring(z.read("xl/workbook.xml"))
+    names = [sheet.get("name") for sheet in workbook.iter(f"{MAIN}sheet")]
+    assert names == ["tresoxl.conf"]  # the sheet the VBA reads: GetConfigFromSheet
+    settings = _settings(path)
+    assert settings["Interpreter_Win"] == WIN_PYTHON
+    assert settings["Interpreter_Mac"] == MAC_PYTHON
+    assert settings["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
+    assert settings["UDF Modules"] == "treso_xl.excel.udfs"
+    keys = list(settings)
+    assert keys.index("ADD_WORKBOOK_TO_PYTHONPATH") == len(keys) - 1  # contiguous in column A
+    assert addin_build.read_settings(path)["Interpreter_Win"] == WIN_PYTHON
 
 
 def test_the_current_interpreter_is_the_default() -> None:
@@ -226,33 +253,13 @@ def test_the_template_pairs_its_namespace_with_the_newer_relationship() -> None:
     assert _schema("customUI.xsd").validate(document)
 
 
-def test_single_add_in_variant_is_consistent() -> None:
-    xml = addin_build.SINGLE_CUSTOMUI.read_bytes()
-    assert xml == addin_build.customui_xml(BUTTONS, single=True)  # regenerated, not edited
-    document = etree.fromstring(xml)
-    assert _schema("customui14.xsd").validate(document)
-    ns = {"ui": addin_build.CUSTOMUI_NS}
-    buttons = document.findall(".//ui:button", ns)
-    assert {b.get("onAction") for b in buttons} == {"TresoRuban.Dispatch"}
-    assert [b.get("tag") for b in buttons] == [b.macro for b in BUTTONS]
-    code = BAS.read_bytes()
-    assert code.isascii()  # the VBA editor imports .bas files in the ANSI code page
-    text = code.decode()
-    assert 'Attribute VB_Name = "TresoRuban"' in text
-    assert re.search(r"^Public Sub Dispatch\(control As IRibbonControl\)", text, re.MULTILINE)
-    cases = re.search(r'Case ("[a-z_]+"(?:, "[a-z_]+")*)', text)
-    assert cases is not None
-    assert re.findall(r'"([a-z_]+)"', cases[1]) == list(ribbon.MACROS)
-    assert "treso_xl.excel.ribbon.run(" in text
-
-
 def test_cli_build_writes_the_add_ins(tmp_path: Path) -> None:
     register(cli)
     result = CliRunner().invoke(
         cli, ["addin", "build", str(tmp_path), "--python-windows", WIN_PYTHON]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(b.file_name for b in BUTTONS)
+    assert [p.name for p in tmp_path.iterdir()] == ["treso-xl.xlam"]
     assert f"Python sous Windows : {WIN_PYTHON}" in result.output
 
 
@@ -266,12 +273,8 @@ def test_install_commands_explain_linux_in_french(command: str, monkeypatch) -> 
     assert "Traceback" not in result.output
 
 
-def test_install_goes_through_xlwings_own_logic(tmp_path: Path, monkeypatch) -> None:
+def _fake_xlwings(monkeypatch, startup: Path, copied: list[str]) -> None:
     from xlwings import cli as xlwings_cli
-
-    startup = tmp_path / "XLSTART"
-    startup.mkdir()
-    copied = []
 
     def fake_install(source: str, global_location: bool = False) -> None:
         print("Successfully installed the xlwings add-in!")  # English, kept out of sight
@@ -285,18 +288,129 @@ def test_install_goes_through_xlwings_own_logic(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(xlwings_cli, "get_addin_dir", lambda global_location=False: startup)
     monkeypatch.setattr(xlwings_cli, "_addin_install", fake_install)
     monkeypatch.setattr(xlwings_cli, "_addin_remove", fake_remove)
+
+
+def test_install_goes_through_xlwings_own_logic(tmp_path: Path, monkeypatch) -> None:
+    startup = tmp_path / "XLSTART"
+    startup.mkdir()
+    (startup / "treso_xl.excel.ruban.actualiser.xlam").write_bytes(b"old")  # earlier version
+    (startup / "autre.xlam").write_bytes(b"someone else's")
+    copied: list[str] = []
+    _fake_xlwings(monkeypatch, startup, copied)
     register(cli)
     runner = CliRunner()
     result = runner.invoke(cli, ["addin", "install"])
     assert result.exit_code == 0, result.output
-    assert copied == [b.file_name for b in BUTTONS]
+    assert copied == ["treso-xl.xlam"]
+    assert sorted(p.name for p in startup.iterdir()) == ["autre.xlam", "treso-xl.xlam"]
     assert "Successfully" not in result.output
     assert "l'onglet « Trésorerie » apparaît" in result.output
     status = runner.invoke(cli, ["addin", "status"])
-    assert status.output.count(": installé") == len(BUTTONS)
+    assert status.output.count(": installé") == 1
     removed = runner.invoke(cli, ["addin", "remove"])
     assert removed.exit_code == 0, removed.output
-    assert not list(startup.iterdir())
+    assert [p.name for p in startup.iterdir()] == ["autre.xlam"]
+
+
+def test_install_says_when_the_copy_did_not_happen(tmp_path: Path, monkeypatch) -> None:
+    startup = tmp_path / "XLSTART"
+    startup.mkdir()
+    _fake_xlwings(monkeypatch, startup, [])
+    from xlwings import cli as xlwings_cli
+
+    monkeypatch.setattr(xlwings_cli, "_addin_install", lambda source, g=False: print("Error"))
+    register(cli)
+    result = CliRunner().invoke(cli, ["addin", "install"])
+    assert result.exit_code != 0
+    assert "n'a pas été copié" in result.output and "Error" in result.output
+
+
+def test_install_checks_the_interpreter_it_set(tmp_path: Path, monkeypatch) -> None:
+    startup = tmp_path / "XLSTART"
+    startup.mkdir()
+    _fake_xlwings(monkeypatch, startup, [])
+    monkeypatch.setattr(
+        addin_build, "current_interpreters", lambda: (str(tmp_path / "absent.exe"), "")
+    )
+    register(cli)
+    result = CliRunner().invoke(cli, ["addin", "install"])
+    assert result.exit_code != 0
+    assert "absent.exe" in result.output and "introuvable" in result.output
+
+
+class _FakeApp:
+    """Just enough of xlwings' App for import_functions: books, quit."""
+
+    def __init__(self, registered: bool) -> None:
+        self.quit_calls = 0
+        self.book = _FakeBook(registered)
+        self.books = {"treso-xl.xlam": self.book}
+
+    def quit(self) -> None:
+        self.quit_calls += 1
+
+
+class _FakeBook:
+    def __init__(self, registered: bool) -> None:
+        self.registered = registered
+        self.saved = False
+
+    def macro(self, name: str):
+        assert name == "ImportPythonUDFsToAddin"
+        return lambda: None  # xlwings' VBA swallows its errors: nothing tells
+
+    def save(self) -> None:
+        self.saved = True
+
+    @property
+    def api(self):
+        names = ["xlwings", "TresoRuban"] + (["xlwings_udfs"] if self.registered else [])
+        code = "Function TRESO_ECHEANCE(...)\nFunction TRESO_PLAN(...)"
+
+        class Component:
+            def __init__(self, name: str) -> None:
+                self.Name = name
+                self.CodeModule = type(
+                    "M", (), {"CountOfLines": 2, "Lines": staticmethod(lambda a, b: code)}
+                )()
+
+        class Components:
+            Count = len(names)
+
+            def Item(self, key):
+                return Component(names[key - 1] if isinstance(key, int) else key)
+
+        return type("Api", (), {"VBProject": type("P", (), {"VBComponents": Components()})()})()
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_import_functions_checks_and_quits_the_excel_it_started(
+    tmp_path: Path, monkeypatch, registered: bool
+) -> None:
+    import xlwings as xw
+
+    app = _FakeApp(registered)
+    monkeypatch.setattr(addin_install.sys, "platform", "win32")
+    monkeypatch.setattr(xw, "apps", type("Apps", (), {"count": 0})())
+    monkeypatch.setattr(xw, "App", lambda **kwargs: app)
+    path = tmp_path / "treso-xl.xlam"
+    if registered:
+        addin_install.import_functions(path)
+    else:
+        with pytest.raises(addin_install.AddinInstallError, match="ne sont pas dans le complément"):
+            addin_install.import_functions(path)
+    assert app.quit_calls == 1  # the hidden Excel it started is quit either way
+    assert app.book.saved
+
+
+def test_diagnostic_tells_versions_and_settings(addins) -> None:
+    register(cli)
+    result = CliRunner().invoke(cli, ["addin", "diagnostic", str(addins[0])])
+    assert result.exit_code == 0, result.output
+    assert f"xlwings : {xlwings.__version__}" in result.output
+    assert f"Interpreter_Win : {WIN_PYTHON}" in result.output
+    assert "treso_xl.excel.udfs) importable : oui" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_only_open_source_xlwings_is_used() -> None:

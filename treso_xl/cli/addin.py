@@ -1,4 +1,4 @@
-"""The `treso-xl addin` commands: build the ribbon add-ins, install, remove, status."""
+"""The `treso-xl addin` commands: build the ribbon add-in, install, remove, status, diagnostic."""
 
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ def register(group: click.Group) -> None:
     )
     def addin() -> None:
         """L'onglet « Trésorerie » du ruban d'Excel (Windows et macOS) : Actualiser, Vérifier,
-        Relances, Envoyer au comptable, Importer un relevé.
+        Relances, Envoyer au comptable, Diagnostic.
 
-        Chaque bouton est un petit complément Excel (.xlam) construit à partir du modèle de
-        xlwings ; tous se rangent dans le même onglet.
+        Un seul complément Excel, treso-xl.xlam, construit à partir du modèle de xlwings, porte
+        tout l'onglet.
         """
 
-    @addin.command("build", short_help="Construire les compléments (.xlam), sans Excel.")
+    @addin.command("build", short_help="Construire le complément (.xlam), sans Excel.")
     @click.argument(
         "dossier",
         required=False,
@@ -79,9 +79,9 @@ def register(group: click.Group) -> None:
         help="Dossiers à ajouter au chemin de Python, séparés par « ; » (rarement utile).",
     )
     def build_cmd(dossier: Path, win: str | None, mac: str | None, pythonpath: str) -> None:
-        """Écrire dans DOSSIER (par défaut : le dossier courant) un complément Excel par bouton
-        de l'onglet « Trésorerie », réglé pour lancer ce Python. Fonctionne sur tout système,
-        sans Excel."""
+        """Écrire dans DOSSIER (par défaut : le dossier courant) le complément Excel de l'onglet
+        « Trésorerie », treso-xl.xlam, réglé pour lancer ce Python. Fonctionne sur tout
+        système, sans Excel."""
         _build(dossier, win, mac, pythonpath)
 
     @addin.command("install", short_help="Installer l'onglet dans Excel (Windows, macOS).")
@@ -97,8 +97,8 @@ def register(group: click.Group) -> None:
         help="Importer aussi les fonctions TRESO_… dans Excel (Windows).",
     )
     def install_cmd(global_location: bool, fonctions: bool) -> None:
-        """Construire les compléments pour ce Python et les installer dans le dossier de
-        démarrage d'Excel. Quittez Excel avant, relancez-le après."""
+        """Construire le complément pour ce Python, l'installer dans le dossier de démarrage
+        d'Excel et vérifier l'installation. Quittez Excel avant, relancez-le après."""
         from treso_xl.excel.addin_install import AddinInstallError, install
 
         try:
@@ -117,7 +117,8 @@ def register(group: click.Group) -> None:
     @addin.command("remove", short_help="Retirer l'onglet d'Excel (Windows, macOS).")
     @click.option("--global", "global_location", is_flag=True, help="Installation globale.")
     def remove_cmd(global_location: bool) -> None:
-        """Fermer et supprimer les compléments de treso-xl du dossier de démarrage d'Excel."""
+        """Fermer et supprimer le complément de treso-xl (et ceux des versions précédentes) du
+        dossier de démarrage d'Excel."""
         from treso_xl.excel.addin_install import AddinInstallError, remove
 
         try:
@@ -131,7 +132,7 @@ def register(group: click.Group) -> None:
     @addin.command("status", short_help="Dire si l'onglet est installé (Windows, macOS).")
     @click.option("--global", "global_location", is_flag=True, help="Installation globale.")
     def status_cmd(global_location: bool) -> None:
-        """Lister les compléments de treso-xl et dire lesquels sont installés."""
+        """Dire si le complément de treso-xl est installé."""
         from treso_xl.excel.addin_install import AddinInstallError, status
 
         try:
@@ -144,3 +145,25 @@ def register(group: click.Group) -> None:
             click.echo(f"{state.file_name} : {said} ({state.path})")
         if not all(state.installed for state in states):
             click.echo("Pour installer : treso-xl addin install")
+
+    @addin.command("diagnostic", short_help="Ce que le support demande (versions, réglages).")
+    @click.argument(
+        "complement",
+        required=False,
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    )
+    def diagnostic_cmd(complement: Path | None) -> None:
+        """Afficher les versions et chemins de Python, xlwings et treso-xl, les réglages du
+        complément COMPLEMENT (par défaut : celui du dossier de démarrage d'Excel) et si le
+        module des fonctions TRESO_… s'importe."""
+        from treso_xl.excel.addin_install import AddinInstallError, status
+        from treso_xl.excel.diagnostic import lines
+
+        if complement is None:
+            try:
+                state = status()[0]
+                complement = state.path if state.installed else None
+            except AddinInstallError:
+                complement = None  # Linux, or Excel's folder not found: said in the lines
+        for line in lines(complement):
+            click.echo(line)

@@ -1,19 +1,15 @@
-"""Build the ribbon add-ins from xlwings' own template, at zip level: no Excel needed, any OS.
+"""Build the « Trésorerie » add-in, `treso-xl.xlam`, from xlwings' ribbon template: no Excel needed.
 
-Wiring: one add-in per button. xlwings' ribbon template (`quickstart_addin_ribbon.xlam`, BSD) has
-one ribbon callback, `RibbonMyAddin.RunMain`, which runs `import <file name without extension>;
-<same>.main()` whatever the button. Its VBA can only be changed inside Excel, but its ribbon
-(customUI part) and its settings sheet are plain XML. So each button is a copy of the template named
-after the Python module it must run (`treso_xl.excel.ruban.actualiser.xlam` imports
-`treso_xl.excel.ruban.actualiser` and calls its `main()`), with a ribbon holding that one button.
-All copies declare the same tab and groups with `idQ` in one shared namespace, so Excel merges their
-buttons into a single « Trésorerie » tab. The VBA project is copied byte for byte.
-
-The template pairs the 2006/01 customUI namespace with the 2007 relationship type; the copies use a
-`customUI/customUI14.xml` part in the 2009/07 namespace, which is the pair that relationship type
-names (see ../shared/schemas/README.md). The settings sheet, shipped hidden and inactive as
-`_myaddin.conf`, is renamed `myaddin.conf` (the VBA constant PROJECT_NAME is "myaddin") and filled
-with the interpreter to run.
+One add-in holds the whole tab: both ribbon parts (`customUI/customUI.xml` in the 2006/01
+namespace, under the 2006 relationship type, read by Excel 2007 and by Excel for Mac;
+`customUI/customUI14.xml` in the 2009/07 namespace, under the 2007 type, which Excel 2010 and later
+prefer) and a VBA project built here from source text (`treso_xl.excel.ovba`): xlwings' own modules
+as its BSD template carries them (`xlwings` with its settings sheet renamed `tresoxl.conf`,
+`Dictionary`, the two document modules) and `TresoRuban`, generated below, with one callback per
+button (`TresoRuban.TresoActualiser`…: names no other add-in uses, where every add-in made with
+`xlwings quickstart --addin --ribbon` answers to `RibbonMyAddin.RunMain`). Each callback checks
+that a workbook is active and not in Protected View, then calls RunPython for its own macro of
+`treso_xl.excel.ribbon`. The template's `RibbonMyAddin` module is left out.
 """
 
 from __future__ import annotations
@@ -29,19 +25,39 @@ from xml.sax.saxutils import quoteattr
 import xlwings
 from lxml import etree
 
+from treso_xl.excel import ovba
+from treso_xl.french import quote
+
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
+ADDIN_FILE = "treso-xl.xlam"
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 CUSTOMUI_PART = "customUI/customUI14.xml"
 UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-SHARED_NS = "urn:treso-xl:ruban"  # the same in every add-in: their tab and groups merge
-CALLBACK = "RibbonMyAddin.RunMain"  # the template's only ribbon callback
-MODULE_PREFIX = "treso_xl.excel.ruban"
+CUSTOMUI_2006_NS = "http://schemas.microsoft.com/office/2006/01/customui"
+CUSTOMUI_2006_PART = "customUI/customUI.xml"
+UI_2006_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+RIBBON_PARTS = (  # (part, namespace, relationship type, relationship id)
+    (CUSTOMUI_2006_PART, CUSTOMUI_2006_NS, UI_2006_RELATIONSHIP, "rIdTresoUI"),
+    (CUSTOMUI_PART, CUSTOMUI_NS, UI_RELATIONSHIP, "rIdTresoUI14"),
+)
+RIBBON_MODULE = "TresoRuban"
+VBA_PROJECT_NAME = "TresoXL"
+VBA_PROJECT_ID = "{6F1E3A52-9B7C-4D21-8E4A-2C5B7D9F0A13}"
+XLWINGS_PROJECT_NAME = "tresoxl"  # xlwings' PROJECT_NAME: settings sheet and user config file
+TEMPLATE_PROJECT_NAME = "myaddin"
+TEMPLATE_RIBBON_MODULE = "RibbonMyAddin"
 UDF_MODULE = "treso_xl.excel.udfs"
+# The five add-ins of earlier versions, one per button: removed when this one is installed.
+LEGACY_FILES = tuple(
+    f"treso_xl.excel.ruban.{key}.xlam"
+    for key in ("actualiser", "verifier", "relances", "envoyer", "importer")
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 TEMPLATE_CONF_SHEET = "_myaddin.conf"
+CONF_SHEET = f"{XLWINGS_PROJECT_NAME}.conf"
 
 # Settings keys of the sheet, as xlwings' VBA reads them (case-insensitive).
 INTERPRETER_WIN = "Interpreter_Win"
@@ -50,16 +66,25 @@ PYTHONPATH = "PYTHONPATH"
 UDF_MODULES = "UDF Modules"
 ADD_WORKBOOK_TO_PYTHONPATH = "ADD_WORKBOOK_TO_PYTHONPATH"
 
-TAB_ID, TAB_LABEL = "tresorerie", "Trésorerie"
-GROUPS = {"classeur": "Classeur", "echanges": "Échanges"}
+TAB_ID, TAB_LABEL = "treso_onglet", "Trésorerie"
+GROUPS = {"classeur": "Classeur", "echanges": "Échanges", "aide": "Aide"}
+TITLE = "Trésorerie"
+NO_WORKBOOK = (
+    "Aucun classeur n'est ouvert\u00a0: ouvrez votre classeur de trésorerie, cliquez dans une "
+    "de ses feuilles, puis à nouveau sur le bouton."
+)
+PROTECTED_VIEW = (
+    "Ce classeur est ouvert en mode protégé\u00a0: cliquez sur "
+    f"{quote('Activer la modification')} dans la barre jaune, puis à nouveau sur le bouton."
+)
 
 
 @dataclass(frozen=True)
 class Button:
-    """One ribbon button and the add-in that carries it."""
+    """One ribbon button, its VBA callback and the Python macro it runs."""
 
-    key: str  # module of treso_xl.excel.ruban
-    macro: str  # function of treso_xl.excel.ribbon
+    key: str
+    macro: str  # name in treso_xl.excel.ribbon.MACROS (or "diagnostic")
     label: str
     screentip: str
     supertip: str
@@ -68,14 +93,24 @@ class Button:
     keytip: str
 
     @property
-    def module(self) -> str:
-        return f"{MODULE_PREFIX}.{self.key}"
+    def procedure(self) -> str:
+        """The VBA callback: `Treso` and the key, a name no other add-in uses."""
+        return "Treso" + self.key.capitalize()
 
     @property
-    def file_name(self) -> str:
-        return f"{self.module}.xlam"
+    def callback(self) -> str:
+        return f"{RIBBON_MODULE}.{self.procedure}"
+
+    @property
+    def python(self) -> str:
+        """The Python command its callback hands to RunPython."""
+        if self.macro == "diagnostic":
+            return "import treso_xl.excel.diagnostic as d; d.main()"
+        return f"import treso_xl.excel.ribbon as r; r.run('{self.macro}')"
 
 
+# « Importer un relevé » is left out until the bank-statement import exists: a button that only
+# says « prochaine version » is not shipped.
 BUTTONS: tuple[Button, ...] = (
     Button(
         "actualiser",
@@ -124,15 +159,15 @@ BUTTONS: tuple[Button, ...] = (
         "E",
     ),
     Button(
-        "importer",
-        "importer_releve",
-        "Importer un relevé",
-        "Importer un relevé bancaire",
-        "Ajoute les mouvements d'un relevé bancaire à vos encaissements et décaissements "
-        "(disponible dans une prochaine version).",
-        "ImportTextFile",
-        "echanges",
-        "I",
+        "diagnostic",
+        "diagnostic",
+        "Diagnostic",
+        "Diagnostic de l'installation",
+        "Affiche ce que le support demande : versions et chemins de Python, xlwings et "
+        "treso-xl, réglages du complément, fonctions TRESO_… enregistrées ou non.",
+        "Help",
+        "aide",
+        "D",
     ),
 )
 
@@ -146,42 +181,115 @@ def template_path() -> Path:
     return Path(xlwings.__file__).resolve().parent / TEMPLATE_NAME
 
 
-SINGLE_CALLBACK = "TresoRuban.Dispatch"  # vba/TresoRuban.bas, single add-in variant
-SINGLE_CUSTOMUI = Path(__file__).resolve().parent / "vba" / "customUI14_unique.xml"
-
-
-def customui_xml(buttons: Sequence[Button], single: bool = False) -> bytes:
-    """The ribbon part of an add-in holding `buttons` in the shared « Trésorerie » tab.
-
-    `single`: the variant where one add-in holds every button, each calling the generic
-    `TresoRuban.Dispatch` with the macro's name as its tag (VBA in vba/TresoRuban.bas).
-    """
+def customui_xml(buttons: Sequence[Button] = BUTTONS, namespace: str = CUSTOMUI_NS) -> bytes:
+    """A ribbon part holding `buttons` in the « Trésorerie » tab, in `namespace` (2006 or 2009)."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-        f'<customUI xmlns="{CUSTOMUI_NS}" xmlns:treso="{SHARED_NS}">',
+        f'<customUI xmlns="{namespace}">',
         "  <ribbon>",
         "    <tabs>",
-        f'      <tab idQ="treso:{TAB_ID}" label="{TAB_LABEL}" insertAfterMso="TabHome">',
+        f'      <tab id="{TAB_ID}" label="{TAB_LABEL}" insertAfterMso="TabHome">',
     ]
     for group, label in GROUPS.items():
         members = [b for b in buttons if b.group == group]
         if not members:
             continue
-        lines.append(f'        <group idQ="treso:{group}" label={quoteattr(label)}>')
+        lines.append(f'        <group id="treso_{group}" label={quoteattr(label)}>')
         for b in members:
             lines.append(
                 f'          <button id="treso_{b.key}" label={quoteattr(b.label)} size="large"'
                 f" imageMso={quoteattr(b.image)} keytip={quoteattr(b.keytip)}"
                 f" screentip={quoteattr(b.screentip)} supertip={quoteattr(b.supertip)}"
-                + (
-                    f' tag="{b.macro}" onAction="{SINGLE_CALLBACK}"/>'
-                    if single
-                    else f' onAction="{CALLBACK}"/>'
-                )
+                f' onAction="{b.callback}"/>'
             )
         lines.append("        </group>")
     lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def vba_text(text: str) -> str:
+    """A VBA string expression for `text`, ASCII only (ChrW for the rest): the project's code
+    page differs between Windows and Mac, ChrW does not."""
+    parts: list[str] = []
+    run = ""
+    for char in text:
+        if char.isascii() and char.isprintable():
+            run += '""' if char == '"' else char
+            continue
+        if run:
+            parts.append(f'"{run}"')
+            run = ""
+        parts.append(f"ChrW({ord(char)})")
+    if run or not parts:
+        parts.append(f'"{run}"')
+    return " & ".join(parts)
+
+
+def ribbon_module(buttons: Sequence[Button] = BUTTONS) -> str:
+    """The source of the VBA module `TresoRuban`: one callback per button, and its guard."""
+    lines = [
+        f'Attribute VB_Name = "{RIBBON_MODULE}"',
+        "' treso-xl: the callbacks of the ribbon tab (generated by treso_xl/excel/addin_build.py).",
+        "Option Explicit",
+        "",
+        "Private Function TresoReady() As Boolean",
+        "    ' RunPython needs an active workbook; a file in Protected View is not one.",
+        "    Dim protectedView As Boolean",
+        "    If Not ActiveWorkbook Is Nothing Then",
+        "        TresoReady = True",
+        "        Exit Function",
+        "    End If",
+        "#If Not Mac Then",
+        "    On Error Resume Next",
+        "    protectedView = Not (Application.ActiveProtectedViewWindow Is Nothing)",
+        "    On Error GoTo 0",
+        "#End If",
+        "    If protectedView Then",
+        f"        MsgBox {vba_text(PROTECTED_VIEW)}, vbExclamation, {vba_text(TITLE)}",
+        "    Else",
+        f"        MsgBox {vba_text(NO_WORKBOOK)}, vbExclamation, {vba_text(TITLE)}",
+        "    End If",
+        "End Function",
+    ]
+    for b in buttons:
+        lines += [
+            "",
+            f"Public Sub {b.procedure}(control As IRibbonControl)",
+            f"    If TresoReady() Then RunPython {vba_text(b.python)}",
+            "End Sub",
+        ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def project_modules(template_project: bytes) -> tuple[bytes, list[ovba.Module]]:
+    """(dir head, modules) of the add-in's VBA project, from the template's project."""
+    head, modules = ovba.read_project(template_project)
+    out = []
+    for module in modules:
+        if module.name == TEMPLATE_RIBBON_MODULE:
+            continue  # its RunMain is the callback every quickstart add-in shares
+        if module.name == "xlwings":
+            constant = f'PROJECT_NAME As String = "{TEMPLATE_PROJECT_NAME}"'
+            if constant not in module.source:
+                raise AddinBuildError(
+                    "le module VBA « xlwings » du modèle n'a pas la constante PROJECT_NAME "
+                    "attendue."
+                )
+            source = module.source.replace(
+                constant, f'PROJECT_NAME As String = "{XLWINGS_PROJECT_NAME}"'
+            )
+            module = ovba.Module(module.name, module.kind, source)
+        out.append(ovba.Module(module.name, module.kind, ovba.crlf(module.source)))
+    if not any(m.name == "xlwings" for m in out):
+        raise AddinBuildError("le projet VBA du modèle xlwings n'a pas de module « xlwings ».")
+    out.append(ovba.Module(RIBBON_MODULE, ovba.STANDARD, ribbon_module()))
+    return head, out
+
+
+def vba_project(template_project: bytes) -> bytes:
+    """The add-in's vbaProject.bin, built from source text."""
+    head, modules = project_modules(template_project)
+    return ovba.vba_project(VBA_PROJECT_ID, VBA_PROJECT_NAME, head, modules)
 
 
 def _parse(data: bytes) -> etree._Element:
@@ -193,15 +301,17 @@ def _serialize(root: etree._Element) -> bytes:
 
 
 def _root_rels(data: bytes) -> bytes:
+    """The package relationships with the template's ribbon replaced by both ribbon parts."""
     root = _parse(data)
     found = False
     for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
         if rel.get("Type", "").endswith("/ui/extensibility"):
-            rel.set("Type", UI_RELATIONSHIP)
-            rel.set("Target", CUSTOMUI_PART)
+            root.remove(rel)
             found = True
     if not found:
         raise AddinBuildError("le modèle de complément xlwings n'a pas de ruban (customUI).")
+    for part, _, kind, rid in RIBBON_PARTS:
+        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=kind, Target=part)
     return _serialize(root)
 
 
@@ -308,11 +418,13 @@ def _settings_sheet(data: bytes, strings: list[str], settings: dict[str, str | b
     return _serialize(root)
 
 
-def _core_properties(data: bytes, button: Button) -> bytes:
+def _core_properties(data: bytes) -> bytes:
     root = _parse(data)
     values = {
-        "title": f"Trésorerie : {button.label} (treso-xl)",
-        "description": f"Bouton « {button.label} » de l'onglet Trésorerie. {button.supertip}",
+        "title": "Trésorerie (treso-xl)",
+        "description": "L'onglet « Trésorerie » du ruban : "
+        + ", ".join(b.label for b in BUTTONS)
+        + ".",
     }
     for name, text in values.items():
         element = root.find(f"{{{DC_NS}}}{name}")
@@ -323,32 +435,24 @@ def _core_properties(data: bytes, button: Button) -> bytes:
 
 
 def settings_for(
-    button: Button,
     interpreter_win: str = "",
     interpreter_mac: str = "",
     pythonpath: str = "",
 ) -> dict[str, str | bool]:
-    """What the settings sheet of `button`'s add-in holds."""
-    settings: dict[str, str | bool] = {
+    """What the add-in's settings sheet holds."""
+    return {
         INTERPRETER_WIN: interpreter_win,
         INTERPRETER_MAC: interpreter_mac,
         PYTHONPATH: pythonpath,
         # The workbook's folder would come first on sys.path: a stray "pandas.py" there would
         # shadow the real one. treso-xl is installed in the interpreter's environment.
         ADD_WORKBOOK_TO_PYTHONPATH: "false",
+        UDF_MODULES: UDF_MODULE,
     }
-    if button.key == BUTTONS[0].key:  # the worksheet functions are imported into one add-in
-        settings[UDF_MODULES] = UDF_MODULE
-    return settings
 
 
-def build_addin(
-    template: bytes,
-    button: Button,
-    settings: dict[str, str | bool],
-) -> bytes:
-    """The add-in of one button, from the bytes of xlwings' ribbon template."""
-    conf_sheet = TEMPLATE_CONF_SHEET.lstrip("_")
+def build_addin(template: bytes, settings: dict[str, str | bool]) -> bytes:
+    """The add-in, from the bytes of xlwings' ribbon template."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(template)) as source,
@@ -367,13 +471,16 @@ def build_addin(
             if name == "_rels/.rels":
                 data = _root_rels(data)
             elif name == "xl/workbook.xml":
-                data = _workbook(data, conf_sheet)
+                data = _workbook(data, CONF_SHEET)
             elif name == sheet_part:
                 data = _settings_sheet(data, strings, settings)
             elif name == "docProps/core.xml":
-                data = _core_properties(data, button)
+                data = _core_properties(data)
+            elif name == "xl/vbaProject.bin":
+                data = vba_project(data)
             target.writestr(_entry(name, info), data)
-        target.writestr(_entry(CUSTOMUI_PART, None), customui_xml([button]))
+        for part, namespace, _, _ in RIBBON_PARTS:
+            target.writestr(_entry(part, None), customui_xml(BUTTONS, namespace))
     return out.getvalue()
 
 
@@ -384,20 +491,39 @@ def _entry(name: str, info: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     return entry
 
 
-def _conf_sheet_part(source: zipfile.ZipFile) -> str:
-    """The worksheet part of the template's settings sheet."""
+def _conf_sheet_part(source: zipfile.ZipFile, sheet_name: str = TEMPLATE_CONF_SHEET) -> str:
+    """The worksheet part of the settings sheet (the template's by default)."""
     workbook = _parse(source.read("xl/workbook.xml"))
     rels = _parse(source.read("xl/_rels/workbook.xml.rels"))
     rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
-        if sheet.get("name") == TEMPLATE_CONF_SHEET:
+        if sheet.get("name") == sheet_name:
             rid = sheet.get(f"{{{rel_ns}}}id")
             for rel in rels.findall(f"{{{PKG_REL_NS}}}Relationship"):
                 if rel.get("Id") == rid:
                     return "xl/" + rel.get("Target", "").lstrip("/").removeprefix("xl/")
-    raise AddinBuildError(
-        f"le modèle de complément xlwings n'a pas de feuille « {TEMPLATE_CONF_SHEET} »."
-    )
+    raise AddinBuildError(f"le complément n'a pas de feuille « {sheet_name} ».")
+
+
+def read_settings(path: Path) -> dict[str, str | bool | None]:
+    """The settings sheet of a built add-in: column A's keys, column B's values."""
+    with zipfile.ZipFile(path) as source:
+        strings = _shared_strings(source.read("xl/sharedStrings.xml"))
+        sheet = _parse(source.read(_conf_sheet_part(source, CONF_SHEET)))
+    settings: dict[str, str | bool | None] = {}
+    for row in sheet.iter(f"{{{MAIN_NS}}}row"):
+        cells: dict[str, str | bool | None] = {}
+        for cell in row.findall(f"{{{MAIN_NS}}}c"):
+            column = "".join(ch for ch in cell.get("r", "") if ch.isalpha())
+            value = cell.find(f"{{{MAIN_NS}}}v")
+            if cell.get("t") == "b" and value is not None:
+                cells[column] = value.text == "1"
+            else:
+                cells[column] = _cell_text(cell, strings)
+        key = cells.get("A")
+        if isinstance(key, str) and key:
+            settings[key] = cells.get("B")
+    return settings
 
 
 def current_interpreters(platform: str | None = None) -> tuple[str, str]:
@@ -415,10 +541,9 @@ def build_addins(
     interpreter_win: str | None = None,
     interpreter_mac: str | None = None,
     pythonpath: str = "",
-    buttons: Sequence[Button] = BUTTONS,
     template: Path | None = None,
 ) -> list[Path]:
-    """Write one add-in per button into `folder`; interpreters default to the current Python."""
+    """Write the add-in into `folder` (a list of one path); interpreters default to this Python."""
     source = template or template_path()
     try:
         data = source.read_bytes()
@@ -431,9 +556,6 @@ def build_addins(
     win = win if interpreter_win is None else interpreter_win
     mac = mac if interpreter_mac is None else interpreter_mac
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for button in buttons:
-        path = folder / button.file_name
-        path.write_bytes(build_addin(data, button, settings_for(button, win, mac, pythonpath)))
-        written.append(path)
-    return written
+    path = folder / ADDIN_FILE
+    path.write_bytes(build_addin(data, settings_for(win, mac, pythonpath)))
+    return [path]

@@ -1,5 +1,6 @@
-"""One module per ribbon button: the add-in `treso_xl.excel.ruban.<name>.xlam` runs `<name>.main()`.
+"""One module per ribbon button, each with a `main()` running its macro of `treso_xl.excel.ribbon`.
 
-The add-ins are built from xlwings' ribbon template, whose only callback runs
-`import <file name without extension>; <same>.main()` (see `treso_xl.excel.addin_build`).
+The add-in `treso-xl.xlam` calls `treso_xl.excel.ribbon.run(<macro>)` directly (see
+`treso_xl.excel.addin_build`); these modules remain the entry points of the one-add-in-per-button
+files of earlier versions, until `treso-xl addin install` replaces them.
 """
