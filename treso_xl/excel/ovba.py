@@ -68,7 +68,11 @@ def decompress(data: bytes) -> bytes:
 
 
 def compress(data: bytes) -> bytes:
-    """A CompressedContainer of `data` (greedy longest match, as the specification's sketch)."""
+    """A CompressedContainer of `data` (greedy longest match, as the specification's sketch).
+
+    An incompressible chunk is stored raw, padded to 4096 bytes as the specification does: only
+    a last chunk of random bytes would decompress longer; VBA source is text and compresses.
+    """
     out = bytearray(b"\x01")
     for chunk_start in range(0, len(data), _CHUNK):
         chunk = data[chunk_start : chunk_start + _CHUNK]
