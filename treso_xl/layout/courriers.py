@@ -12,7 +12,7 @@ from treso_xl.french import day
 from treso_xl.layout import styles
 from treso_xl.layout.model import SheetLayout, Style
 
-TEXT_WIDTH = 90.0  # column A, in characters of '0': a letter's line on an A4 portrait page
+TEXT_WIDTH = 75.0  # column A, in characters of '0': one A4 portrait page wide
 LINE_HEIGHT = 15.0  # points, one line of Calibri 11
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 FIRST_BLOCK_ROW = 4
@@ -42,7 +42,7 @@ class Letter:
 
 def line_height(text: str, width: float = TEXT_WIDTH) -> float:
     """Height of a row holding `text` wrapped in a column `width` wide (never over 409 pt)."""
-    per_line = max(1, int(width * 1.0) - 4)  # French text is a little narrower than '0'
+    per_line = max(1, int(width * 1.1) - 4)  # French text is a little narrower than "0"
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
     return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2)
 

@@ -210,6 +210,7 @@ def relances_layout(
                 "retard médian appliqué" if used else "échéance (trop peu de factures)",
             ],
         )
+        sheet.restyle(row, 5, Style(indent=1))  # apart from the figure on its left
         row += 1
 
     row += 1

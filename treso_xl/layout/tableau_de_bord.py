@@ -25,6 +25,7 @@ DETAIL = Style(italic=True, size=9, font_color=styles.NOTE_FONT, valign="center"
 CHART_COL = "H"
 CHART_HEIGHT_CM = 7.5
 CHART_GAP_CM = 0.6
+RECEIVABLES_CHART_HEIGHT_CM = 10.0
 SERIES_COLORS = {
     "closing": "1F4E78",
     "low": "5B9BD5",
@@ -272,7 +273,7 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
                 kind="stacked_bar",
                 title=receivables_title(len(aged.table.index)),
                 anchor=f"{CHART_COL}{anchors[2]}",
-                height_cm=CHART_HEIGHT_CM,
+                height_cm=RECEIVABLES_CHART_HEIGHT_CM,  # room for every client's name
                 horizontal=True,
                 categories=(top + 1, 1, bottom, 1),
                 series=tuple(
