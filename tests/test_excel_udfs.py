@@ -79,14 +79,17 @@ def test_retard_and_tranche(due: dt.date, on: dt.date, days: int, bucket: str) -
     assert TRESO_TRANCHE(due, on) == bucket
 
 
-def test_retard_defaults_to_today() -> None:
-    future = dt.date.today() + dt.timedelta(days=10)
-    assert TRESO_RETARD(future) == 0
-    assert TRESO_TRANCHE(future) == "Non échu"
+def test_the_date_of_reference_is_an_argument() -> None:
+    # Not volatile: a figure computed against "today" would freeze the day it was entered.
+    # The date is an argument, written AUJOURDHUI() in the sheet: Excel recalculates it daily.
     past = dt.date.today() - dt.timedelta(days=100)
-    assert TRESO_RETARD(past) == 100
-    assert TRESO_TRANCHE(past, None) == "> 90 j"
-    assert TRESO_RETARD("hier", None).startswith("#VALEUR! echeance : « hier »")
+    for result in (TRESO_RETARD(past), TRESO_TRANCHE(past, None)):
+        assert result.startswith("#VALEUR! date_ref : la date est obligatoire")
+        assert "AUJOURDHUI()" in result
+    assert TRESO_PENALITES(1000, past).startswith("#VALEUR! date_paiement : la date est")
+    assert TRESO_RETARD(past, dt.date.today()) == 100
+    assert TRESO_TRANCHE(past, dt.date.today()) == "> 90 j"
+    assert TRESO_RETARD("hier", D(2026, 1, 1)).startswith("#VALEUR! echeance : « hier »")
 
 
 def test_penalites() -> None:
@@ -107,7 +110,7 @@ def test_penalites_bad_arguments() -> None:
     assert TRESO_PENALITES(1000, D(2025, 12, 31), D(2026, 1, 31), "beaucoup").startswith(
         "#VALEUR! taux : « beaucoup » n'est pas un taux"
     )
-    assert TRESO_PENALITES(1000, D(2025, 12, 31), None, None, "Client").startswith(
+    assert TRESO_PENALITES(1000, D(2025, 12, 31), D(2026, 1, 31), None, "Client").startswith(
         "#VALEUR! type_client : « Client » ne fait pas partie des valeurs possibles"
     )
     # a half-year the rules file does not cover: say so, ask for a rate
@@ -254,6 +257,10 @@ def test_windows_decorators_generate_the_vba_wrappers(windows_udfs) -> None:
         ("type_client", True),
     ]
     assert all(not a["doc"].startswith("Positional argument") for a in info["args"])
+    for function in (module.TRESO_RETARD, module.TRESO_TRANCHE, module.TRESO_PENALITES):
+        arguments = function.__xlfunc__["args"]
+        assert not function.__xlfunc__.get("volatile")
+        assert any("AUJOURDHUI()" in a["doc"] for a in arguments)
     assert module.TRESO_PLAN.__xlfunc__["args"][0]["options"]["ndim"] == 2
     # error cells arrive as their codes, not as empty cells (an empty date is today)
     assert all(

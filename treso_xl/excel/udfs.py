@@ -111,13 +111,20 @@ def _parsed(kind: Kind, value: Any, name: str, **options: Any) -> Any:
     return first(values)
 
 
-def as_date(value: Any, name: str, default: dt.date | None = None) -> dt.date:
-    """A date argument: real date, Excel serial number or text; `default` when empty."""
+def as_date(value: Any, name: str, today_hint: bool = False) -> dt.date:
+    """A date argument: real date, Excel serial number or text; required.
+
+    The functions that count to a date take it as an argument rather than defaulting to today:
+    a worksheet function is recalculated only when its arguments change, so a default of today
+    would freeze the figure the day it was entered (and making them volatile would call Python
+    at every edit of the workbook). AUJOURDHUI() as the argument is recalculated every day.
+    The argument stays optional in the signature so that Excel calls the function without it
+    and the cell tells what to write, instead of a bare #VALEUR!.
+    """
     value = _plain(value, name)
     if _empty(value):
-        if default is None:
-            raise ArgumentError(f"{name} : la date est obligatoire (exemple : 31/01/2026).")
-        return default
+        example = "AUJOURDHUI() pour la date du jour, ou 31/01/2026" if today_hint else "31/01/2026"
+        raise ArgumentError(f"{name} : la date est obligatoire (exemple : {example}).")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not SERIAL_MIN <= value <= SERIAL_MAX:
             raise ArgumentError(
@@ -301,30 +308,30 @@ def TRESO_ECHEANCE(date_facture: Any, conditions: Any) -> Any:
 
 @xw.func(category=CATEGORY)
 @_arg("echeance", doc="Date d'échéance de la facture.")
-@_arg("date_ref", doc="Date à laquelle compter le retard (vide : aujourd'hui).")
+@_arg("date_ref", doc="Date à laquelle compter le retard : AUJOURDHUI() pour aujourd'hui.")
 @_udf
 def TRESO_RETARD(echeance: Any, date_ref: Any = None) -> Any:
     """Nombre de jours de retard d'une facture à la date de référence (aujourd'hui si elle est vide) ; 0 si elle n'est pas encore échue."""  # noqa: E501
     due = as_date(echeance, "echeance")
-    on = as_date(date_ref, "date_ref", default=dt.date.today())
+    on = as_date(date_ref, "date_ref", today_hint=True)
     return max((on - due).days, 0)
 
 
 @xw.func(category=CATEGORY)
 @_arg("echeance", doc="Date d'échéance de la facture.")
-@_arg("date_ref", doc="Date de la balance âgée (vide : aujourd'hui).")
+@_arg("date_ref", doc="Date de la balance âgée : AUJOURDHUI() pour aujourd'hui.")
 @_udf
 def TRESO_TRANCHE(echeance: Any, date_ref: Any = None) -> Any:
     """Tranche de la balance âgée d'une facture : « Non échu », « 1-30 j », « 31-60 j », « 61-90 j » ou « > 90 j »."""  # noqa: E501
     due = as_date(echeance, "echeance")
-    on = as_date(date_ref, "date_ref", default=dt.date.today())
+    on = as_date(date_ref, "date_ref", today_hint=True)
     return bucket_of((on - due).days)
 
 
 @xw.func(category=CATEGORY)
 @_arg("montant", doc="Montant impayé, en euros.")
 @_arg("echeance", doc="Date d'échéance de la facture.")
-@_arg("date_paiement", doc="Date du paiement (vide : aujourd'hui).")
+@_arg("date_paiement", doc="Date du paiement : AUJOURDHUI() tant qu'il n'a pas eu lieu.")
 @_arg("taux", doc="Taux annuel des pénalités (vide : taux BCE + 10 points).")
 @_arg("type_client", doc="Professionnel (par défaut) ou Particulier.")
 @_udf
@@ -338,7 +345,7 @@ def TRESO_PENALITES(
     """Pénalités de retard entre professionnels (C. com. L441-10), au centime, du lendemain de l'échéance au paiement ; hors indemnité forfaitaire de 40 €. 0 pour un particulier."""  # noqa: E501
     amount = as_amount(montant, "montant")
     due = as_date(echeance, "echeance")
-    until = as_date(date_paiement, "date_paiement", default=dt.date.today())
+    until = as_date(date_paiement, "date_paiement", today_hint=True)
     rate = as_rate(taux, "taux")
     client = as_choice(type_client, "type_client", TYPE_CLIENT, default=TYPE_CLIENT[0])
     if client != TYPE_CLIENT[0]:
