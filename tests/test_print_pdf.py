@@ -28,6 +28,7 @@ SAMPLE_BUDGET = {
     contract.TAB_DEPENSES: 2,
     contract.TAB_BALANCE_AGEE: 1,
     contract.TAB_RELANCES: 4,
+    contract.TAB_COURRIERS: 6,
     contract.TAB_URSSAF: 1,
     contract.TAB_CONTROLES: 3,
 }
@@ -181,6 +182,7 @@ def test_forty_overdue_invoices_print_without_overprint(tmp_path: Path):
     assert len(report.reminders) >= 40
     budget = dict(SAMPLE_BUDGET)
     budget[contract.TAB_RELANCES] = 12
+    budget[contract.TAB_COURRIERS] = 50
     budget[contract.TAB_BALANCE_AGEE] = 2
     budget[contract.TAB_CONTROLES] = 6
     check_printout(to_pdf(target, tmp_path / "pdf"), budget)

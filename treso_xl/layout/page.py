@@ -22,6 +22,8 @@ DEFAULT_HEIGHT = 15.0  # points, a row of Calibri 11
 MAX_HEIGHT = 409.0  # Excel's largest row height
 MAX_WIDTH = 60.0  # a column is never widened beyond this: its text wraps instead
 BASE_SIZE = 11.0
+TEXT_GROWTH = 1.6  # a column of unwrapped text grows at most this much (then its text wraps)
+MIN_TEXT_WIDTH = 18.0  # ... or up to this width
 PORTRAIT_WIDTH_PT = 530.0  # printable width of an A4 portrait page with the default margins
 POINTS_PER_CHAR = 5.6  # one character of column width, in points (Calibri 11)
 FOOTER_PAGE = "Page &P / &N"
@@ -195,9 +197,10 @@ class _Fitter:
                 words = _WORD.findall(cell.value) or [""]
                 if style.wrap:
                     want = max(len(w) for w in words) / per + 1.5
-                else:
-                    want = min(len(cell.value) / per + 1.5, MAX_WIDTH)
-                    if len(cell.value) / per + 1.5 > max(MAX_WIDTH, self.width(col)):
+                else:  # widened a little, else wrapped: one long name must not widen a table
+                    cap = min(max(self.width(col) * TEXT_GROWTH, MIN_TEXT_WIDTH), MAX_WIDTH)
+                    want = min(len(cell.value) / per + 1.5, cap)
+                    if len(cell.value) / per + 1.5 > max(cap, self.width(col)):
                         self.to_wrap.add((col, style))
             else:
                 text = shown_text(cell.value, style.number_format)
