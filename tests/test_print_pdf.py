@@ -186,3 +186,21 @@ def test_forty_overdue_invoices_print_without_overprint(tmp_path: Path):
     budget[contract.TAB_BALANCE_AGEE] = 2
     budget[contract.TAB_CONTROLES] = 6
     check_printout(to_pdf(target, tmp_path / "pdf"), budget)
+
+
+@pytest.mark.slow
+def test_accountants_export_prints_on_a4_without_overprint(tmp_path: Path):
+    from treso_xl.export.workbook import export_workbook
+
+    source = tmp_path / "exemple.xlsx"
+    shutil.copyfile(sample_path(), source)
+    result = export_workbook(source, tmp_path / "export.xlsx")
+    found = pages(to_pdf(result.path, tmp_path / "pdf"))
+    tabs = {page["tab"] for page in found}
+    # every sheet, the copied input sheets included, carries the footer
+    assert None not in tabs and {"Factures", "Paramètres", contract.TAB_RELANCES} <= tabs
+    for number, page in enumerate(found, start=1):
+        width, height = sorted(page["size"])
+        assert abs(width - A4[0]) < 2 and abs(height - A4[1]) < 2, (page["tab"], number)
+        assert not [t for t, *_ in page["lines"] if "###" in t], (page["tab"], number)
+        assert overprints(page["lines"]) == [], (page["tab"], number, overprints(page["lines"])[:3])
