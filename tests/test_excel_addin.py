@@ -423,3 +423,25 @@ def test_only_open_source_xlwings_is_used() -> None:
         text = path.read_text(encoding="utf-8")
         for banned in ("xlwings.pro", "xlwings.server", "XLWINGS_ON_SERVER", "LICENSE_KEY"):
             assert banned not in text, (path, banned)
+
+
+def test_a_mac_interpreter_path_with_a_space_goes_through_a_script(tmp_path: Path) -> None:
+    # xlwings' AppleScript runs `<interpreter> -B -u -W ignore -c "…"` unquoted
+    import subprocess
+    import sys
+
+    assert addin_install.mac_interpreter("/Users/lea/treso/bin/python", tmp_path) == (
+        "/Users/lea/treso/bin/python"
+    )
+    spaced = tmp_path / "Léa Martin" / "python"
+    spaced.parent.mkdir()
+    spaced.symlink_to(sys.executable)
+    home = tmp_path / "home"
+    wrapper = addin_install.mac_interpreter(str(spaced), home)
+    assert wrapper == str(home / ".tresoxl" / "python") and " " not in wrapper
+    # the shell command xlwings builds, run for real through the script
+    command = f'{wrapper} -B -u -W ignore -c "import sys; print(\'ok\', sys.argv[1:])" "--wb=x"'
+    result = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "ok ['--wb=x']"
+    with pytest.raises(addin_install.AddinInstallError, match="sans espace"):
+        addin_install.mac_interpreter(str(spaced), tmp_path / "mon dossier")

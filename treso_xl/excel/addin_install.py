@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable
@@ -119,6 +120,29 @@ def check_installed(state: AddinState, built: bytes, platform: str | None = None
         )
 
 
+def mac_interpreter(executable: str, home: Path | None = None) -> str:
+    """The Interpreter_Mac setting for `executable`.
+
+    xlwings' AppleScript (0.37.8) puts the interpreter unquoted at the head of a shell command:
+    a path with a space or another character the shell reads ("/Users/Léa Martin/…") breaks it.
+    Such a path is reached through a small shell script, `~/.tresoxl/python`, that runs it.
+    """
+    if shlex.quote(executable) == executable:
+        return executable
+    folder = (home or Path.home()) / ".tresoxl"
+    if shlex.quote(str(folder)) != str(folder):
+        raise AddinInstallError(
+            f"Le chemin de Python ({executable}) et votre dossier personnel contiennent des "
+            "espaces ou des caractères spéciaux, que le lancement de Python par xlwings ne "
+            "supporte pas sur Mac : créez l'environnement Python dans un dossier sans espace."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    wrapper = folder / "python"
+    wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(executable)} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 def install(global_location: bool = False, functions: bool = False) -> list[AddinState]:
     """Build the add-in for this Python, install it with xlwings' logic and check the result."""
     from xlwings import cli
@@ -128,8 +152,9 @@ def install(global_location: bool = False, functions: bool = False) -> list[Addi
     for legacy in LEGACY_FILES:  # the five add-ins of earlier versions
         if (folder / legacy).is_file():
             _quietly(cli._addin_remove, legacy, global_location)
+    mac = mac_interpreter(sys.executable) if sys.platform == "darwin" else None
     with tempfile.TemporaryDirectory(prefix="treso-xl-") as tmp:
-        (path,) = build_addins(Path(tmp))
+        (path,) = build_addins(Path(tmp), interpreter_mac=mac)
         built = path.read_bytes()
         _, said = _quietly(cli._addin_install, str(path), global_location)
     states = status(global_location)
