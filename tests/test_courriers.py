@@ -10,6 +10,7 @@ import pytest
 from treso_xl import contract
 from treso_xl.layout import styles
 from treso_xl.layout.courriers import MAX_ROW_HEIGHT, letter_lines
+from treso_xl.layout.page import finished
 from treso_xl.layout.relances import HEADER_ROW, HEADERS
 from treso_xl.refresh import compute, read
 from treso_xl.render.xlsx_layout import render_layouts
@@ -46,7 +47,7 @@ def test_relances_rows_are_short_and_link_to_their_letter(report):
         assert sheet == f"'{contract.TAB_COURRIERS}'"
         block = int(cell[1:])
         assert f"Ligne {block} de Courriers" in text
-        assert str(courriers.value(block, 1)).startswith(f"Facture {item.facture} — ")
+        assert str(courriers.value(block, 1)).startswith(f"■ Facture {item.facture} — ")
 
 
 def test_a_past_next_action_date_is_highlighted(report):
@@ -61,12 +62,14 @@ def test_a_past_next_action_date_is_highlighted(report):
 
 
 def test_every_letter_is_complete_one_line_per_row_subject_once(report):
-    courriers = _tab(report, contract.TAB_COURRIERS)
+    courriers = finished(_tab(report, contract.TAB_COURRIERS))  # as the file gets it
     column = [courriers.value(r, 1) for r in range(1, courriers.max_row + 1)]
     assert all(h <= MAX_ROW_HEIGHT for h in courriers.row_heights.values())
+    long = [r for r, v in enumerate(column, start=1) if v and len(str(v)) > 100]
+    assert long and all(courriers.row_heights[r] >= 30 for r in long)  # wrapped, not cut
     for item in report.reminders:
         start = column.index(
-            next(v for v in column if str(v).startswith(f"Facture {item.facture}"))
+            next(v for v in column if str(v).startswith(f"■ Facture {item.facture}"))
         )
         lines = letter_lines(item)
         shown = [v or "" for v in column[start + 3 : start + 3 + len(lines)]]

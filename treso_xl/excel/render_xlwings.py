@@ -101,6 +101,7 @@ def excel_value(value: object) -> object:
 
 
 LINK_TIP = "Cliquez pour y aller"
+MAX_LINKS = 10
 
 
 def link_text(value: object, place: str) -> str:
@@ -579,7 +580,9 @@ def render_sheet(sheet: Any, layout: SheetLayout, several: bool | None = None) -
     if layout.cells:
         (block,) = ranges.covering([(1, 1, layout.max_row, layout.max_col)])
         block.value = value_grid(layout)
-    for (row, col), place in sorted(layout.links.items()):  # "#" + place: within the workbook
+    # "#" + place: within the workbook. Each link is one more call to live Excel: the first
+    # MAX_LINKS are made (the latest invoices' letters); every linked cell names its place.
+    for (row, col), place in sorted(layout.links.items())[:MAX_LINKS]:
         (rng,) = ranges.covering([(row, col, row, col)])
         rng.add_hyperlink(f"#{place}", link_text(layout.value(row, col), place), LINK_TIP)
     groups = format_groups(layout)

@@ -62,15 +62,8 @@ LEVEL_CELL = {
 WIDTHS = (12, 26, 11, 12, 9, 9, 40, 12, 22, 11, 12, 12, 70)
 TEXT_COL = HEADERS.index("Texte") + 1
 NEXT_DATE_COL = HEADERS.index("Date de la prochaine action") + 1
-LINE_HEIGHT = 15.0  # points, one line of Calibri 11
-HEADER_HEIGHT = 45.0  # three lines of wrapped header
+SIDE_COL = 2  # the habits and payment-method tables start under « Client », which is wide
 PREVIEW_CHARS = 60  # characters of the letter's subject shown in the Texte column
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines `text` takes wrapped in a column `width` wide (a generous estimate)."""
-    per_line = max(1, int(width) - 3)
-    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 
 def text_cell(item: Reminder, letter: Letter | None) -> str:
@@ -136,7 +129,6 @@ def relances_layout(
         styles.NOTE,
     )
     sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
-    sheet.row_heights[HEADER_ROW] = HEADER_HEIGHT
     row = HEADER_ROW + 1
     letters = letters or {}
     for item in items:
@@ -164,14 +156,7 @@ def relances_layout(
             sheet.links[(row, TEXT_COL)] = letter.target
         if item.erreur_taux:
             sheet.put(row, len(HEADERS) + 1, item.erreur_taux, styles.ALERT)
-        lines = max(
-            _lines(str(value), WIDTHS[j])
-            for j, value in enumerate(values)
-            if COLUMN_STYLES[j] is _WRAP_TOP and value
-        )
-        if lines > 1:
-            sheet.row_heights[row] = LINE_HEIGHT * lines + 2
-        row += 1
+        row += 1  # heights: fitted to the wrapped text by the renderer (layout.page)
     if not items:
         sheet.put(row, 1, "Aucune relance à faire à cette date.", styles.GOOD)
         row += 1
@@ -192,7 +177,7 @@ def relances_layout(
     row += 1
     sheet.put_row(
         row,
-        1,
+        SIDE_COL,
         ["Client", "Factures payées", "Retard médian (j)", "Retard moyen (j)", "Prévision"],
         styles.HEADER,
     )
@@ -201,7 +186,7 @@ def relances_layout(
         used = not pd.isna(info["habitude"])
         sheet.put_row(
             row,
-            1,
+            SIDE_COL,
             [
                 str(client),
                 int(info["factures_payees"]),
@@ -210,7 +195,7 @@ def relances_layout(
                 "retard médian appliqué" if used else "échéance (trop peu de factures)",
             ],
         )
-        sheet.restyle(row, 5, Style(indent=1))  # apart from the figure on its left
+        sheet.restyle(row, SIDE_COL + 4, Style(indent=1))  # apart from the figure on its left
         row += 1
 
     row += 1
@@ -218,7 +203,7 @@ def relances_layout(
     row += 1
     sheet.put_row(
         row,
-        1,
+        SIDE_COL,
         ["Mode de paiement", "Factures payées", "Délai moyen (j)", "Retard moyen (j)"],
         styles.HEADER,
     )
@@ -226,7 +211,7 @@ def relances_layout(
     for mode, info in by_method.iterrows():
         sheet.put_row(
             row,
-            1,
+            SIDE_COL,
             [
                 str(mode),
                 int(info["factures"]),
