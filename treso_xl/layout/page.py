@@ -188,6 +188,7 @@ class _Fitter:
         """Widen each column to its longest shown value and its headers' longest word."""
         sheet = self.sheet
         needed: dict[int, float] = {}
+        values = {key for key, cell in sheet.cells.items() if cell.value is not None}
         for (row, col), cell in sheet.cells.items():
             if cell.value is None or (row, col) in self.merged:
                 continue
@@ -197,6 +198,8 @@ class _Fitter:
                 words = _WORD.findall(cell.value) or [""]
                 if style.wrap:
                     want = max(len(w) for w in words) / per + 1.5
+                elif not any((row, c) in values for c in range(col + 1, self.last_col + 1)):
+                    continue  # nothing to its right: free to overflow, it widens nothing
                 else:  # widened a little, else wrapped: one long name must not widen a table
                     cap = min(max(self.width(col) * TEXT_GROWTH, MIN_TEXT_WIDTH), MAX_WIDTH)
                     want = min(len(cell.value) / per + 1.5, cap)
