@@ -147,9 +147,7 @@ def _add_overdue_invoices(path: Path, count: int, clients: int) -> None:
     """Append `count` unpaid invoices, long past due, spread over `clients` clients."""
     book = openpyxl.load_workbook(path)
     sheet = book["Factures"]
-    header_row = next(
-        row for row in range(1, 10) if any(c.value for c in sheet[row])
-    )
+    header_row = next(row for row in range(1, 10) if any(c.value for c in sheet[row]))
     headers = {str(c.value).strip(): c.column for c in sheet[header_row] if c.value}
     row = sheet.max_row + 1
     start = dt.date(2026, 3, 2)

@@ -15,6 +15,8 @@ import numbers
 import re
 from copy import deepcopy
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from treso_xl.layout.model import PLAIN, Cell, SheetLayout, Style
 
 DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters of '0'
@@ -118,6 +120,11 @@ class _Fitter:
             if cell.value is not None or cell.style.fill
         ]
         self.last_col = max(filled, default=1)
+        # notes wrap left of the charts, which would cover them
+        chart_cols = [
+            column_index_from_string(coordinate_from_string(c.anchor)[0]) for c in layout.charts
+        ]
+        self.note_col = min([self.last_col, *(c - 1 for c in chart_cols if c > 2)])
         self.to_wrap: set[tuple[int, Style]] = set()
 
     def width(self, col: int) -> float:
@@ -142,19 +149,20 @@ class _Fitter:
             cell = sheet.cells[(row, col)]
             if not isinstance(cell.value, str) or (row, col) in self.merged:
                 continue
-            if any((row, c) in sheet.cells for c in range(col + 1, self.last_col + 1)):
+            last = self.note_col if col < self.note_col else self.last_col
+            if any((row, c) in sheet.cells for c in range(col + 1, last + 1)):
                 self._extend_banner(row, cols)
                 continue  # styled cells already span the row
             lone = len(cols) == 1
             overflows = text_lines(cell.value, self.width(col), cell.style.but(wrap=True)) > 1
             if not overflows and not (lone and cell.style.fill):
                 continue
-            if col < self.last_col:
-                box = (row, col, row, self.last_col)
+            if col < last:
+                box = (row, col, row, last)
                 sheet.merges.append(box)
-                for c in range(col, self.last_col + 1):
+                for c in range(col, last + 1):
                     self.merged[(row, c)] = box
-            if overflows and col < self.last_col:
+            if overflows and col < last:
                 valign = cell.style.valign or "top"
                 sheet.cells[(row, col)] = Cell(cell.value, cell.style.but(wrap=True, valign=valign))
             elif overflows:
@@ -178,8 +186,11 @@ class _Fitter:
             return
         fill = sheet.cells[(row, 1)].style.fill
         last = max(c for (r, c) in sheet.cells if r == row)
-        if all(sheet.cells[(row, c)].style.fill == fill for c in range(1, last + 1)
-               if (row, c) in sheet.cells):
+        if all(
+            sheet.cells[(row, c)].style.fill == fill
+            for c in range(1, last + 1)
+            if (row, c) in sheet.cells
+        ):
             style = sheet.cells[(row, last)].style
             for c in range(last + 1, self.last_col + 1):
                 sheet.cells[(row, c)] = Cell(None, style)
