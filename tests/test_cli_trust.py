@@ -75,7 +75,7 @@ def test_refresh_mentions_controles_errors(tmp_path: Path) -> None:
     book = duplicate_invoice(tmp_path / "classeur.xlsx")
     result = run("refresh", str(book), "--date-reference", "01/03/2026")
     assert result.exit_code == 0, result.output
-    assert "Contrôles : 1 erreur, " in result.output  # the 90-day terms (VAT: a forecast)
+    assert "Contrôles : 2 erreurs, " in result.output  # each row of the number used twice
     assert "onglet « Contrôles »" in result.output
     assert f"«{NBSP}Factures{NBSP}», ligne 4 : " in result.output
 
