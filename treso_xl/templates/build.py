@@ -39,6 +39,7 @@ from treso_xl.contract import (
     TAB_BALANCE_AGEE,
     TAB_BFR,
     TAB_CONTROLES,
+    TAB_COURRIERS,
     TAB_DEPENSES,
     TAB_PREVISIONNEL,
     TAB_RELANCES,
@@ -516,8 +517,13 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
             BULLET,
             f"{TAB_RELANCES} : chaque facture en retard, le niveau de relance (J+1 aimable, "
             "J+15 ferme, J+30 mise en demeure), la prochaine action, les pénalités et "
-            "l'indemnité forfaitaire de 40 € dues par les professionnels, et le texte prêt à "
-            "envoyer.",
+            "l'indemnité forfaitaire de 40 € dues par les professionnels, et un lien vers le "
+            "courrier.",
+        ),
+        (
+            BULLET,
+            f"{TAB_COURRIERS} : le courrier prêt à envoyer de chaque facture relancée (e-mail "
+            "ou lettre recommandée de mise en demeure), complet, une ligne par ligne de texte.",
         ),
         (
             BULLET,
@@ -526,8 +532,9 @@ def guide_lines(sample: bool = False) -> list[tuple[str, str]]:
         ),
         (
             BULLET,
-            f"{TAB_CONTROLES} : toutes les anomalies relevées dans les données, une par ligne, "
-            "avec l'onglet, la ligne et un conseil.",
+            f"{TAB_CONTROLES} : toutes les anomalies relevées dans les données, une par ligne "
+            "(un même problème sur plusieurs lignes n'en fait qu'une, qui les liste), avec "
+            "l'onglet, la ligne et un conseil.",
         ),
         (HEADING, "5. Actualiser"),
         (
