@@ -219,3 +219,23 @@ def test_demo_tells_the_controles_errors(tmp_path: Path) -> None:
     result = run("demo", "-o", str(tmp_path / "exemple.xlsx"))
     assert result.exit_code == 0, result.output
     assert "Contrôles : 1 erreur, " in result.output  # the 90-day terms (VAT: a forecast)
+
+
+
+def test_the_counts_printed_are_those_of_the_controles_tab(tmp_path: Path) -> None:
+    """The sample's identical SIREN warnings are one line of Contrôles: the terminal gives the
+    tab's counts, not one per row."""
+    from python_calamine import CalamineWorkbook
+
+    from treso_xl.core.checks import AVERTISSEMENT
+    from treso_xl.refresh import compute, read
+
+    out = tmp_path / "exemple.xlsx"
+    result = run("demo", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(out))
+    cells = [str(v) for row in book.get_sheet_by_name("Contrôles").to_python() for v in row]
+    shown = next(text for text in cells if text.count(",") == 2 and "avertissement" in text)
+    assert f"Contrôles : {shown} (" in result.output
+    per_row = sum(f.gravite == AVERTISSEMENT for f in compute(read(out)).findings)
+    assert f" {per_row} avertissements" not in shown  # rows were grouped on the tab and here

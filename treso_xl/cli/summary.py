@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from treso_xl.core.checks import ERREUR, Finding
+from treso_xl.core.checks import ERREUR, Finding, group_findings
 from treso_xl.core.plan import CashPlan
 from treso_xl.french import euros, month_short, quote
 from treso_xl.layout.controles import summary_text
@@ -42,12 +42,24 @@ def plan_table(plan: CashPlan, entreprise: str) -> str:
 
 
 def controles_lines(findings: list[Finding], limit: int = 5) -> list[str]:
-    """The Contrôles counts, then the first `limit` errors (sheet, row, finding), for the
-    terminal: « Contrôles : 2 erreurs, 5 avertissements, 0 conseil. » and one line per error."""
-    errors = [f for f in findings if f.gravite == ERREUR]
+    """The Contrôles counts, then the first `limit` errors (sheet, rows, finding), for the
+    terminal: « Contrôles : 2 erreurs, 5 avertissements, 0 conseil. » and one line per error,
+    counted as the Contrôles tab shows them (identical findings of several rows are one line)."""
+    errors = [g for g in group_findings(findings) if g.finding.gravite == ERREUR]
     lines = [f"Contrôles : {summary_text(findings)}."]
     if not errors:
         return lines
+    plural = "s" if len(errors) > 1 else ""
+    lines.append(f"Erreur{plural} à corriger :")
+    for group in errors[:limit]:
+        where = quote(group.finding.feuille)
+        if len(group.lignes) == 1:
+            where += f", ligne {group.lignes[0]}"
+        lines.append(f"  - {where} : {group.constat}")
+    if len(errors) > limit:
+        rest = len(errors) - limit
+        lines.append(f"  … et {rest} autre{'s' if rest > 1 else ''}.")
+    return lines
     plural = "s" if len(errors) > 1 else ""
     lines.append(f"Erreur{plural} à corriger :")
     for finding in errors[:limit]:

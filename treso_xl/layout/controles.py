@@ -55,8 +55,9 @@ _WORDS: dict[Gravite, tuple[str, str]] = {
 
 
 def summary_text(findings: list[Finding]) -> str:
-    """« 3 erreurs, 5 avertissements, 2 conseils » (French: 0 and 1 take the singular)."""
-    counts = count_by_gravite(findings)
+    """« 3 erreurs, 5 avertissements, 2 conseils » (French: 0 and 1 take the singular), counted
+    as the Contrôles tab shows them: identical findings of several rows are one line."""
+    counts = count_by_gravite([group.finding for group in group_findings(findings)])
     parts = []
     for gravite, (one, many) in _WORDS.items():
         count = counts[gravite]
