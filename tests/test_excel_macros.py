@@ -313,10 +313,11 @@ def test_later_features_say_so(monkeypatch) -> None:
     monkeypatch.delitem(sys.modules, "treso_xl.bank_import", raising=False)
     book = standin.new_book({"S": [[1]]})
     ribbon.importer_releve(book)
-    assert "prochaine version" in standin.alerts(book)[-1]["prompt"]
+    said = standin.alerts(book)[-1]["prompt"]
+    assert "addin install" in said and "prochaine" not in said
     monkeypatch.setattr(ribbon, "_module", lambda name: None)  # as before [5/7] landed
     ribbon.envoyer_au_comptable(book)
-    assert "prochaine version" in standin.alerts(book)[-1]["prompt"]
+    assert "addin install" in standin.alerts(book)[-1]["prompt"]
 
 
 def test_envoyer_writes_the_same_export_as_the_command_line(monkeypatch, tmp_path) -> None:
@@ -385,7 +386,7 @@ def test_run_uses_the_calling_book(monkeypatch) -> None:
     book = standin.new_book({"S": [[1]]})
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
     ribbon.run("importer_releve")
-    assert "prochaine version" in standin.alerts(book)[-1]["prompt"]
+    assert "n'est pas disponible" in standin.alerts(book)[-1]["prompt"]
     ribbon.run("inconnu")
     assert "Bouton inconnu" in standin.alerts(book)[-1]["prompt"]
 

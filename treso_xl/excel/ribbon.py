@@ -257,7 +257,14 @@ def _module(name: str) -> Any:
 
 
 def _later(book: Any, feature: str) -> None:
-    _alert(book, f"{feature} arrive dans une prochaine version de treso-xl. Rien n'a été modifié.")
+    """A button of an older add-in whose feature this version does not hold: say so, and how to
+    get the add-in of this version (no promise of a date)."""
+    _alert(
+        book,
+        f"{feature} n'est pas disponible dans cette version de treso-xl ; ce bouton vient d'un "
+        "ancien complément : lancez « treso-xl addin install » pour installer le complément à "
+        "jour. Rien n'a été modifié.",
+    )
 
 
 def output_folder(book: Any) -> Path:
@@ -390,7 +397,8 @@ def envoyer_au_comptable(
 
 def importer_releve(book: Any) -> Any:
     """« Importer un relevé »: `treso_xl.bank_import.run_from_excel(book)` (issue [6/7]) when
-    that module offers it, else a message saying the feature is coming."""
+    that module offers it, else a message saying this version does not hold it (only the
+    one-add-in-per-button files of earlier versions have this button)."""
 
     def work() -> Any:
         module = _module("treso_xl.bank_import")
