@@ -344,7 +344,14 @@ def test_draft_even_with_a_server_when_asked(workbook: Path, clean_env) -> None:
     result = envoyer(str(workbook), "--brouillon", "eml")
     assert result.exit_code == 0, result.output
     assert "Aucun serveur" not in result.output
-    assert (workbook.parent / EXPORT.replace(".xlsx", ".eml")).is_file()
+    draft = workbook.parent / EXPORT.replace(".xlsx", ".eml")
+    assert draft.is_file()
+    first = draft.read_bytes()
+    again = envoyer(str(workbook), "--brouillon", "eml")
+    assert again.exit_code == 0, again.output
+    kept = workbook.parent / EXPORT.replace(".xlsx", ".bak.eml")
+    assert kept.read_bytes() == first  # the earlier draft is kept, never overwritten silently
+    assert f"Le brouillon précédent est conservé : {kept}" in again.output
 
 
 def test_write_eml_draft_leaves_the_message_unchanged(tmp_path: Path, workbook: Path) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from treso_xl.refresh import Report
 
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
+from treso_xl.render.safe_write import backup_path
 
 EML, OUTLOOK = "eml", "outlook"
 
@@ -194,11 +195,14 @@ def envoyer_command(
     def draft(note: str) -> None:
         message = accountant_message(export.summary, recipient, attachment, path.name)
         eml = path.with_suffix(".eml")
+        replaced = eml.exists()
         try:
-            write_eml_draft(message, eml)
+            write_eml_draft(message, eml, backup=True)
         except FileError as error:
             fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
         click.echo(f"{note}Brouillon non envoyé écrit : {eml}")
+        if replaced:
+            click.echo(f"Le brouillon précédent est conservé : {backup_path(eml)}")
         click.echo(
             "Ouvrez-le dans votre messagerie (Outlook, Thunderbird…), vérifiez-le et "
             f"envoyez-le à {recipient} ; l'export y est joint."

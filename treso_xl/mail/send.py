@@ -395,13 +395,14 @@ def _before_recipients(
 # --- Drafts -----------------------------------------------------------------------------------
 
 
-def write_eml_draft(message: EmailMessage, path: Path) -> Path:
+def write_eml_draft(message: EmailMessage, path: Path, backup: bool = False) -> Path:
     """Write `message` as an unsent draft (`X-Unsent: 1`: Outlook and Thunderbird open it ready
-    to send), in one step; return the file. `message` itself is left unchanged."""
+    to send), in one step; return the file. `message` itself is left unchanged. With `backup`, a
+    draft already at `path` is kept as `NAME.bak.eml` (see `write_atomically`)."""
     draft = copy.deepcopy(message)
     if draft.get("X-Unsent") is None:
         draft["X-Unsent"] = "1"
-    write_atomically(Path(path), draft.as_bytes(), backup=False)
+    write_atomically(Path(path), draft.as_bytes(), backup=backup)
     return Path(path)
 
 
