@@ -45,7 +45,7 @@ INPUTS = [
 ERRORS = ["#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!"]
 FRENCH = {"#VALUE!": "#VALEUR!", "#NAME?": "#NOM?", "#NUM!": "#NOMBRE!"}
 
-BIN = Path(sys.argv[1])
+BIN = Path(sys.argv[1]).absolute()
 OUT = Path(sys.argv[2])
 QUICK = "--quick" in sys.argv
 
@@ -68,6 +68,11 @@ def run(*args: str, cwd: Path) -> tuple[int, str]:
     except subprocess.TimeoutExpired:
         return -999, "TIMEOUT"
     return p.returncode, p.stdout + p.stderr
+
+
+def refresh(path: Path) -> tuple[int, str]:
+    """`treso-xl refresh` of the workbook at `path`, on a fixed reference date."""
+    return run("refresh", path.name, "--date-reference", "01/12/2026", cwd=path.parent)
 
 
 def sheet_parts(path: Path) -> dict[str, str]:
@@ -187,9 +192,7 @@ def sheet_name_cases() -> None:
             path = fresh(case, lambda wb, v=v: user_sheet(wb, v))
             before = sheet_parts(path)
             original = sha(path)
-            code1, out1 = run(
-                "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-            )
+            code1, out1 = refresh(path)
             if crashed(code1, out1):
                 record(case, "crash", out1)
                 continue
@@ -197,9 +200,7 @@ def sheet_name_cases() -> None:
                 ok = sha(path) == original and v.strip() in out1
                 record(case, "handled" if ok and code1 == 2 else "lost", f"exit {code1}: {out1}")
                 continue
-            code2, _out2 = run(
-                "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-            )
+            code2, _out2 = refresh(path)
             after = sheet_parts(path)
             key = v.replace("&", "&amp;")
             same = before.get(key) == after.get(key) and key in after
@@ -212,9 +213,7 @@ def sheet_name_cases() -> None:
     for gen in GENERATED[:4] if QUICK else GENERATED:
         case = f"renamed generated tab {gen!r}"
         path = fresh(case)
-        code, out = run(
-            "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-        )
+        code, out = refresh(path)
         if code != 0:
             record(case, "crash" if crashed(code, out) else "lost", out)
             continue
@@ -247,9 +246,7 @@ def sheet_name_cases() -> None:
                         cell.value = None
 
             path = fresh(case, change)
-            code, out = run(
-                "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-            )
+            code, out = refresh(path)
             if crashed(code, out):
                 record(case, "crash", out)
                 continue
@@ -273,9 +270,7 @@ def sheet_name_cases() -> None:
 
         path = fresh(case, change)
         original = sha(path)
-        code, out = run(
-            "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-        )
+        code, out = refresh(path)
         ok = code in (1, 2) and sha(path) == original and twin in out and name in out
         record(
             case,
@@ -315,9 +310,7 @@ def error_cases() -> None:
 
             path = fresh(case, change)
             original = sha(path)
-            code, out = run(
-                "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-            )
+            code, out = refresh(path)
             if crashed(code, out):
                 record(case, "crash", out)
                 continue
@@ -363,9 +356,7 @@ def text_cases() -> None:
 
             path = fresh(case, change)
             before = sheet_parts(path)
-            code, out = run(
-                "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-            )
+            code, out = refresh(path)
             if crashed(code, out):
                 record(case, "crash", out)
                 continue
@@ -421,9 +412,7 @@ def amount_cases() -> None:
 
         path = fresh(case, change)
         original = sha(path)
-        code, out = run(
-            "refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent
-        )
+        code, out = refresh(path)
         if crashed(code, out):
             record(case, "crash", out)
             continue
@@ -447,7 +436,7 @@ def header_cases() -> None:
         ws.cell(row=1, column=ws.max_column + 1).value = "Montant (TTC)"
 
     path = fresh(case, change)
-    code, out = run("refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent)
+    code, out = refresh(path)
     ok = code == 1 and "Montant (HT)" in out and "Montant (TTC)" in out
     record(case, "crash" if crashed(code, out) else ("handled" if ok else "lost"), out[:200])
 
@@ -520,7 +509,7 @@ def file_cases() -> None:
     shutil.copyfile(SAMPLE, real)
     link = folder / "lien.xlsx"
     link.symlink_to(real.name)
-    code, out = run("refresh", link.name, "--date-reference", "01/12/2026", cwd=folder)
+    code, out = refresh(link)
     ok = code == 0 and link.is_symlink() and "Prévisionnel" in sheet_parts(real)
     record("refresh through a symlink", "handled" if ok else "lost", out[:200])
     # locks
@@ -539,7 +528,7 @@ def file_cases() -> None:
     # user text starting with "=" stays text, then the .bak is a valid workbook
     path = fresh("bak stays valid")
     for _ in range(2):
-        run("refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=path.parent)
+        refresh(path)
     bak = path.with_name("classeur.bak.xlsx")
     try:
         ok = zipfile.ZipFile(bak).testzip() is None
@@ -554,7 +543,7 @@ def main() -> None:
     global BASE_PLAN
     OUT.mkdir(parents=True, exist_ok=True)
     base = fresh("base")
-    code, _out = run("refresh", "classeur.xlsx", "--date-reference", "01/12/2026", cwd=base.parent)
+    code, _out = refresh(base)
     BASE_PLAN = plan_of(base)
     print("base refresh", code)
     sheet_name_cases()
