@@ -60,14 +60,3 @@ def controles_lines(findings: list[Finding], limit: int = 5) -> list[str]:
         rest = len(errors) - limit
         lines.append(f"  … et {rest} autre{'s' if rest > 1 else ''}.")
     return lines
-    plural = "s" if len(errors) > 1 else ""
-    lines.append(f"Erreur{plural} à corriger :")
-    for finding in errors[:limit]:
-        where = quote(finding.feuille)
-        if finding.ligne is not None:
-            where += f", ligne {finding.ligne}"
-        lines.append(f"  - {where} : {finding.constat}")
-    if len(errors) > limit:
-        rest = len(errors) - limit
-        lines.append(f"  … et {rest} autre{'s' if rest > 1 else ''}.")
-    return lines
