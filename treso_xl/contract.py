@@ -74,6 +74,7 @@ class Column:
     choices: tuple[str, ...] = ()
     default: object = None
     positive: bool = False  # amount must be > 0 (else >= 0)
+    signed: bool = False  # amount may be negative (Banque's Montant: debits < 0)
     width: float = 14.0  # template column width
 
     @property
@@ -214,6 +215,35 @@ PROJETS = Sheet(
         Column("Livraison", "livraison", Kind.DATE, required=True, width=12),
         Column("Échéancier", "echeancier", Kind.TEXT, width=12),
         Column("Conditions de paiement", "conditions", Kind.TEXT, width=22),
+    ),
+    optional=True,
+)
+
+# Statuts du rapprochement a user may type in Banque (empty: the engine decides).
+STATUTS_RAPPROCHEMENT = ("Automatique", "Manuel", "Ignoré")
+
+# Bank lines, created by `treso-xl importer` and then only appended to; the refresh never
+# writes into it. Montant is signed (credit > 0, debit < 0). Réf. banque holds the operation id
+# the import dedupes on (the bank's own id, else a hash). Catégorie and Facture are the user's.
+BANQUE = Sheet(
+    "Banque",
+    (
+        Column("Date", "date", Kind.DATE, required=True, width=12),
+        Column("Libellé", "libelle", Kind.TEXT, required=True, width=44),
+        Column("Montant", "montant", Kind.AMOUNT, required=True, signed=True, width=13),
+        Column("Réf. banque", "ref_banque", Kind.TEXT, width=22),
+        Column("Compte", "compte", Kind.TEXT, width=30),
+        Column("Catégorie", "categorie", Kind.TEXT, width=16),
+        Column("Facture", "facture", Kind.TEXT, width=13),
+        Column(
+            "Statut du rapprochement",
+            "statut_rapprochement",
+            Kind.CHOICE,
+            choices=STATUTS_RAPPROCHEMENT,
+            default="Automatique",
+            width=16,
+        ),
+        Column("Solde après opération", "solde", Kind.AMOUNT, signed=True, width=14),
     ),
     optional=True,
 )
@@ -400,6 +430,7 @@ TAB_COURRIERS = "Courriers"  # the reminders' letters, linked from Relances' Tex
 TAB_URSSAF = "URSSAF"
 TAB_TABLEAU_DE_BORD = "Tableau de bord"
 TAB_CONTROLES = "Contrôles"
+TAB_RAPPROCHEMENT = "Rapprochement"  # bank lines matched, ambiguous, unmatched (Banque present)
 GENERATED_TABS: tuple[str, ...] = (
     TAB_TABLEAU_DE_BORD,
     TAB_PREVISIONNEL,

@@ -1,0 +1,1 @@
+"""Bank statements: parsing each format into one record type, and importing them into Banque."""

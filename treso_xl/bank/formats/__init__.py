@@ -1,0 +1,1 @@
+"""One parser per statement format, each returning `treso_xl.bank.statement.Statement` objects."""
