@@ -145,39 +145,159 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
+GROUP_LINES = 5  # different problems of one check in one sheet shown one per line; more: one line
+GROUP_EXAMPLES = 3  # problems quoted on such a line, the others counted
+EXAMPLE_CHARS = 240  # a quoted problem longer than this is cut
+ROW_PIECES = 40  # rows or ranges of rows listed for a warning or an advice; an error lists all
+
+
 @dataclass(frozen=True)
 class FindingGroup:
-    """Identical findings on several rows of one sheet, shown as one line of Contrôles."""
+    """One line of Contrôles: identical findings on several rows of one sheet, or every finding
+    of one check in one sheet when it found more than GROUP_LINES different problems there (the
+    first GROUP_EXAMPLES quoted, the others counted, every row listed)."""
 
     finding: Finding  # the first of them (its row is the first row)
     lignes: tuple[int, ...]  # every row, ascending
+    exemples: tuple[Finding, ...] = ()  # the problems quoted when several differ, else ()
+    autres: int = 0  # different problems not quoted
+    conseils: tuple[str, ...] = ()  # the different advice of the problems quoted, when they differ
+
+    @property
+    def several(self) -> bool:
+        """True for the line of a whole check (different problems), False for one problem."""
+        return bool(self.exemples)
+
+    @property
+    def wording(self) -> str:
+        """The finding (or the problems quoted and how many others) without the rows."""
+        if not self.several:
+            return self.finding.constat
+        problems = len(self.exemples) + self.autres
+        rows = len(self.lignes)
+        head = f"{_thousands(problems)} constats de ce type"
+        if rows > problems:
+            head = f"{_thousands(rows)} lignes de ce type ({_thousands(problems)} constats)"
+        lines = [f"{head}, dont :", *(f"– {_shortened(f.constat)}" for f in self.exemples)]
+        if self.autres:
+            lines.append(f"… et {_thousands(self.autres)} autre{'s' if self.autres > 1 else ''}.")
+        return "\n".join(lines)
+
+    def rows_text(self, max_pieces: int | None = None) -> str:
+        """« Lignes 12 à 40, 57 et 90 à 95 », at most `max_pieces` rows or ranges (the others
+        counted), "" without rows."""
+        return compact_rows(self.lignes, max_pieces)
 
     @property
     def constat(self) -> str:
-        """The finding's wording, with the rows listed when there are several."""
-        if len(self.lignes) <= 1:
-            return self.finding.constat
-        return f"{self.finding.constat} ({_rows_text(list(self.lignes)).capitalize()}.)"
+        """The line's wording with its rows (all of them for an error, else the first
+        ROW_PIECES rows or ranges)."""
+        limit = None if self.finding.gravite == ERREUR else ROW_PIECES
+        if not self.several:
+            if len(self.lignes) <= 1:
+                return self.finding.constat
+            return f"{self.finding.constat} ({self.rows_text(limit)}.)"
+        rows = self.rows_text(limit)
+        return f"{self.wording}\n{rows}." if rows else self.wording
+
+    @property
+    def conseil(self) -> str:
+        """The advice: the finding's, or each different advice of the problems quoted."""
+        return "\n".join(self.conseils) if self.conseils else self.finding.conseil
+
+
+def _shortened(text: str) -> str:
+    """A quoted finding cut at EXAMPLE_CHARS characters (its own list of rows, say)."""
+    if len(text) <= EXAMPLE_CHARS:
+        return text
+    return text[: EXAMPLE_CHARS - 1].rstrip(" ,;:(") + "…"
+
+
+def _thousands(count: int) -> str:
+    """1234 as « 1 234 » (narrow no-break space, as French amounts)."""
+    return f"{count:,}".replace(",", "\u202f")
+
+
+def compact_rows(rows: tuple[int, ...] | list[int], max_pieces: int | None = None) -> str:
+    """Rows in French with runs of three or more as ranges: « Ligne 7 », « Lignes 3 et 5 »,
+    « Lignes 12 à 40, 57 et 90 à 95 »; beyond `max_pieces` rows or ranges, « … et 1 234 autres
+    lignes »; "" without rows."""
+    rows = sorted(set(rows))
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        return f"Ligne {rows[0]}"
+    pieces: list[str] = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        if previous - start >= 2:
+            pieces.append(f"{start} à {previous}")
+        else:
+            pieces.extend(str(r) for r in range(start, previous + 1))
+        if row is not None:
+            start = previous = row
+    if max_pieces is not None and len(pieces) > max_pieces:
+        shown = pieces[:max_pieces]
+        listed = sum(_piece_size(p) for p in shown)
+        rest = len(rows) - listed
+        plural = "s" if rest > 1 else ""
+        return f"Lignes {', '.join(shown)}… et {_thousands(rest)} autre{plural} ligne{plural}"
+    if len(pieces) == 1:
+        return f"Lignes {pieces[0]}"
+    return f"Lignes {', '.join(pieces[:-1])} et {pieces[-1]}"
+
+
+def _piece_size(piece: str) -> int:
+    if " à " in piece:
+        first, last = piece.split(" à ")
+        return int(last) - int(first) + 1
+    return 1
 
 
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:
-    """One group per problem: findings with the same gravité, sheet, check and wording (the same
-    problem of the same client, say) are merged, in the order of their first occurrence."""
-    groups: dict[tuple[object, ...], list[Finding]] = {}
+    """The lines of Contrôles, in the order of their first finding: identical findings (same
+    gravité, sheet, check, wording and advice) on several rows are one line; a check that finds
+    more than GROUP_LINES different problems in one sheet (at one gravité) is one line."""
+    problems: dict[tuple[object, ...], list[Finding]] = {}
     for finding in findings:
         key: tuple[object, ...] = (
             (finding.gravite, finding.feuille, finding.code, finding.constat, finding.conseil)
             if finding.ligne is not None
             else (id(finding),)
         )
-        groups.setdefault(key, []).append(finding)
-    return [
-        FindingGroup(
-            members[0],
-            tuple(sorted({f.ligne for f in members if f.ligne is not None})),
-        )
-        for members in groups.values()
-    ]
+        problems.setdefault(key, []).append(finding)
+    kinds: dict[tuple[str, str, str], list[list[Finding]]] = {}
+    for members in problems.values():
+        first = members[0]
+        kinds.setdefault((first.gravite, first.feuille, first.code), []).append(members)
+    out: list[FindingGroup] = []
+    for members in problems.values():
+        first = members[0]
+        kind = kinds[(first.gravite, first.feuille, first.code)]
+        if len(kind) <= GROUP_LINES:
+            out.append(FindingGroup(first, _rows_of(members)))
+        elif kind[0] is members:  # the whole check, at its first problem
+            quoted = [group[0] for group in kind[:GROUP_EXAMPLES]]
+            every = [f for group in kind for f in group]
+            advice = tuple(dict.fromkeys(f.conseil for f in quoted))
+            same_advice = all(f.conseil == first.conseil for f in every)
+            out.append(
+                FindingGroup(
+                    first,
+                    _rows_of(every),
+                    exemples=tuple(quoted),
+                    autres=len(kind) - len(quoted),
+                    conseils=() if same_advice else advice,
+                )
+            )
+    return out
+
+
+def _rows_of(members: list[Finding]) -> tuple[int, ...]:
+    return tuple(sorted({f.ligne for f in members if f.ligne is not None}))
 
 
 def count_by_gravite(findings: list[Finding]) -> dict[Gravite, int]:

@@ -1,4 +1,4 @@
-"""Layout of the `Contrôles` tab: one finding per row, its gravité coloured, with advice."""
+"""Layout of the `Contrôles` tab: one line per problem (or per check finding many), with advice."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from treso_xl.core.checks import (
     AVERTISSEMENT,
     CONSEIL,
     ERREUR,
+    GROUP_LINES,
+    ROW_PIECES,
     Finding,
+    FindingGroup,
     Gravite,
     count_by_gravite,
     group_findings,
@@ -42,6 +45,8 @@ GRAVITE_STYLES: dict[Gravite, Style] = {
     CONSEIL: INFO.but(valign="top"),
 }
 NO_FINDING = "Aucun problème détecté."
+CELL_CHARS = 1_200  # longest Constat on one row (about 20 wrapped lines); longer row lists go on
+# rows of their own below it, so that every row of an error is listed and printed
 
 _TOP = Style(valign="top")
 _CENTER_TOP = Style(valign="top", align="center")
@@ -65,9 +70,30 @@ def summary_text(findings: list[Finding]) -> str:
     return ", ".join(parts)
 
 
+def constat_cells(group: FindingGroup) -> list[str]:
+    """The Constat of a line, split over several rows when its list of rows is too long for one
+    cell: the wording first, then the rows in pieces of at most CELL_CHARS characters."""
+    text = group.constat
+    if len(text) <= CELL_CHARS:
+        return [text]
+    limit = None if group.finding.gravite == ERREUR else ROW_PIECES
+    rows = group.rows_text(limit)
+    head, pieces = rows.split(" ", 1)  # « Lignes », « 12 à 40, 57, … et 90 »
+    cells = [f"{group.wording}\n{head} listées ci-dessous."]
+    current = f"{head} (suite) :"
+    for piece in pieces.split(", "):
+        if len(current) + len(piece) + 2 > CELL_CHARS:
+            cells.append(current.rstrip(",") + ",")
+            current = f"{head} (suite) :"
+        current += f" {piece},"
+    cells.append(current.rstrip(",") + ".")
+    return cells
+
+
 def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetLayout:
-    """The findings as a tab: title, summary, fixed header, one problem per row (identical
-    findings on several rows of a sheet are one line listing the rows)."""
+    """The findings as a tab: title, summary, fixed header, one line per `group_findings` group
+    (identical findings on several rows are one line listing the rows; a check finding many
+    different problems in a sheet is one line quoting the first ones and listing every row)."""
     sheet = SheetLayout(
         contract.TAB_CONTROLES, tab_color=styles.WARN_FILL, landscape=True, fit_width=True
     )
@@ -88,7 +114,10 @@ def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetL
         f"Date de référence : {date_reference.strftime('%d/%m/%Y')}. Erreur : à corriger, un "
         "chiffre est faux ou une règle n'est pas respectée ; avertissement : à vérifier ; "
         "conseil : pour être payé plus vite. La ligne est celle de la feuille citée (la première, "
-        "quand un même problème revient sur plusieurs lignes : elles sont toutes listées).",
+        "quand un même problème revient sur plusieurs lignes : elles sont listées, toutes pour "
+        f"une erreur). Un contrôle qui trouve plus de {GROUP_LINES} problèmes différents dans "
+        "une feuille tient en une ligne : les premiers cités, les autres comptés, leurs lignes "
+        "listées.",
         styles.NOTE,
     )
 
@@ -97,14 +126,22 @@ def controles_layout(findings: list[Finding], date_reference: dt.date) -> SheetL
 
     if not findings:
         sheet.put(FIRST_ROW, 1, NO_FINDING, styles.GOOD)
-    for i, group in enumerate(groups):
-        row = FIRST_ROW + i
+    row = FIRST_ROW
+    for group in groups:
         finding = group.finding
-        sheet.put(row, 1, GRAVITE_LABELS[finding.gravite], GRAVITE_STYLES[finding.gravite])
+        label, style = GRAVITE_LABELS[finding.gravite], GRAVITE_STYLES[finding.gravite]
+        texts = constat_cells(group)
+        sheet.put(row, 1, label, style)
         sheet.put(row, 2, finding.feuille, _TOP)
         sheet.put(row, 3, finding.ligne, _CENTER_TOP)
-        sheet.put(row, 4, group.constat, _WRAP)
-        sheet.put(row, 5, finding.conseil, _WRAP)
+        sheet.put(row, 4, texts[0], _WRAP)
+        sheet.put(row, 5, group.conseil, _WRAP)
+        for more in texts[1:]:  # the rest of a long list of rows: same gravité and sheet
+            row += 1
+            sheet.put(row, 1, label, style)
+            sheet.put(row, 2, finding.feuille, _TOP)
+            sheet.put(row, 4, more, _WRAP)
+        row += 1
 
     for col, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_widths[col] = width
