@@ -1,0 +1,992 @@
+"""CSV bank statements: encoding, separator, header lines, French amounts and dates, layouts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from treso_xl.bank.csv_mapping import MAPPING_SHEET, CsvMapping, column_letter
+from treso_xl.bank.formats.csv_dialects import (
+    GENERIC,
+    BankDialect,
+    Columns,
+    detect,
+    looks_like_header,
+    normalize_header,
+)
+from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
+from treso_xl.french import quote
+
+SEPARATORS = (";", "\t", ",", "|")
+_SEPARATOR_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre « | »"}
+SAMPLE_LINES = 300  # physical lines looked at to find the separator and the header
+MAX_SHOWN = 60
+
+_SPACES = " \u00a0\u202f\u2009\u2007"
+_CURRENCY = re.compile(r"(?i)\s*(?:€|eur(?:os?)?\b|euros?\b)\s*")
+_SIMPLE_AMOUNT = re.compile(r"-?\d+(?:,\d{1,2})?")
+_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\S*)?")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\S*)?")
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_STATUS_SKIPPED = {
+    "pending", "declined", "reversed", "canceled", "cancelled", "processing", "failed",
+    "en attente", "en cours", "refuse", "refusee", "annule", "annulee", "rejete", "rejetee",
+}
+_TRAILER_WORDS = ("total", "totaux", "solde", "nombre d operations", "nb operations")
+_FORMULA_TEXT = re.compile(r'^="(.*)"$', re.S)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates
+
+
+def parse_amount(text: str, decimal: str | None = None) -> Decimal:
+    """A French (or English) written amount -> Decimal, exactly; ValueError when unreadable.
+
+    Accepts a sign (+, -, U+2212, a trailing minus, parentheses), a currency sign (€, EUR),
+    thousands separators (space, U+00A0, U+202F, dot or comma when `decimal` is the other one)
+    in groups of three. `decimal` None: the last of "," / "." is the decimal separator when both
+    appear; a lone "," is decimal; a lone "." is decimal unless followed by exactly three digits
+    (ambiguous: ValueError).
+    """
+    value = text.strip()
+    if _SIMPLE_AMOUNT.fullmatch(value) and decimal != ".":
+        return Decimal(value.replace(",", "."))
+    value = _CURRENCY.sub("", value).strip()
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1].strip()
+    value = value.replace("\u2212", "-")
+    if value.endswith("-"):
+        negative, value = not negative, value[:-1].strip()
+    if value[:1] in "+-" and value:
+        negative = negative != (value[0] == "-")
+        value = value[1:].strip()
+    if not value or not value[0].isdigit() or not value[-1].isdigit():
+        raise ValueError(text)
+    spaced = any(char in value for char in _SPACES)
+    if spaced:
+        value = re.sub(f"[{_SPACES}]", " ", value)
+    if decimal is None:
+        if "," in value and "." in value:
+            decimal = "," if value.rfind(",") > value.rfind(".") else "."
+        elif value.count(",") == 1:
+            decimal = ","
+        elif value.count(".") == 1:
+            whole, _, fraction = value.partition(".")
+            if len(fraction) == 3 and not spaced and len(whole.replace(" ", "")) <= 3:
+                raise ValueError(text)  # 1.234: a thousand or one and a quarter?
+            decimal = "."
+        else:
+            decimal = ","
+    thousands = "." if decimal == "," else ","
+    whole, sep, fraction = value.rpartition(decimal) if decimal in value else (value, "", "")
+    if sep and not fraction.isdigit():
+        raise ValueError(text)
+    groups = re.split(f"[ {re.escape(thousands)}]", whole)
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])
+    ):
+        raise ValueError(text)
+    digits = "".join(groups)
+    if not digits.isdigit():
+        raise ValueError(text)
+    number = Decimal(f"{digits}.{fraction}" if sep else digits)
+    return -number if negative else number
+
+
+def parse_date(text: str, pattern: str | None = None) -> dt.date:
+    """dd/mm/yyyy, dd/mm/yy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd (a time after is ignored).
+
+    With `pattern` (strptime, from the user's mapping) only that; ValueError when unreadable.
+    """
+    value = text.strip()
+    if pattern is not None:
+        head = value.split("T")[0] if "T" in value and "%" in pattern else value
+        if " " not in pattern:
+            head = head.split(" ")[0]
+        return dt.datetime.strptime(head, pattern).date()
+    match = _DMY.fullmatch(value)
+    if match:
+        day, _, month, year = match.groups()
+        number = int(year)
+        if len(year) == 2:
+            number += 2000 if number < 70 else 1900
+        return dt.date(number, int(month), int(day))
+    match = _YMD.fullmatch(value) or _YMD_SLASH.fullmatch(value)
+    if match:
+        year, month, day = match.groups()
+        return dt.date(int(year), int(month), int(day))
+    raise ValueError(text)
+
+
+def _date_kind(text: str) -> str | None:
+    value = text.strip()
+    if _DMY.fullmatch(value):
+        return "dmy"
+    if _YMD.fullmatch(value) or _YMD_SLASH.fullmatch(value):
+        return "ymd"
+    return None
+
+
+def _is_date(text: str, pattern: str | None) -> bool:
+    try:
+        parse_date(text, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes to rows
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """The file's text and the encoding chosen on evidence (BOM, valid UTF-8, else Windows-1252).
+
+    A file that is not valid UTF-8 is single-byte: Windows-1252 unless it uses bytes undefined
+    there (then Latin-1), ISO-8859-15 when 0xA4 (the euro sign there) appears without any
+    0x80–0x9F byte.
+    """
+    if not data.strip():
+        raise StatementError(source, "le fichier est vide")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+        except UnicodeDecodeError as error:
+            raise _encoding_error(source, data, error) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise _encoding_error(source, data, error) from None
+    if b"\x00" in data[:4096]:
+        raise StatementError(source, "ce fichier n'est pas un relevé CSV (contenu binaire)")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    high_controls = any(0x80 <= byte <= 0x9F for byte in data)
+    if not high_controls and 0xA4 in data:
+        return data.decode("iso-8859-15"), "ISO-8859-15"
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _encoding_error(source: str, data: bytes, error: UnicodeDecodeError) -> StatementError:
+    line = data[: error.start].count(b"\n") + 1
+    return StatementError(
+        source, "le fichier annonce l'encodage UTF-8 mais contient des caractères invalides", line
+    )
+
+
+@dataclass
+class _Row:
+    line: int  # physical line (1-based) where the record starts
+    cells: list[str]
+
+    def blank(self) -> bool:
+        return not any(cell.strip() for cell in self.cells)
+
+
+def _clean(cell: str) -> str:
+    text = cell.strip()
+    match = _FORMULA_TEXT.match(text)
+    return match.group(1).strip() if match else text
+
+
+def _rows(text: str, separator: str, limit: int | None = None) -> Iterator[_Row]:
+    stream: io.StringIO | Iterator[str]
+    if limit is None:
+        stream = io.StringIO(text, newline="")
+    else:
+        stream = _head(text, limit)
+    reader = csv.reader(stream, delimiter=separator, quotechar='"', strict=False)
+    previous = 0
+    for cells in reader:
+        yield _Row(previous + 1, [_clean(c) for c in cells])
+        previous = reader.line_num
+
+
+def _head(text: str, limit: int) -> Iterator[str]:
+    for number, line in enumerate(io.StringIO(text, newline="")):
+        if number >= limit:
+            return
+        yield line
+
+
+def _width(cells: list[str]) -> int:
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
+
+
+def _header_index(rows: list[_Row]) -> int | None:
+    for index, row in enumerate(rows):
+        if looks_like_header([normalize_header(c) for c in row.cells]):
+            return index
+    return None
+
+
+def _choose_separator(text: str, source: str) -> str:
+    """The separator under which a header row appears and most rows below share its width."""
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    for rank, separator in enumerate(SEPARATORS):
+        rows = list(_rows(text, separator, SAMPLE_LINES))
+        header = _header_index(rows)
+        if header is not None:
+            width = _width(rows[header].cells)
+            fitting = sum(
+                1 for row in rows[header + 1:] if 2 <= _width(row.cells) <= width
+            )
+            score = (1, fitting, -rank)
+        else:
+            widths: dict[int, int] = {}
+            for row in rows:
+                if _width(row.cells) >= 2:
+                    widths[_width(row.cells)] = widths.get(_width(row.cells), 0) + 1
+            score = (0, max(widths.values(), default=0), -rank)
+        if best is None or score > best:
+            best, chosen = score, separator
+    assert chosen is not None
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines above the table
+
+
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[0-9A-Z]{4}){2,7}(?: ?[0-9A-Z]{1,4})?)\b")
+_ACCOUNT_WORDS = {"compte", "numero", "n", "no", "account", "iban", "cchq", "rib"}
+_ACCOUNT_TOKEN = re.compile(r"^(?=(?:\D*\d){5})[0-9A-Z]{5,34}$")
+_DATE_IN_TEXT = re.compile(r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b")
+_AMOUNT_IN_TEXT = re.compile(
+    r"[+\-\u2212]?\s?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?!\d)"
+    r"|[+\-\u2212]?\s?\d+(?:[,.]\d{1,2})?(?!\d)"
+)
+
+
+@dataclass
+class _Preamble:
+    account: str = ""
+    balance: Balance | None = None
+    notes: list[str] = field(default_factory=list)
+    operations: int | None = None
+
+
+def _valid_iban(text: str) -> bool:
+    from stdnum import iban
+
+    return iban.is_valid(text)
+
+
+def _find_iban(text: str) -> str:
+    for match in _IBAN.finditer(text.upper()):
+        candidate = match.group(1).replace(" ", "")
+        if _valid_iban(candidate):
+            return candidate
+    return ""
+
+
+def _stated_balance(text: str, fallback_date: dt.date | None) -> Balance | None:
+    lowered = normalize_header(text)
+    if "solde" not in lowered:
+        return None
+    position = text.lower().find("solde")
+    tail = text[position:] if position >= 0 else text
+    day = None
+    date_match = _DATE_IN_TEXT.search(tail)
+    if date_match:
+        try:
+            day = parse_date(date_match.group(1))
+        except ValueError:
+            day = None
+        tail = tail[: date_match.start()] + " " + tail[date_match.end():]
+    amounts = [m.group(0) for m in _AMOUNT_IN_TEXT.finditer(tail)]
+    if not amounts:
+        return None
+    try:
+        amount = parse_amount(re.sub(r"^([+\-\u2212])\s", r"\1", amounts[-1]))
+    except ValueError:
+        return None
+    day = day or fallback_date
+    return Balance(day, amount) if day is not None else None
+
+
+def _read_preamble(rows: list[_Row], dialect: BankDialect, source: str) -> _Preamble:
+    result = _Preamble()
+    lines = [[c for c in row.cells] for row in rows if not row.blank()]
+    if dialect.preamble == "bnp" and lines:
+        _bnp_preamble(lines[0], result)
+    elif dialect.preamble == "sg" and lines:
+        _sg_preamble(lines[0], result)
+    texts = [" ; ".join(c for c in cells if c) for cells in lines]
+    if not result.account:
+        for text in texts:
+            found = _find_iban(text)
+            if found:
+                result.account = found
+                break
+    if not result.account:
+        for cells, text in zip(lines, texts, strict=True):
+            if not set(normalize_header(text).split()) & _ACCOUNT_WORDS:
+                continue
+            tokens = re.split(r"[\s;:]+", " ".join(cells))
+            numbers = [t for t in tokens if _ACCOUNT_TOKEN.match(t.upper())]
+            if numbers:
+                result.account = numbers[0].upper()
+                break
+    if result.balance is None:
+        stated_date = None
+        for cells in lines:
+            if cells and normalize_header(cells[0]) == "date" and len(cells) > 1:
+                try:
+                    stated_date = parse_date(cells[1])
+                except ValueError:
+                    stated_date = None
+        for text in texts:
+            balance = _stated_balance(text, stated_date)
+            if balance is not None:
+                result.balance = balance
+                break
+    return result
+
+
+def _bnp_preamble(cells: list[str], result: _Preamble) -> None:
+    """« Compte de chèques;Libellé du compte;numéro;date;;solde »."""
+    filled = [c for c in cells if c]
+    day = None
+    for cell in filled:
+        if _date_kind(cell):
+            try:
+                day = parse_date(cell)
+            except ValueError:
+                day = None
+    for cell in filled:
+        if _ACCOUNT_TOKEN.match(cell.replace(" ", "").upper()) and not _date_kind(cell):
+            result.account = cell.replace(" ", "").upper()
+            break
+    if day is not None and filled:
+        try:
+            result.balance = Balance(day, parse_amount(filled[-1], ","))
+        except ValueError:
+            pass
+
+
+def _sg_preamble(cells: list[str], result: _Preamble) -> None:
+    """« ="compte";début;fin;nombre d'opérations;date;solde EUR » (balance with a dot)."""
+    if cells and _ACCOUNT_TOKEN.match(cells[0].replace(" ", "").upper()):
+        result.account = cells[0].replace(" ", "").upper()
+    if len(cells) >= 6:
+        day = None
+        for cell in (cells[2], cells[4]):
+            try:
+                day = parse_date(cell)
+                break
+            except ValueError:
+                continue
+        try:
+            amount = parse_amount(cells[5])
+        except ValueError:
+            amount = None
+        if day is not None and amount is not None:
+            result.balance = Balance(day, amount)
+        if cells[3].strip().isdigit():
+            result.operations = int(cells[3])
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 1] + "…"
+    return quote(text)
+
+
+def _column_from_spec(spec: str, headers: list[str], raw_headers: list[str] | None) -> int | None:
+    wanted = normalize_header(spec)
+    if raw_headers is not None and wanted:
+        for index, name in enumerate(headers):
+            if name == wanted:
+                return index
+    letters = spec.strip().upper()
+    if letters.startswith("COLONNE "):
+        letters = letters[8:].strip()
+    if re.fullmatch(r"[A-Z]{1,3}", letters):
+        number = 0
+        for char in letters:
+            number = number * 26 + ord(char) - 64
+        return number - 1
+    return None
+
+
+def _mapping_columns(
+    mapping: CsvMapping, headers: list[str], has_header: bool, source: str
+) -> Columns:
+    raw = headers if has_header else None
+    missing: list[str] = []
+
+    def find(spec: str | None, what: str) -> int | None:
+        if spec is None:
+            return None
+        index = _column_from_spec(spec, headers, raw)
+        if index is None:
+            missing.append(f"{what} {quote(spec)}")
+        return index
+
+    date = find(mapping.date, "date")
+    labels = tuple(i for i in (find(s, "libellé") for s in mapping.label) if i is not None)
+    amount = find(mapping.amount, "montant")
+    debit = find(mapping.debit, "débit")
+    credit = find(mapping.credit, "crédit")
+    reference = find(mapping.reference, "référence")
+    balance = find(mapping.balance, "solde")
+    if missing or date is None:
+        raise StatementError(
+            source,
+            f"colonne introuvable ({', '.join(missing)}) : la feuille {quote(MAPPING_SHEET)} "
+            "doit donner le titre exact d'une colonne du fichier ou sa lettre (A, B, C…)",
+        )
+    return Columns(date=date, labels=labels, amount=amount, debit=debit, credit=credit,
+                   reference=reference, balance=balance)
+
+
+def _unknown_layout(source: str, line: int | None) -> StatementError:
+    return StatementError(
+        source,
+        "disposition de colonnes inconnue : aucune ligne d'en-tête ne nomme une colonne Date, "
+        "une colonne Libellé et une colonne Montant (ou Débit et Crédit). Décrivez les colonnes "
+        f"de ce relevé dans la feuille {quote(MAPPING_SHEET)} du classeur : « Colonne date », "
+        "« Colonne libellé », « Colonne montant » ou « Colonne débit » et « Colonne crédit », "
+        "chacune par le titre de la colonne ou sa lettre (A, B, C…)",
+        line,
+    )
+
+
+def _decimal_of(values: list[str], default: str | None) -> str | None:
+    """The decimal separator a column's values show (None: no evidence, use default)."""
+    comma = dot = 0
+    for value in values:
+        text = value.strip().rstrip("-").strip()
+        text = _CURRENCY.sub("", text).strip()
+        if "," in text and "." in text:
+            if text.rfind(",") > text.rfind("."):
+                comma += 1
+            else:
+                dot += 1
+        elif text.count(",") == 1:
+            if len(text.rpartition(",")[2]) != 3:
+                comma += 1
+        elif text.count(".") == 1 and len(text.rpartition(".")[2]) != 3:
+            dot += 1
+    if comma > dot:
+        return ","
+    if dot > comma:
+        return "."
+    return default
+
+
+@dataclass
+class _Table:
+    dialect: BankDialect
+    columns: Columns
+    header_row: _Row | None
+    header_names: list[str]
+    date_pattern: str | None
+    decimals: dict[int, str | None]
+
+
+def _label(cells: list[str], indexes: tuple[int, ...]) -> str:
+    parts: list[str] = []
+    for index in indexes:
+        if index < len(cells):
+            text = " ".join(cells[index].split())
+            if text:
+                parts.append(text)
+    kept = [p for p in parts if not any(p != o and p in o for o in parts)]
+    return " ".join(dict.fromkeys(kept))
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+class _Parser:
+    """Reads one file's table, row by row, into bank lines (the per-file state lives here)."""
+
+    def __init__(self, source: str, table: _Table) -> None:
+        self.source = source
+        self.table = table
+        self.columns = table.columns
+        self.width = _width(table.header_row.cells) if table.header_row is not None else None
+
+    def header_name(self, index: int | None) -> str:
+        names = self.table.header_row.cells if self.table.header_row is not None else []
+        if index is not None and index < len(names) and names[index]:
+            return names[index]
+        return f"colonne {column_letter((index or 0) + 1)}"
+
+    def amount(self, row: _Row, index: int | None, required: bool) -> Decimal | None:
+        text = _cell(row.cells, index)
+        if not text.strip():
+            if required:
+                raise StatementError(
+                    self.source,
+                    f"montant manquant dans la colonne {quote(self.header_name(index))}",
+                    row.line,
+                )
+            return None
+        try:
+            return parse_amount(text, self.table.decimals.get(index))  # type: ignore[arg-type]
+        except (ValueError, InvalidOperation):
+            raise StatementError(
+                self.source,
+                f"montant illisible {_shown(text)} dans la colonne "
+                f"{quote(self.header_name(index))}",
+                row.line,
+            ) from None
+
+    def date(self, row: _Row, index: int) -> dt.date:
+        text = _cell(row.cells, index)
+        try:
+            return parse_date(text, self.table.date_pattern)
+        except ValueError:
+            expected = "JJ/MM/AAAA" if self.table.date_pattern is None else "le format indiqué"
+            raise StatementError(
+                self.source,
+                f"date illisible {_shown(text)} dans la colonne {quote(self.header_name(index))}"
+                f" (attendu : {expected})",
+                row.line,
+            ) from None
+
+    def line(self, row: _Row) -> BankLine:
+        cols = self.columns
+        cells = row.cells
+        needed = max(i for i in (cols.date, *cols.labels, cols.amount) if i is not None)
+        width = _width(cells)
+        if (self.width is not None and width > self.width) or len(cells) <= needed:
+            expected = self.width if self.width is not None else needed + 1
+            raise StatementError(
+                self.source,
+                f"la ligne a {width} colonnes au lieu de {expected} : "
+                f"{_shown(';'.join(cells))}",
+                row.line,
+            )
+        day = self.date(row, cols.date)
+        if cols.amount is not None:
+            amount = self.amount(row, cols.amount, required=True)
+            assert amount is not None
+        else:
+            debit = self.amount(row, cols.debit, required=False)
+            credit = self.amount(row, cols.credit, required=False)
+            if debit and credit:
+                raise StatementError(
+                    self.source,
+                    f"débit {_shown(_cell(cells, cols.debit))} et crédit "
+                    f"{_shown(_cell(cells, cols.credit))} remplis sur la même ligne",
+                    row.line,
+                )
+            if debit is None and credit is None:
+                raise StatementError(
+                    self.source,
+                    f"ni débit ni crédit (colonnes {quote(self.header_name(cols.debit))} et "
+                    f"{quote(self.header_name(cols.credit))} vides)",
+                    row.line,
+                )
+            amount = -abs(debit) if debit else (credit if credit is not None else -abs(debit or 0))
+        value_date = None
+        if cols.value_date is not None and _cell(cells, cols.value_date).strip():
+            value_date = self.date(row, cols.value_date)
+        balance = None
+        if cols.balance is not None:
+            balance = self.amount(row, cols.balance, required=False)
+        return BankLine(
+            date=day,
+            label=_label(cells, cols.labels),
+            amount=amount,
+            bank_ref=" ".join(_cell(cells, cols.reference).split()),
+            value_date=value_date,
+            counterparty=" ".join(_cell(cells, cols.counterparty).split()),
+            source_line=row.line,
+            balance_after=balance,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def parse_csv(data: bytes, source: str, mapping: CsvMapping | None = None) -> list[Statement]:
+    """The statements of a bank's CSV export (one per account column value, usually one).
+
+    Without `mapping` the layout is recognised from the header row (a built-in bank, else the
+    generic column names); with it, the user's description is used. Any unreadable line raises
+    StatementError naming the file, its physical line (1-based) and the value, in French.
+    """
+    text, _encoding = decode(data, source)
+    separator = mapping.separator if mapping and mapping.separator else None
+    if separator is None:
+        separator = _choose_separator(text, source)
+    rows = list(_rows(text, separator))
+    table, start = _find_table(rows, source, mapping)
+    preamble = _read_preamble(rows[:start], table.dialect, source) if start else _Preamble()
+    return _build(rows, start, table, preamble, source, mapping)
+
+
+def _find_table(
+    rows: list[_Row], source: str, mapping: CsvMapping | None
+) -> tuple[_Table, int]:
+    """The table's layout and the index of its header row (or of its first row without header)."""
+    if mapping is not None:
+        found = _mapping_table(rows, source, mapping)
+        if found is not None:
+            return found
+    limit = min(len(rows), SAMPLE_LINES)
+    for index in range(limit):
+        names = [normalize_header(c) for c in rows[index].cells]
+        if not looks_like_header(names):
+            continue
+        detected = detect(names)
+        if detected is None:
+            continue
+        dialect, columns = detected
+        return _make_table(rows, index, dialect, columns, None, None), index
+    first = next((r.line for r in rows if not r.blank()), None)
+    raise _unknown_layout(source, first)
+
+
+def _mapping_table(
+    rows: list[_Row], source: str, mapping: CsvMapping
+) -> tuple[_Table, int] | None:
+    candidates = [i for i, r in enumerate(rows) if r.line > mapping.skip_lines and not r.blank()]
+    if not candidates:
+        raise StatementError(source, "aucune ligne après les lignes à ignorer")
+    first = candidates[0]
+    specs = [mapping.date, *mapping.label, mapping.amount, mapping.debit, mapping.credit,
+             mapping.reference, mapping.balance]
+    named = [s for s in specs if s is not None]
+    names = [normalize_header(c) for c in rows[first].cells]
+    letters_only = all(_column_from_spec(s, [], None) is not None for s in named)
+    header_hit = any(normalize_header(s) in names for s in named)
+    # The header row, when the mapping names columns by their titles: the first row naming them.
+    if not letters_only or header_hit:
+        for index in candidates[:SAMPLE_LINES]:
+            names = [normalize_header(c) for c in rows[index].cells]
+            if all(
+                normalize_header(s) in names or _column_from_spec(s, [], None) is not None
+                for s in named
+            ) and any(normalize_header(s) in names for s in named):
+                columns = _mapping_columns(mapping, names, True, source)
+                return _make_table(rows, index, GENERIC, columns, mapping, rows[index]), index
+        detected = None
+        for index in candidates[:SAMPLE_LINES]:
+            names = [normalize_header(c) for c in rows[index].cells]
+            if looks_like_header(names):
+                detected = detect(names)
+                if detected is not None and detected[0] is not GENERIC:
+                    return None  # a built-in bank's file: its own layout applies
+        wanted = ", ".join(quote(s) for s in named if _column_from_spec(s, [], None) is None)
+        raise StatementError(
+            source,
+            f"colonnes {wanted} introuvables dans le fichier : la feuille {quote(MAPPING_SHEET)}"
+            " doit donner le titre exact de chaque colonne ou sa lettre (A, B, C…)",
+            rows[first].line,
+        )
+    # Columns by letter: the first row is a header unless its date cell reads as a date.
+    columns = _mapping_columns(mapping, names, False, source)
+    first_date = _cell(rows[first].cells, columns.date)
+    if _is_date(first_date, mapping.date_format):
+        table = _make_table(rows, first - 1, GENERIC, columns, mapping, None)
+        return table, first  # no header: data starts at `first`
+    return _make_table(rows, first, GENERIC, columns, mapping, rows[first]), first
+
+
+def _make_table(
+    rows: list[_Row],
+    header: int,
+    dialect: BankDialect,
+    columns: Columns,
+    mapping: CsvMapping | None,
+    header_row: _Row | None,
+) -> _Table:
+    header_row = header_row if header_row is not None or mapping is not None else rows[header]
+    body = rows[header + 1: header + 1 + 2000]
+    decimals: dict[int, str | None] = {}
+    for index in (columns.amount, columns.debit, columns.credit, columns.balance):
+        if index is None:
+            continue
+        if mapping is not None and mapping.decimal is not None:
+            decimals[index] = mapping.decimal
+            continue
+        values = [_cell(r.cells, index) for r in body if _cell(r.cells, index)]
+        default = dialect.decimal if index != columns.balance else None
+        decimals[index] = _decimal_of(values, default)
+    pattern = mapping.date_format if mapping is not None else None
+    names = [normalize_header(c) for c in header_row.cells] if header_row is not None else []
+    return _Table(dialect, columns, header_row, names, pattern, decimals)
+
+
+def _is_trailer(cells: list[str]) -> bool:
+    """A total or balance line: its first filled cell says « Total », « Solde »…"""
+    first = next((c for c in cells if c.strip()), "")
+    text = f" {normalize_header(first)} "
+    return any(f" {word}" in text for word in _TRAILER_WORDS)
+
+
+def _build(
+    rows: list[_Row],
+    start: int,
+    table: _Table,
+    preamble: _Preamble,
+    source: str,
+    mapping: CsvMapping | None,
+) -> list[Statement]:
+    parser = _Parser(source, table)
+    columns = table.columns
+    body_start = start + 1 if table.header_row is not None else start
+    lines: list[BankLine] = []
+    accounts: list[str] = []
+    currencies: list[str] = []
+    notes: list[str] = []
+    trailers: list[_Row] = []  # non-operation rows after the table ended
+    stated: list[Balance] = []
+    totals: list[_Row] = []
+    skipped_status: dict[str, int] = {}
+    blank_after_data = False
+    new_section = False
+    for row in rows[body_start:]:
+        if row.blank():
+            if lines:
+                blank_after_data = True
+            continue
+        cells = row.cells
+        if table.header_names and [normalize_header(c) for c in cells] == table.header_names:
+            if blank_after_data:
+                new_section = True
+                trailers.append(row)
+            continue  # the header repeated (page break)
+        if new_section:
+            trailers.append(row)
+            continue
+        if columns.status is not None:
+            status = normalize_header(_cell(cells, columns.status))
+            if status in _STATUS_SKIPPED:
+                shown = _cell(cells, columns.status).strip()
+                skipped_status[shown] = skipped_status.get(shown, 0) + 1
+                continue
+        date_text = _cell(cells, columns.date)
+        if not _is_date(date_text, table.date_pattern):
+            if _is_trailer(cells):
+                totals.append(row)
+                continue
+            if blank_after_data:
+                trailers.append(row)
+                continue
+            width = _width(cells)
+            if parser.width is not None and width != parser.width and width > 1:
+                raise StatementError(
+                    source,
+                    f"la ligne a {width} colonnes au lieu de {parser.width} : "
+                    f"{_shown(';'.join(cells))}",
+                    row.line,
+                )
+            if not date_text.strip():
+                raise StatementError(
+                    source,
+                    f"date manquante dans la colonne {quote(parser.header_name(columns.date))} : "
+                    f"{_shown(';'.join(cells))}",
+                    row.line,
+                )
+            parser.date(row, columns.date)  # raises the French message
+        if trailers:
+            first = trailers[0]
+            raise StatementError(
+                source,
+                f"ligne inattendue au milieu des opérations : {_shown(';'.join(first.cells))}",
+                first.line,
+            )
+        line = parser.line(row)
+        lines.append(line)
+        accounts.append(" ".join(_cell(cells, columns.account).split()).upper())
+        if columns.currency is not None:
+            currencies.append(_cell(cells, columns.currency).strip().upper())
+    if not lines:
+        raise StatementError(source, "aucune opération trouvée sous la ligne d'en-tête")
+
+    for status, count in skipped_status.items():
+        notes.append(f"{count} opération(s) au statut {quote(status)} ignorée(s)")
+    for row in totals:
+        _check_total(row, table, parser, lines, source, stated, notes)
+    if trailers:
+        notes.append(
+            f"lignes {trailers[0].line} à {trailers[-1].line} ignorées après le tableau "
+            f"(à partir de {_shown(';'.join(trailers[0].cells))})"
+        )
+    if preamble.operations is not None and preamble.operations != len(lines):
+        notes.append(
+            f"l'en-tête annonce {preamble.operations} opérations, le fichier en contient "
+            f"{len(lines)}"
+        )
+    currency = _currency(currencies, lines, source)
+    name = "CSV" if table.dialect is GENERIC else f"CSV {table.dialect.name}"
+    if mapping is not None and table.dialect is GENERIC:
+        name = f"CSV ({MAPPING_SHEET})"
+    groups: dict[str, list[BankLine]] = {}
+    for account, line in zip(accounts, lines, strict=True):
+        groups.setdefault(account or preamble.account, []).append(line)
+    balances = [*([preamble.balance] if preamble.balance else []), *stated]
+    statements = []
+    for account, group in groups.items():
+        opening, closing, more = _balances(group, balances if len(groups) == 1 else [])
+        statements.append(
+            Statement(
+                source=source,
+                format=name,
+                account=_account_id(account),
+                currency=currency,
+                lines=tuple(group),
+                opening=opening,
+                closing=closing,
+                notes=tuple(notes + more),
+            )
+        )
+    return statements
+
+
+def _account_id(text: str) -> str:
+    compact = text.replace(" ", "").upper()
+    return compact
+
+
+def _currency(currencies: list[str], lines: list[BankLine], source: str) -> str:
+    found = [c for c in currencies if c]
+    if not found:
+        return "EUR"
+    first = found[0]
+    for code, line in zip(currencies, lines, strict=True):
+        if code and code != first:
+            raise StatementError(
+                source,
+                f"devise {quote(code)} différente de celle des lignes précédentes "
+                f"({quote(first)}) : un relevé doit être dans une seule devise",
+                line.source_line,
+            )
+    return "EUR" if first in ("EUROS", "EURO", "€") else first
+
+
+def _check_total(
+    row: _Row,
+    table: _Table,
+    parser: _Parser,
+    lines: list[BankLine],
+    source: str,
+    stated: list[Balance],
+    notes: list[str],
+) -> None:
+    """A total or balance line: a stated balance is kept, a wrong total is an error."""
+    cells = row.cells
+    text = " ".join(cells)
+    normalized = normalize_header(text)
+    columns = table.columns
+    if "solde" in normalized and "total" not in normalized:
+        balance = _stated_balance(" ; ".join(c for c in cells if c), None)
+        if balance is not None:
+            stated.append(balance)
+            return
+        notes.append(f"ligne {row.line} ignorée : {_shown(';'.join(cells))}")
+        return
+    checks = []
+    if columns.amount is not None:
+        checks.append((columns.amount, sum((x.amount for x in lines), Decimal(0)), False))
+    else:
+        debits = sum((-x.amount for x in lines if x.amount < 0), Decimal(0))
+        credits = sum((x.amount for x in lines if x.amount > 0), Decimal(0))
+        checks.extend([(columns.debit, debits, True), (columns.credit, credits, True)])
+    for index, expected, absolute in checks:
+        value = _cell(cells, index)
+        if not value.strip():
+            continue
+        try:
+            total = parse_amount(value, table.decimals.get(index))  # type: ignore[arg-type]
+        except ValueError:
+            continue
+        if absolute:
+            total = abs(total)
+        if total != expected:
+            raise StatementError(
+                source,
+                f"le total du fichier {_shown(value)} (colonne "
+                f"{quote(parser.header_name(index))}) ne correspond pas à la somme des "
+                f"opérations lues ({expected:.2f}) : le fichier est peut-être incomplet",
+                row.line,
+            )
+    notes.append(f"ligne {row.line} (total) vérifiée et ignorée")
+
+
+def _chained(lines: list[BankLine]) -> bool:
+    """Each line's balance is the previous one's plus its amount."""
+    return all(
+        lines[i].balance_after == lines[i - 1].balance_after + lines[i].amount  # type: ignore[operator]
+        for i in range(1, len(lines))
+    )
+
+
+def _balances(
+    lines: list[BankLine], stated: list[Balance]
+) -> tuple[Balance | None, Balance | None, list[str]]:
+    """Opening and closing balances from the balance column and the balances the file states."""
+    notes: list[str] = []
+    opening = closing = None
+    first_day = min(x.date for x in lines)
+    last_day = max(x.date for x in lines)
+    with_balance = [x for x in lines if x.balance_after is not None]
+    if with_balance and len(with_balance) == len(lines):
+        ordered = None
+        for candidate in (list(lines), list(reversed(lines))):
+            if candidate[0].date <= candidate[-1].date and _chained(candidate):
+                ordered = candidate
+                break
+        if ordered is not None:
+            start = ordered[0]
+            opening = Balance(
+                start.date - dt.timedelta(days=1),
+                start.balance_after - start.amount,  # type: ignore[operator]
+            )
+            closing = Balance(ordered[-1].date, ordered[-1].balance_after)  # type: ignore[arg-type]
+        else:
+            notes.append("la colonne des soldes ne suit pas les montants : soldes non repris")
+    for balance in stated:
+        if balance.date >= last_day:
+            if closing is None or balance.date > closing.date:
+                closing = balance
+            elif closing.date == balance.date and closing.amount != balance.amount:
+                notes.append(
+                    f"solde indiqué {balance.amount} au {balance.date:%d/%m/%Y} différent du "
+                    f"solde calculé {closing.amount}"
+                )
+        elif balance.date < first_day:
+            if opening is None:
+                opening = balance
+        else:
+            notes.append(
+                f"solde du {balance.date:%d/%m/%Y} indiqué au milieu de la période du relevé : "
+                "non repris"
+            )
+    return opening, closing, notes
+
+
+__all__ = ["decode", "parse_amount", "parse_csv", "parse_date"]
