@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from treso_xl import contract
-from treso_xl.contract import normalize_label, normalize_series
+from treso_xl.contract import normalize_label
 from treso_xl.core.calendar import add_months, month_start
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding
 from treso_xl.core.flows import IN, OUT, planned_flows
@@ -55,7 +54,7 @@ DATE_DEBUT = quote("Date de début d'activité")
 def is_turnover(categories: pd.Series) -> pd.Series:
     """True for receipts that are turnover: any Catégorie but Apport, Emprunt, Remboursement,
     Virement interne, Subvention (matched like headers: case, accents, spaces ignored)."""
-    return ~normalize_series(categories).isin(_NOT_TURNOVER)
+    return _folded_test(categories, lambda folded: folded not in _NOT_TURNOVER)
 
 
 def turnover_receipts(flows: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
@@ -254,14 +253,27 @@ def typed_urssaf_payments(decaissements: pd.DataFrame, until: dt.date) -> pd.Dat
     """Décaissements occurrences (recurrences expanded up to `until`) paid to URSSAF: those whose
     Catégorie or Libellé contains « URSSAF » (case and accents ignored)."""
     columns = ["date", "montant", "statut", "ligne", "libelle"]
-    dec = expand_recurrences(decaissements, until)
-    if dec.empty:
+    if decaissements.empty:
         return pd.DataFrame(columns=columns)
-    category = normalize_series(dec["categorie"])
-    label = normalize_series(dec["libelle"])
-    named = category.str.contains("urssaf", regex=False) | label.str.contains("urssaf", regex=False)
-    found = dec.loc[named & dec["date"].notna() & dec["montant"].notna(), columns]
+    named = _mentions(decaissements["categorie"], "urssaf") | _mentions(
+        decaissements["libelle"], "urssaf"
+    )
+    dec = expand_recurrences(decaissements.loc[named], until)  # row by row: filter first
+    found = dec.loc[dec["date"].notna() & dec["montant"].notna(), columns]
     return found.sort_values(["date", "ligne"], kind="stable", ignore_index=True)
+
+
+def _mentions(values: pd.Series, word: str) -> pd.Series:
+    """True where the folded text (`normalize_label`) contains `word`."""
+    return _folded_test(values, lambda folded: word in folded)
+
+
+def _folded_test(values: pd.Series, test: Callable[[str], bool]) -> pd.Series:
+    """`test` of each text folded like a header (empty for a missing value), computed once per
+    distinct text."""
+    codes, distinct = pd.factorize(values.fillna("").astype(str))
+    results = np.array([test(normalize_label(text)) for text in distinct.tolist()], dtype=bool)
+    return pd.Series(results[codes], index=values.index, dtype=bool)
 
 
 def payment_window(period: Period) -> tuple[dt.date, dt.date]:
@@ -386,10 +398,17 @@ def _sum(values: Iterable[float]) -> float:
 
 def _part(bases: Iterable[float], rates: Iterable[float]) -> float:
     """Σ base × rate, exact (bases summed per distinct rate in cents), rounded once to the cent
-    (half up)."""
-    frame = pd.DataFrame({"cents": _cents(bases), "rate": np.asarray(rates, dtype="float64")})
-    by_rate = frame.groupby("rate", sort=True)["cents"].sum()
-    total = sum((Decimal(int(c)) * _dec(r) for r, c in by_rate.items()), Decimal(0))
+    (half up). A row without a rate (NaN) counts for nothing."""
+    cents = _cents(bases)
+    rate = np.asarray(rates, dtype="float64")
+    known = ~np.isnan(rate)
+    if not known.all():
+        cents, rate = cents[known], rate[known]
+    distinct, which = np.unique(rate, return_inverse=True)  # sorted, as a groupby would
+    by_rate = np.zeros(len(distinct), dtype=np.int64)
+    np.add.at(by_rate, which, cents)
+    pairs = zip(distinct.tolist(), by_rate.tolist(), strict=True)
+    total = sum((Decimal(int(c)) * _dec(r) for r, c in pairs), Decimal(0))
     return _round(total / 100)
 
 
@@ -508,11 +527,17 @@ def _rate_receipts(
             row = {"manque": str(exc)}
         rates[on] = row
     rated = receipts.copy()
-    days = rated["date"].dt.date
+    # each receipt's day among the distinct days looked up (dates are normalised to midnight)
+    days = np.array([np.datetime64(d, "ns") for d in rates], dtype="datetime64[ns]")
+    order = np.argsort(days, kind="stable")
+    stamps = rated["date"].to_numpy(dtype="datetime64[ns]")
+    position = order[np.searchsorted(days[order], stamps)] if len(days) else np.zeros(0, int)
+    rows = list(rates.values())
     for column in ("t_soc", "t_soc_net", "t_cfp", "t_ch", "seuil_ch", "t_vl"):
-        by_day = {d: values.get(column, float("nan")) for d, values in rates.items()}
-        rated[column] = days.map(by_day).astype("float64")
-    rated["manque"] = days.map({d: values["manque"] for d, values in rates.items()}).astype(object)
+        by_day = np.array([row.get(column, float("nan")) for row in rows], dtype="float64")
+        rated[column] = pd.Series(by_day[position], index=rated.index, dtype="float64")
+    reasons = np.array([row["manque"] for row in rows], dtype=object)
+    rated["manque"] = pd.Series(reasons[position], index=rated.index, dtype=object)
 
     # chamber tax: only the part of the calendar year's turnover above the threshold (in cents)
     cents = pd.Series(_cents(rated["montant"]), index=rated.index)
@@ -573,13 +598,14 @@ def urssaf_schedule(
         else:
             matched.setdefault(index, []).append(payment)
 
-    starts = [p.debut for p in periods]
-    rated["declaration"] = [
-        bisect.bisect_right(starts, stamp.date()) - 1 for stamp in rated["date"]
-    ]
+    # receipts are sorted by date and periods follow each other: each period is a slice
+    starts = np.array([np.datetime64(p.debut, "ns") for p in periods], dtype="datetime64[ns]")
+    stamps = rated["date"].to_numpy(dtype="datetime64[ns]")
+    rated["declaration"] = np.searchsorted(starts, stamps, side="right").astype(np.int64) - 1
+    bounds = [*np.searchsorted(stamps, starts, side="left").tolist(), len(rated)]
     declarations = []
     for i, period in enumerate(periods):
-        own = rated.loc[rated["declaration"] == i]
+        own = rated.iloc[bounds[i] : bounds[i + 1]]
         declarations.append(_declaration(period, own, matched.get(i, []), log))
 
     findings += _missing_rate_findings(declarations, params.date_solde)
