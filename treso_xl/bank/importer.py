@@ -25,7 +25,7 @@ from treso_xl.bank.categories import (
 from treso_xl.bank.operation_id import account_key, operation_ids
 from treso_xl.bank.statement import BankLine, Statement, StatementError
 from treso_xl.contract import BANQUE, PARAMETRES_SHEET
-from treso_xl.errors import FileError, TresoError
+from treso_xl.errors import DataError, FileError, TresoError
 from treso_xl.french import euros, quote
 from treso_xl.reading.problems import InputError
 from treso_xl.reading.tables import ambiguous_sheet, sheet_candidates
@@ -42,7 +42,7 @@ class StatementFilesError(FileError):
         super().__init__("\n".join(self.messages))
 
 
-class AccountMismatchError(TresoError):
+class AccountMismatchError(DataError):
     """A statement is of another account than the workbook's IBAN (data to check: exit 1)."""
 
 
@@ -415,13 +415,35 @@ def import_files(
     unchanged. Writes only when lines are added (atomically, the previous version kept as
     NAME.bak.xlsx).
     """
-    from treso_xl.render.safe_write import check_writable, write_atomically
+    from treso_xl.render.safe_write import check_writable
 
     workbook = Path(workbook)
     target = _target(workbook, output)
     check_writable(target, action="l'import")
     inputs, _ = _open_inputs(workbook)
     parsed = parse_statements(statements, inputs.mapping, inputs.has_mapping_sheet)
+    return _apply(workbook, target, inputs, parsed)
+
+
+def import_statements(
+    workbook: Path, statements: Sequence[Statement], output: Path | None = None
+) -> ImportResult:
+    """Import statements already parsed into `workbook` (or a copy at `output`), as
+    `import_files` does with files."""
+    from treso_xl.render.safe_write import check_writable
+
+    workbook = Path(workbook)
+    target = _target(workbook, output)
+    check_writable(target, action="l'import")
+    inputs, _ = _open_inputs(workbook)
+    return _apply(workbook, target, inputs, list(statements))
+
+
+def _apply(
+    workbook: Path, target: Path, inputs: WorkbookInputs, parsed: list[Statement]
+) -> ImportResult:
+    from treso_xl.render.safe_write import write_atomically
+
     check_accounts(parsed, inputs.iban)
     rules = inputs.rules if inputs.rules is not None else default_rules()
     rows, files = plan_rows(parsed, inputs.banque.refs, rules, inputs.iban)

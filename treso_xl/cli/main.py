@@ -13,6 +13,7 @@ from treso_xl import __version__
 from treso_xl.cli import francais
 from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.export import register as register_export
+from treso_xl.cli.importer import register as register_importer
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.cli.summary import controles_lines, plan_table
 from treso_xl.core.checks import ERREUR, Finding
@@ -334,6 +335,7 @@ def demo_cmd(sortie: Path) -> None:
 
 register_export(cli)
 register_addin(cli)
+register_importer(cli)
 
 
 def main() -> None:
