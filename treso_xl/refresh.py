@@ -53,6 +53,7 @@ from treso_xl.layout.previsionnel import previsionnel_layout
 from treso_xl.layout.relances import relances_layout
 from treso_xl.layout.tableau_de_bord import tableau_de_bord_layout
 from treso_xl.layout.urssaf import urssaf_layout
+from treso_xl.progress import phase
 from treso_xl.rules.lookup import rule_or_none
 
 
@@ -107,6 +108,7 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
 def compute(ledger: Ledger) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab."""
     params = ledger.params
+    phase("Calcul du plan de trésorerie")
     payments = invoice_payments(ledger.factures, ledger.encaissements)
     positions = invoice_positions(ledger.factures, ledger.encaissements, payments)
     end = horizon_end(params.date_solde, params.horizon)
@@ -123,6 +125,7 @@ def compute(ledger: Ledger) -> Report:
         positions=positions,
         known=known,
     )
+    phase("Relances et contrôles")
     aged = aging(positions, params.date_reference)
     dso = dso_days(positions, params.date_reference)
     habits = client_habits(positions)
@@ -156,6 +159,7 @@ def compute(ledger: Ledger) -> Report:
         ytd_turnover=year_to_date_turnover(receipts, params.date_reference),
         thresholds=ledger_thresholds(ledger, receipts, end),
     )
+    phase("Mise en page des onglets")
     bfr_tab = bfr_layout(capital, params.date_reference)
     letters_tab, letters = courriers_layout(items, params.date_reference)
     add_financing_sections(bfr_tab, bfr_tab.max_row + 2, need, comparisons)
@@ -196,6 +200,7 @@ def read(path: Path, today: dt.date | None = None) -> Ledger:
     """Read and validate a workbook (raises the reader's InputError with every problem)."""
     from treso_xl.reading.workbook import read_ledger
 
+    phase("Lecture du classeur")
     return read_ledger(path, today=today)
 
 
@@ -215,5 +220,6 @@ def refresh_file(
 
     check_target(source, output)
     report = compute(read(source, today))
+    phase("Écriture du classeur")
     written = write_tabs(source, report.layouts, output, replace)
     return report, written

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from treso_xl.refresh import Report
 
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
+from treso_xl.progress import on_terminal
 from treso_xl.render.safe_write import backup_path
 
 EML, OUTLOOK = "eml", "outlook"
@@ -86,7 +87,7 @@ def _build(
     from treso_xl.export.workbook import build_export, read_input_sheets, write_export
     from treso_xl.refresh import compute, read
 
-    with expected_failures():
+    with expected_failures(), on_terminal():
         report = compute(read(fichier, date_reference))
         params = report.ledger.params
         try:

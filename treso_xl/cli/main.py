@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,13 +16,14 @@ from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.export import register as register_export
 from treso_xl.cli.importer import register as register_importer
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
-from treso_xl.cli.summary import controles_lines, plan_table
-from treso_xl.core.checks import ERREUR, Finding
 from treso_xl.errors import FileError
 from treso_xl.french import quote
-from treso_xl.render.files import conversion_note, converted_from
+from treso_xl.progress import on_terminal
 from treso_xl.render.safe_write import backup_path
 from treso_xl.workbooks import sample_path, template_path
+
+if TYPE_CHECKING:  # pandas, openpyxl and the engine are imported by the commands that use them
+    from treso_xl.core.checks import Finding
 
 francais.apply()
 
@@ -60,7 +62,7 @@ def _run_refresh(
     from treso_xl.refresh import refresh_file
     from treso_xl.tab_identity import SheetConflictError
 
-    with expected_failures():
+    with expected_failures(), on_terminal():
         try:
             return refresh_file(source, output, today, replace)
         except SheetConflictError as error:
@@ -194,6 +196,8 @@ def refresh_cmd(
     result = _run_refresh(fichier, sortie, today, remplacer)
     if result is None:
         return
+    from treso_xl.render.files import conversion_note, converted_from
+
     report, written = result
     plan = report.plan
     click.echo(f"Classeur actualisé : {written}")
@@ -221,7 +225,7 @@ def check_cmd(fichier: Path, date_reference: str | None) -> None:
     contrôles trouvent une erreur (les avertissements et conseils ne changent pas le code)."""
     from treso_xl.refresh import compute, read
 
-    with expected_failures():
+    with expected_failures(), on_terminal():
         report = compute(read(fichier, _date_option(date_reference)))
     _echo_sheet_conflicts(fichier)
     errors = _echo_controles(
@@ -254,6 +258,9 @@ def _echo_sheet_conflicts(fichier: Path) -> None:
 
 def _echo_controles(findings: list[Finding], where: str) -> int:
     """Print the Contrôles counts and the first errors; return the number of errors."""
+    from treso_xl.cli.summary import controles_lines
+    from treso_xl.core.checks import ERREUR
+
     lines = controles_lines(findings)
     errors = sum(1 for finding in findings if finding.gravite == ERREUR)
     if findings:
@@ -294,7 +301,7 @@ def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None, rempl
     from treso_xl.mail.drafts import write_drafts
     from treso_xl.refresh import compute, read
 
-    with expected_failures():
+    with expected_failures(), on_terminal():
         report = compute(read(fichier, _date_option(date_reference)))
     if not report.reminders:
         click.echo("Aucune relance à faire à la date de référence.")
@@ -325,6 +332,8 @@ def demo_cmd(sortie: Path) -> None:
     result = _run_refresh(sample_path(), sortie)
     if result is None:
         return
+    from treso_xl.cli.summary import plan_table
+
     report, written = result
     click.echo(plan_table(report.plan, report.ledger.params.entreprise))
     click.echo("")

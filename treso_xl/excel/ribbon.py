@@ -17,17 +17,15 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from treso_xl.contract import TAB_CONTROLES
-from treso_xl.core.checks import ERREUR, Finding, count_by_gravite
 from treso_xl.errors import TresoError
-from treso_xl.excel.read_xlwings import read_ledger_from_book
-from treso_xl.excel.render_xlwings import write_layouts
 from treso_xl.french import quote
-from treso_xl.layout.controles import controles_layout, summary_text
-from treso_xl.reading.problems import InputError, Problem
-from treso_xl.tab_identity import SheetConflictError
+from treso_xl.progress import StatusBar, phase, reporting
+
+if TYPE_CHECKING:  # the engine (pandas, openpyxl) is imported by the macro that runs it
+    from treso_xl.core.checks import Finding
+    from treso_xl.reading.problems import Problem
 
 TITLE = "Trésorerie"
 NBSP = "\u00a0"
@@ -52,7 +50,15 @@ def _alert(book: Any, message: str, critical: bool = False) -> None:
         print(message, file=sys.stderr)
 
 
+def _tab_controles() -> str:
+    from treso_xl.contract import TAB_CONTROLES
+
+    return TAB_CONTROLES
+
+
 def _problem_finding(problem: Problem) -> Finding:
+    from treso_xl.core.checks import ERREUR, Finding
+
     if problem.setting is not None:
         where = f"Paramètre {quote(problem.setting)}{NBSP}: "
     elif problem.column is not None:
@@ -75,6 +81,9 @@ def problem_findings(problems: list[Problem]) -> list[Finding]:
 def _write_controles(book: Any, findings: list[Finding], on: dt.date) -> bool:
     """Rewrite the Contrôles tab with `findings`; False (and nothing raised) when it fails,
     e.g. when a sheet of the user bears its name (`write_layouts` then touches nothing)."""
+    from treso_xl.excel.render_xlwings import write_layouts
+    from treso_xl.layout.controles import controles_layout
+
     try:
         with _quiet(book.app):
             write_layouts(book, [controles_layout(findings, on)])
@@ -84,6 +93,8 @@ def _write_controles(book: Any, findings: list[Finding], on: dt.date) -> bool:
 
 
 def _internal_finding(action: str, error: BaseException) -> Finding:
+    from treso_xl.core.checks import ERREUR, Finding
+
     detail = str(error).strip() or type(error).__name__
     return Finding(
         ERREUR,
@@ -121,17 +132,19 @@ def _quiet(app: Any) -> Iterator[None]:
 
 
 def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | None) -> T | None:
-    """Run `work`; turn every failure into a French message box and a Contrôles line."""
+    """Run `work`, its phases shown in Excel's status bar; turn every failure into a French
+    message box and a Contrôles line."""
     on = today or dt.date.today()
     try:
-        return work()
-    except InputError as error:
+        with StatusBar(book.app) as status, reporting(status):
+            return work()
+    except _input_error() as error:
         findings = problem_findings(error.problems)
         written = _write_controles(book, findings, on)
         count = len(findings)
         noun = "problème" if count == 1 else "problèmes"
         where = (
-            f"l'onglet {quote(TAB_CONTROLES)} les détaille, ligne par ligne"
+            f"l'onglet {quote(_tab_controles())} les détaille, ligne par ligne"
             if written
             else "le premier est :\n" + (str(error.problems[0]) if error.problems else "")
         )
@@ -141,15 +154,17 @@ def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | Non
             "cliquez à nouveau sur le bouton. Les autres onglets générés n'ont pas été modifiés.",
             critical=True,
         )
-    except SheetConflictError as error:  # a user's sheet named like a tab: nothing written
+    except _sheet_conflict() as error:  # a user's sheet named like a tab: nothing written
         _alert(book, f"{action}{NBSP}: {error}", critical=True)
     except TresoError as error:
+        from treso_xl.core.checks import ERREUR, Finding
+
         finding = Finding(ERREUR, "Classeur", None, str(error), SAISIE_CONSEIL, "erreur")
         _write_controles(book, [finding], on)
         _alert(book, f"{action}{NBSP}: {error}", critical=True)
     except Exception as error:  # a bug of ours: said in French, never as a traceback
         written = _write_controles(book, [_internal_finding(action, error)], on)
-        where = f" (voir l'onglet {quote(TAB_CONTROLES)})" if written else ""
+        where = f" (voir l'onglet {quote(_tab_controles())})" if written else ""
         _alert(
             book,
             f"{action}{NBSP}: erreur interne de treso-xl ({type(error).__name__}{NBSP}: "
@@ -160,7 +175,27 @@ def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | Non
     return None
 
 
+def _input_error() -> type[Exception]:
+    from treso_xl.reading.problems import InputError
+
+    return InputError
+
+
+def _sheet_conflict() -> type[Exception]:
+    from treso_xl.tab_identity import SheetConflictError
+
+    return SheetConflictError
+
+
 # --- the macros ----------------------------------------------------------------------------------
+
+
+def _read(book: Any, today: dt.date | None) -> Any:
+    """The workbook's ledger, read in Excel."""
+    from treso_xl.excel.read_xlwings import read_ledger_from_book
+
+    phase("Lecture du classeur")
+    return read_ledger_from_book(book, today)
 
 
 def _months_below(report: Any) -> str:
@@ -173,10 +208,13 @@ def _months_below(report: Any) -> str:
 
 def actualiser(book: Any, today: dt.date | None = None) -> Any:
     """Full refresh: read, compute and rewrite every generated tab. Returns the Report or None."""
+    from treso_xl.excel.render_xlwings import write_layouts
+    from treso_xl.layout.controles import summary_text
     from treso_xl.refresh import compute
 
     def work() -> Any:
-        report = compute(read_ledger_from_book(book, today))
+        report = compute(_read(book, today))
+        phase("Écriture des onglets dans Excel")
         with _quiet(book.app):
             left_out = write_layouts(book, report.layouts)
         counts = summary_text(report.findings)
@@ -196,21 +234,25 @@ def actualiser(book: Any, today: dt.date | None = None) -> Any:
 
 def verifier(book: Any, today: dt.date | None = None) -> list[Finding] | None:
     """Checks only: validate the data and rewrite the Contrôles tab, nothing else."""
+    from treso_xl.core.checks import ERREUR, count_by_gravite
+    from treso_xl.excel.render_xlwings import write_layouts
+    from treso_xl.layout.controles import controles_layout, summary_text
     from treso_xl.refresh import compute
 
     def work() -> list[Finding]:
-        ledger = read_ledger_from_book(book, today)
+        ledger = _read(book, today)
         report = compute(ledger)
+        phase("Écriture de l'onglet Contrôles")
         with _quiet(book.app):
             write_layouts(book, [controles_layout(report.findings, ledger.params.date_reference)])
         errors = count_by_gravite(report.findings)[ERREUR]
         summary = summary_text(report.findings)
         if errors:
-            message = f"Vérification terminée : {summary}. Voir l'onglet {quote(TAB_CONTROLES)}."
+            message = f"Vérification terminée : {summary}. Voir l'onglet {quote(_tab_controles())}."
         else:
             message = (
                 f"Aucune erreur dans vos données ({summary}). Le détail est dans l'onglet "
-                f"{quote(TAB_CONTROLES)}."
+                f"{quote(_tab_controles())}."
             )
         _alert(book, message)
         return report.findings
@@ -224,7 +266,7 @@ def relances(book: Any, today: dt.date | None = None, folder: Path | None = None
     from treso_xl.refresh import compute
 
     def work() -> Any:
-        report = compute(read_ledger_from_book(book, today))
+        report = compute(_read(book, today))
         on = report.ledger.params.date_reference
         if not report.reminders:
             _alert(book, "Aucune relance à faire à la date de référence.")
@@ -373,7 +415,7 @@ def _send_export(book: Any, today: dt.date | None, folder: Path | None) -> Path:
     if errors:
         lines.append(
             f"Attention : {errors} erreur{'s' if errors > 1 else ''} dans les données, voir "
-            f"l'onglet {quote(TAB_CONTROLES)}."
+            f"l'onglet {quote(_tab_controles())}."
         )
     _alert(book, "\n".join(lines))
     return path

@@ -75,6 +75,7 @@ class _Log:
     calls: Counter[str] = field(default_factory=Counter)
     internal: Counter[str] = field(default_factory=Counter)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    status_bars: list[str | bool] = field(default_factory=list)
 
 
 def _counter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -118,6 +119,11 @@ def internal_counts(book: Book) -> Counter[str]:
 def alerts(book: Book) -> list[dict[str, Any]]:
     """The message boxes shown through `book.app.alert`, in order."""
     return book._log.alerts
+
+
+def status_bars(book: Book) -> list[str | bool]:
+    """Every value written to `book.app.status_bar`, in order (False gives it back to Excel)."""
+    return book._log.status_bars
 
 
 # --- cell values as Excel stores them ----------------------------------------------------------
@@ -542,6 +548,7 @@ class App:
     @status_bar.setter
     def status_bar(self, value: str | bool) -> None:
         self._data.status_bar = value
+        self._log.status_bars.append(value)
 
     @property
     def display_alerts(self) -> bool:
