@@ -17,7 +17,10 @@ from treso_xl.core.checks import (
     group_findings,
 )
 from treso_xl.layout.controles import CELL_CHARS, FIRST_ROW
+from treso_xl.layout.courriers import BLOCK_MARK, COMMAND, MAX_LETTERS, NOTE_ROW, due_now
 from treso_xl.layout.model import SheetLayout
+from treso_xl.layout.relances import HEADER_ROW as RELANCES_HEADER_ROW
+from treso_xl.layout.relances import HEADERS as RELANCES_HEADERS
 from treso_xl.refresh import Report, compute
 
 ROWS = 10_000
@@ -109,3 +112,34 @@ def test_compact_rows() -> None:
     many = list(range(2, 2000, 2))
     assert compact_rows(many, 3) == "Lignes 2, 4, 6… et 996 autres lignes"
     assert compact_rows([]) == ""
+
+
+def test_courriers_holds_the_letters_due_now_and_says_how_to_get_the_others(
+    report: Report,
+) -> None:
+    tab = _tab(report, contract.TAB_COURRIERS)
+    ref = report.ledger.params.date_reference
+    blocks = [str(c.value) for c in tab.cells.values() if str(c.value).startswith(BLOCK_MARK)]
+    assert len(report.reminders) > 1_000
+    assert len(blocks) == MAX_LETTERS and tab.max_row < 60 * MAX_LETTERS
+    assert _chars(tab) < 60_000
+    due = [item for item in report.reminders if due_now(item, ref)]
+    assert 0 < len(due) < MAX_LETTERS
+    for item in due:
+        assert any(block.startswith(f"{BLOCK_MARK} Facture {item.facture} — ") for block in blocks)
+    note = str(tab.value(NOTE_ROW, 1))
+    left = len(report.reminders) - MAX_LETTERS
+    assert f"{left:,}".replace(",", "\u202f") in note and COMMAND in note
+
+
+def test_relances_keeps_one_short_row_per_invoice(report: Report) -> None:
+    tab = _tab(report, contract.TAB_RELANCES)
+    text_col = RELANCES_HEADERS.index("Texte") + 1
+    rows = range(RELANCES_HEADER_ROW + 1, RELANCES_HEADER_ROW + 1 + len(report.reminders))
+    assert [tab.value(r, 1) for r in rows] == [item.facture for item in report.reminders]
+    texts = [str(tab.value(r, text_col)) for r in rows]
+    assert all(len(text) <= 120 for text in texts)
+    linked = [r for r in rows if (r, text_col) in tab.links]
+    assert len(linked) >= MAX_LETTERS
+    assert sum("treso-xl relances" in text for text in texts) == len(texts) - len(linked)
+    assert "factures à suivre" in str(tab.value(4, 1))

@@ -72,8 +72,42 @@ def text_cell(item: Reminder, letter: Letter | None) -> str:
     if len(subject) > PREVIEW_CHARS:
         subject = subject[: PREVIEW_CHARS - 1].rstrip() + "…"
     if letter is None:
-        return subject
+        return f"Brouillon par « treso-xl relances » : {subject}"
     return f"Ligne {letter.row} de {contract.TAB_COURRIERS} : {subject}"
+
+
+TODO_ROW = 4
+
+
+def todo_text(items: list[Reminder], letters: dict[str, Letter], on: dt.date) -> str:
+    """One line of what to do: how many invoices, letters ready, next steps already due."""
+    if not items:
+        return ""
+    count = len(items)
+    ready = sum(1 for item in items if item.facture in letters)
+    overdue = sum(1 for item in items if item.date_prochaine_action < on)
+    text = f"{_count(count)} facture{'s' if count > 1 else ''} à suivre"
+    if ready:
+        text += (
+            f" ; {_count(ready)} courrier{'s' if ready > 1 else ''} prêt{'s' if ready > 1 else ''}"
+            f" dans l'onglet {contract.TAB_COURRIERS}"
+        )
+    if ready < count:
+        rest = count - ready
+        text += (
+            f" ; {_count(rest)} sans courrier dans l'onglet (brouillons par « treso-xl "
+            "relances »)"
+        )
+    if overdue:
+        text += (
+            f" ; {_count(overdue)} prochaine{'s' if overdue > 1 else ''} action"
+            f"{'s' if overdue > 1 else ''} déjà en retard (date en rouge)"
+        )
+    return text + "."
+
+
+def _count(count: int) -> str:
+    return f"{count:,}".replace(",", "\u202f")
 
 
 NO_HABIT = "aucune facture payée : échéance retenue"
@@ -131,6 +165,9 @@ def relances_layout(
     sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
     row = HEADER_ROW + 1
     letters = letters or {}
+    todo = todo_text(items, letters, date_reference)
+    if todo:
+        sheet.put(TODO_ROW, 1, todo, styles.NOTE.but(bold=True))
     for item in items:
         letter = letters.get(item.facture)
         values = [
