@@ -6,16 +6,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
-import holidays
 import numpy as np
 import pandas as pd
 
 from treso_xl import contract
 from treso_xl.contract import normalize_label
-from treso_xl.core.calendar import add_months, month_start
+from treso_xl.core.calendar import add_months, month_start, public_holidays
 from treso_xl.core.checks import AVERTISSEMENT, CONSEIL, ERREUR, Finding
 from treso_xl.core.flows import IN, OUT, planned_flows
 from treso_xl.core.records import Ledger, Params
@@ -122,14 +120,9 @@ def legal_due_date(period_end: dt.date, periodicite: str) -> dt.date:
     return _due_date(period_end, periodicite, _RuleLog())
 
 
-@lru_cache(maxsize=64)
-def _public_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.France(years=year))
-
-
 def is_working_day(day_: dt.date) -> bool:
     """Monday to Friday and not a French public holiday (Code du travail L3133-1)."""
-    return day_.weekday() < 5 and day_ not in _public_holidays(day_.year)
+    return day_.weekday() < 5 and day_ not in public_holidays(day_.year)
 
 
 def next_working_day(day_: dt.date) -> dt.date:
