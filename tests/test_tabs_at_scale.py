@@ -16,8 +16,10 @@ from treso_xl.core.checks import (
     count_by_gravite,
     group_findings,
 )
+from treso_xl.french import euros
 from treso_xl.layout.controles import CELL_CHARS, FIRST_ROW
 from treso_xl.layout.courriers import BLOCK_MARK, COMMAND, MAX_LETTERS, NOTE_ROW, due_now
+from treso_xl.layout.depenses import AVOIDABLE_LINES, avoidable_lines, charge_lines
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.relances import HEADER_ROW as RELANCES_HEADER_ROW
 from treso_xl.layout.relances import HEADERS as RELANCES_HEADERS
@@ -143,3 +145,35 @@ def test_relances_keeps_one_short_row_per_invoice(report: Report) -> None:
     assert len(linked) >= MAX_LETTERS
     assert sum("treso-xl relances" in text for text in texts) == len(texts) - len(linked)
     assert "factures à suivre" in str(tab.value(4, 1))
+
+
+def test_depenses_adds_up_the_rows_of_one_charge_and_the_repeated_fees(report: Report) -> None:
+    tab = _tab(report, contract.TAB_DEPENSES)
+    review = report.spending
+    assert len(review.charges) >= 300 and len(review.evitables) > AVOIDABLE_LINES
+    assert tab.max_row < 80 and _chars(tab) < 20_000
+    lines = charge_lines(review.charges)
+    assert len(lines) == 3  # three series typed again and again
+    assert sum(line.cout_annuel for line in lines) == pytest.approx(review.cout_charges_annuel)
+    assert sorted(r for line in lines for r in line.lignes) == sorted(
+        c.ligne for c in review.charges
+    )
+    texts = [str(c.value) for c in tab.cells.values() if isinstance(c.value, str)]
+    assert any("lignes saisies pour cette charge" in t and "doublon" in t for t in texts)
+    assert any(t.startswith("Comparez") for t in texts)  # the savings advice stays
+    fees = avoidable_lines(review.evitables)
+    assert sum(f.montant for f in fees) == pytest.approx(review.total_evitables)
+    largest = max(review.evitables, key=lambda c: c.montant)
+    assert any(euros(largest.montant) in t for t in texts)  # the largest fee is named
+
+
+def test_a_few_charges_keep_one_line_each() -> None:
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    review = compute(read(sample_path())).spending
+    lines = charge_lines(review.charges)
+    assert [line.charge for line in lines] == list(review.charges)
+    assert [len(line.lignes) for line in avoidable_lines(review.evitables)] == [1] * len(
+        review.evitables
+    )

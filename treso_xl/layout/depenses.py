@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
 
 from treso_xl import contract
 from treso_xl.core.bfr import DORMANT_DAYS
-from treso_xl.core.spending import SpendingReview
+from treso_xl.core.checks import ROW_PIECES, compact_rows
+from treso_xl.core.money import cents
+from treso_xl.core.spending import AvoidableCost, RecurringCharge, SpendingReview, label_key
 from treso_xl.core.stock_review import SALES_DAYS, StockReview
 from treso_xl.french import day, euros, quote
 from treso_xl.layout import styles
@@ -77,6 +82,7 @@ STOCK_HEADERS: tuple[str | None, ...] = (
 )
 
 FLAGGED_ROW = 5
+AVOIDABLE_LINES = 10  # avoidable payments listed one by one; more: added up by supplier and label
 LINE_HEIGHT = 15.0  # points per line of wrapped text
 HEADER_HEIGHT = 30.0  # two lines of header
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
@@ -140,6 +146,59 @@ def _or_na(value: CellValue, style: Style) -> tuple[CellValue, Style]:
     return (NOT_AVAILABLE, _NA) if value is None else (value, style)
 
 
+@dataclass(frozen=True)
+class ChargeLine:
+    """One line of the charges table: a recurring charge, or several typed rows of one series
+    (same supplier, label key, category and frequency) added up."""
+
+    charge: RecurringCharge  # the first (costliest) of them
+    montant: float  # per period, all rows together
+    cout_annuel: float
+    lignes: tuple[int, ...]  # Décaissements rows, ascending
+    hausse: float | None
+    signalee: bool
+
+
+def charge_lines(charges: tuple[RecurringCharge, ...]) -> list[ChargeLine]:
+    """The charges with the rows of one series added up into one line, costliest first."""
+    if not charges:
+        return []
+    keys = label_key(pd.Series([c.libelle for c in charges], dtype="object"))
+    series: dict[tuple[str, ...], list[RecurringCharge]] = {}
+    for charge, key in zip(charges, keys, strict=True):
+        group = (charge.fournisseur.casefold(), str(key), charge.categorie, charge.frequence)
+        series.setdefault((*group, charge.origine), []).append(charge)
+    lines = []
+    for members in series.values():
+        rises = [c.hausse for c in members if c.hausse is not None]
+        lines.append(
+            ChargeLine(
+                charge=members[0],
+                montant=cents(sum(c.montant for c in members)),
+                cout_annuel=cents(sum(c.cout_annuel for c in members)),
+                lignes=tuple(sorted(c.ligne for c in members)),
+                hausse=max(rises) if rises else None,
+                signalee=any(c.signalee for c in members),
+            )
+        )
+    lines.sort(key=lambda line: -line.cout_annuel)  # stable: ties keep the charges' order
+    return lines
+
+
+def _rows(rows: tuple[int, ...]) -> str:
+    """« lignes 2 à 4 et 9 » (the first ROW_PIECES rows or ranges)."""
+    text = compact_rows(rows, ROW_PIECES)
+    return text[:1].lower() + text[1:]
+
+
+def _several_note(line: ChargeLine) -> str:
+    count = len(line.lignes)
+    return (
+        f"{count} lignes saisies pour cette charge ({_rows(line.lignes)}) : "
+        "chacune compte dans le plan ; vérifiez qu'il n'y a pas de doublon."
+    )
+
+
 def _charges(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
     row = _open(
         sheet,
@@ -148,26 +207,31 @@ def _charges(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
         "Charges saisies avec une Récurrence (sans Fin passée) et charges détectées : un même "
         "fournisseur et un même libellé (chiffres, dates et mois ignorés) payés au moins 3 fois, "
         "tous les mois, trimestres ou ans, parmi les décaissements Réalisé. Classées par coût "
-        "annuel.",
+        "annuel ; plusieurs lignes saisies pour une même charge sont additionnées sur une ligne.",
         CHARGE_HEADERS,
     )
     if not review.charges:
         sheet.put(row, 1, "Aucune charge récurrente trouvée.", _EMPTY)
         return row + 1
-    for charge in review.charges:
-        flagged = charge.signalee
+    for line in charge_lines(review.charges):
+        charge = line.charge
+        several = len(line.lignes) > 1
         sheet.put(row, 1, charge.fournisseur, _TOP)
         sheet.put(row, 2, charge.libelle, _WRAP)
         sheet.put(row, 3, charge.categorie, _TOP)
         sheet.put(row, 4, charge.frequence, _TOP)
-        sheet.put(row, 5, charge.montant, _MONEY)
-        sheet.put(row, 6, charge.cout_annuel, styles.alert(_MONEY) if flagged else _MONEY)
-        sheet.put(row, 7, charge.origine, _TOP)
-        if charge.hausse is not None:
-            sheet.put(row, 8, charge.hausse, styles.alert(_PCT))
-        sheet.put(row, 9, charge.ligne, _INT)
-        if charge.conseil:
-            sheet.put(row, 10, charge.conseil, _WRAP)
+        sheet.put(row, 5, line.montant, _MONEY)
+        sheet.put(row, 6, line.cout_annuel, styles.alert(_MONEY) if line.signalee else _MONEY)
+        origin = f"{charge.origine} ×\u00a0{len(line.lignes)}" if several else charge.origine
+        sheet.put(row, 7, origin, _TOP)
+        if line.hausse is not None:
+            sheet.put(row, 8, line.hausse, styles.alert(_PCT))
+        sheet.put(row, 9, line.lignes[0], _INT)
+        advice = [charge.conseil] if charge.conseil else []
+        if several:
+            advice.append(_several_note(line))
+        if advice:
+            sheet.put(row, 10, " ".join(advice), _WRAP)
         _fit(sheet, row, 2, 10)
         row += 1
     _total(
@@ -232,6 +296,41 @@ def _rises(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
     return row
 
 
+@dataclass(frozen=True)
+class AvoidableLine:
+    """One line of the avoidable fees: a payment, or every payment of one supplier, label key
+    and motif added up when the section would list more than AVOIDABLE_LINES payments."""
+
+    cost: AvoidableCost  # the largest of them
+    montant: float
+    lignes: tuple[int, ...]
+    premiere: dt.date
+    derniere: dt.date
+
+
+def avoidable_lines(costs: tuple[AvoidableCost, ...]) -> list[AvoidableLine]:
+    """Each payment by date, or, beyond AVOIDABLE_LINES payments, one line per supplier, label
+    and motif (largest total first)."""
+    if len(costs) <= AVOIDABLE_LINES:
+        return [AvoidableLine(c, c.montant, (c.ligne,), c.date, c.date) for c in costs]
+    keys = label_key(pd.Series([c.libelle for c in costs], dtype="object"))
+    groups: dict[tuple[str, str, str], list[AvoidableCost]] = {}
+    for cost, key in zip(costs, keys, strict=True):
+        groups.setdefault((cost.fournisseur.casefold(), str(key), cost.motif), []).append(cost)
+    lines = [
+        AvoidableLine(
+            cost=max(members, key=lambda c: c.montant),
+            montant=cents(sum(c.montant for c in members)),
+            lignes=tuple(sorted(c.ligne for c in members)),
+            premiere=min(c.date for c in members),
+            derniere=max(c.date for c in members),
+        )
+        for members in groups.values()
+    ]
+    lines.sort(key=lambda line: -line.montant)
+    return lines
+
+
 def _avoidable(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
     row = _open(
         sheet,
@@ -240,20 +339,30 @@ def _avoidable(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
         "Décaissements Réalisé des 12 mois dont le libellé ou la catégorie cite une majoration, "
         "une pénalité, des intérêts de retard, des frais de rejet, une commission "
         "d'intervention, des agios, un incident, une lettre d'information ou des frais de "
-        "relance.",
+        f"relance. Au-delà de {AVOIDABLE_LINES} paiements, un même fournisseur et un même "
+        "libellé sont additionnés sur une ligne.",
         AVOIDABLE_HEADERS,
     )
     if not review.evitables:
         sheet.put(row, 1, "Aucun frais évitable payé sur les 12 derniers mois.", _EMPTY)
         return row + 1
-    for cost in review.evitables:
+    for line in avoidable_lines(review.evitables):
+        cost = line.cost
+        count = len(line.lignes)
         sheet.put(row, 1, cost.fournisseur, _TOP)
         sheet.put(row, 2, cost.libelle, _WRAP)
         sheet.put(row, 3, cost.categorie, _TOP)
-        sheet.put(row, 4, cost.date, _DATE)
-        sheet.put(row, 5, cost.montant, styles.alert(_MONEY))
-        sheet.put(row, 9, cost.ligne, _INT)
-        sheet.put(row, 10, f"{cost.motif} : {cost.conseil}", _WRAP)
+        sheet.put(row, 4, line.derniere, _DATE)
+        sheet.put(row, 5, line.montant, styles.alert(_MONEY))
+        sheet.put(row, 9, line.lignes[0], _INT)
+        text = f"{cost.motif} : {cost.conseil}"
+        if count > 1:
+            text = (
+                f"{count} paiements du {day(line.premiere)} au {day(line.derniere)}, le plus "
+                f"élevé {euros(cost.montant)} le {day(cost.date)} "
+                f"({_rows(line.lignes)}). {text}"
+            )
+        sheet.put(row, 10, text, _WRAP)
         _fit(sheet, row, 2, 10)
         row += 1
     _total(
