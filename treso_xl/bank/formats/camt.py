@@ -205,7 +205,7 @@ def _line(entry, ns: dict[str, str], source: str) -> BankLine:
     if len(details) > 1:
         label = join_unique(extra or f"Remise de {len(details)} opérations", *remittances[:3])
     else:
-        label = join_unique(*remittances, extra, counterparty)
+        label = join_unique(extra, *remittances, counterparty)
     if not label:
         label = _text(entry, "c:BkTxCd/c:Prtry/c:Cd", ns) or "Opération sans libellé"
     ref = _text(entry, "c:AcctSvcrRef", ns) or _text(entry, "c:NtryRef", ns)
