@@ -179,6 +179,7 @@ def mapping_from_rows(rows: list[list[object]], sheet: str = MAPPING_SHEET) -> C
         ])
 
     raw: dict[str, tuple[object, int]] = {}
+    rows_of: dict[str, int] = {}  # every named setting's row, filled in or not
     for index in range(start, len(rows)):
         row = rows[index]
         excel_row = index + 1
@@ -196,11 +197,12 @@ def mapping_from_rows(rows: list[list[object]], sheet: str = MAPPING_SHEET) -> C
                                     f"réglage inconnu {quote(name)} (réglages possibles : "
                                     f"{known})"))
             continue
-        if key in raw:
+        if key in rows_of:
             problems.append(Problem(sheet, excel_row, SETTING_HEADER, name,
                                     f"le réglage {quote(_NAMES[key])} figure deux fois "
-                                    f"(aussi ligne {raw[key][1]})"))
+                                    f"(aussi ligne {rows_of[key]})"))
             continue
+        rows_of[key] = excel_row
         if _text(value) == "" and not isinstance(value, int | float):
             continue
         raw[key] = (value, excel_row)
@@ -211,6 +213,9 @@ def mapping_from_rows(rows: list[list[object]], sheet: str = MAPPING_SHEET) -> C
     def cell(key: str) -> tuple[object, int | None]:
         value, row = raw.get(key, (None, None))
         return value, row
+
+    def row_of(key: str) -> int | None:
+        return rows_of.get(key)
 
     columns: dict[str, str | None] = {}
     for key in ("date", "amount", "debit", "credit", "reference", "balance"):
@@ -227,11 +232,11 @@ def mapping_from_rows(rows: list[list[object]], sheet: str = MAPPING_SHEET) -> C
             labels = tuple(p.strip() for p in _text(label_value).split("+") if p.strip())
 
     if columns["date"] is None:
-        problems.append(Problem(sheet, cell("date")[1], VALUE_HEADER, None,
+        problems.append(Problem(sheet, row_of("date"), VALUE_HEADER, None,
                                 f"{quote('Colonne date')} est obligatoire : indiquez le titre "
                                 "ou la lettre de la colonne des dates"))
     if not labels:
-        problems.append(Problem(sheet, label_row, VALUE_HEADER, None,
+        problems.append(Problem(sheet, row_of("label"), VALUE_HEADER, None,
                                 f"{quote('Colonne libellé')} est obligatoire : indiquez le titre "
                                 "ou la lettre de la colonne des libellés"))
     amount, debit, credit = columns["amount"], columns["debit"], columns["credit"]

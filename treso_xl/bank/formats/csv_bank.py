@@ -408,6 +408,12 @@ def _sg_preamble(cells: list[str], result: _Preamble) -> None:
 # The table
 
 
+def french_amount(value: Decimal) -> str:
+    """Decimal("-1234.5") -> "-1\u202f234,50" (for messages)."""
+    text = f"{value:,.2f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def _shown(text: str) -> str:
     text = " ".join(text.split())
     if len(text) > MAX_SHOWN:
@@ -528,11 +534,21 @@ def _cell(cells: list[str], index: int | None) -> str:
 class _Parser:
     """Reads one file's table, row by row, into bank lines (the per-file state lives here)."""
 
-    def __init__(self, source: str, table: _Table) -> None:
+    def __init__(self, source: str, table: _Table, text: str = "") -> None:
+        self.text = text
+        self._physical: list[str] | None = None
         self.source = source
         self.table = table
         self.columns = table.columns
         self.width = _width(table.header_row.cells) if table.header_row is not None else None
+
+    def raw(self, row: _Row) -> str:
+        """The row's text as written in the file (its first physical line), for messages."""
+        if self._physical is None:
+            self._physical = io.StringIO(self.text, newline="").readlines()
+        if 0 < row.line <= len(self._physical):
+            return _shown(self._physical[row.line - 1].rstrip("\r\n"))
+        return _shown(";".join(row.cells))
 
     def header_name(self, index: int | None) -> str:
         names = self.table.header_row.cells if self.table.header_row is not None else []
@@ -583,7 +599,7 @@ class _Parser:
             raise StatementError(
                 self.source,
                 f"la ligne a {width} colonnes au lieu de {expected} : "
-                f"{_shown(';'.join(cells))}",
+                f"{self.raw(row)}",
                 row.line,
             )
         day = self.date(row, cols.date)
@@ -633,28 +649,34 @@ class _Parser:
 def parse_csv(data: bytes, source: str, mapping: CsvMapping | None = None) -> list[Statement]:
     """The statements of a bank's CSV export (one per account column value, usually one).
 
-    Without `mapping` the layout is recognised from the header row (a built-in bank, else the
-    generic column names); with it, the user's description is used. Any unreadable line raises
-    StatementError naming the file, its physical line (1-based) and the value, in French.
+    The layout is recognised from the header row: a built-in bank's export is read as that
+    bank's; any other file with `mapping` as the user described it, else by the generic column
+    names. Any unreadable line raises StatementError naming the file, its physical line (1-based)
+    and the value, in French.
     """
     text, _encoding = decode(data, source)
-    separator = mapping.separator if mapping and mapping.separator else None
-    if separator is None:
-        separator = _choose_separator(text, source)
+    separator = _choose_separator(text, source)
     rows = list(_rows(text, separator))
-    table, start = _find_table(rows, source, mapping)
+    found = _find_table(rows, source, builtin_only=mapping is not None)
+    if found is None:
+        assert mapping is not None
+        if mapping.separator is not None and mapping.separator != separator:
+            rows = list(_rows(text, mapping.separator))
+        found = _mapping_table(rows, source, mapping)
+    else:
+        mapping = None
+    table, start = found
     preamble = _read_preamble(rows[:start], table.dialect, source) if start else _Preamble()
-    return _build(rows, start, table, preamble, source, mapping)
+    return _build(rows, start, table, preamble, source, mapping, text)
 
 
 def _find_table(
-    rows: list[_Row], source: str, mapping: CsvMapping | None
-) -> tuple[_Table, int]:
-    """The table's layout and the index of its header row (or of its first row without header)."""
-    if mapping is not None:
-        found = _mapping_table(rows, source, mapping)
-        if found is not None:
-            return found
+    rows: list[_Row], source: str, builtin_only: bool = False
+) -> tuple[_Table, int] | None:
+    """The table's layout and the index of its header row.
+
+    `builtin_only`: None unless a built-in bank's header is found (the user's mapping applies).
+    """
     limit = min(len(rows), SAMPLE_LINES)
     for index in range(limit):
         names = [normalize_header(c) for c in rows[index].cells]
@@ -664,14 +686,17 @@ def _find_table(
         if detected is None:
             continue
         dialect, columns = detected
+        if builtin_only and dialect is GENERIC:
+            continue
         return _make_table(rows, index, dialect, columns, None, None), index
+    if builtin_only:
+        return None
     first = next((r.line for r in rows if not r.blank()), None)
     raise _unknown_layout(source, first)
 
 
-def _mapping_table(
-    rows: list[_Row], source: str, mapping: CsvMapping
-) -> tuple[_Table, int] | None:
+def _mapping_table(rows: list[_Row], source: str, mapping: CsvMapping) -> tuple[_Table, int]:
+    """The table as the user's mapping describes it (header row found by its titles, if any)."""
     candidates = [i for i, r in enumerate(rows) if r.line > mapping.skip_lines and not r.blank()]
     if not candidates:
         raise StatementError(source, "aucune ligne après les lignes à ignorer")
@@ -692,13 +717,6 @@ def _mapping_table(
             ) and any(normalize_header(s) in names for s in named):
                 columns = _mapping_columns(mapping, names, True, source)
                 return _make_table(rows, index, GENERIC, columns, mapping, rows[index]), index
-        detected = None
-        for index in candidates[:SAMPLE_LINES]:
-            names = [normalize_header(c) for c in rows[index].cells]
-            if looks_like_header(names):
-                detected = detect(names)
-                if detected is not None and detected[0] is not GENERIC:
-                    return None  # a built-in bank's file: its own layout applies
         wanted = ", ".join(quote(s) for s in named if _column_from_spec(s, [], None) is None)
         raise StatementError(
             source,
@@ -754,8 +772,9 @@ def _build(
     preamble: _Preamble,
     source: str,
     mapping: CsvMapping | None,
+    text: str,
 ) -> list[Statement]:
-    parser = _Parser(source, table)
+    parser = _Parser(source, table, text)
     columns = table.columns
     body_start = start + 1 if table.header_row is not None else start
     lines: list[BankLine] = []
@@ -801,14 +820,14 @@ def _build(
                 raise StatementError(
                     source,
                     f"la ligne a {width} colonnes au lieu de {parser.width} : "
-                    f"{_shown(';'.join(cells))}",
+                    f"{parser.raw(row)}",
                     row.line,
                 )
             if not date_text.strip():
                 raise StatementError(
                     source,
                     f"date manquante dans la colonne {quote(parser.header_name(columns.date))} : "
-                    f"{_shown(';'.join(cells))}",
+                    f"{parser.raw(row)}",
                     row.line,
                 )
             parser.date(row, columns.date)  # raises the French message
@@ -816,7 +835,7 @@ def _build(
             first = trailers[0]
             raise StatementError(
                 source,
-                f"ligne inattendue au milieu des opérations : {_shown(';'.join(first.cells))}",
+                f"ligne inattendue au milieu des opérations : {parser.raw(first)}",
                 first.line,
             )
         line = parser.line(row)
@@ -834,7 +853,7 @@ def _build(
     if trailers:
         notes.append(
             f"lignes {trailers[0].line} à {trailers[-1].line} ignorées après le tableau "
-            f"(à partir de {_shown(';'.join(trailers[0].cells))})"
+            f"(à partir de {parser.raw(trailers[0])})"
         )
     if preamble.operations is not None and preamble.operations != len(lines):
         notes.append(
@@ -907,7 +926,7 @@ def _check_total(
         if balance is not None:
             stated.append(balance)
             return
-        notes.append(f"ligne {row.line} ignorée : {_shown(';'.join(cells))}")
+        notes.append(f"ligne {row.line} ignorée : {parser.raw(row)}")
         return
     checks = []
     if columns.amount is not None:
@@ -931,7 +950,7 @@ def _check_total(
                 source,
                 f"le total du fichier {_shown(value)} (colonne "
                 f"{quote(parser.header_name(index))}) ne correspond pas à la somme des "
-                f"opérations lues ({expected:.2f}) : le fichier est peut-être incomplet",
+                f"opérations lues ({french_amount(expected)}) : le fichier est peut-être incomplet",
                 row.line,
             )
     notes.append(f"ligne {row.line} (total) vérifiée et ignorée")
@@ -975,8 +994,9 @@ def _balances(
                 closing = balance
             elif closing.date == balance.date and closing.amount != balance.amount:
                 notes.append(
-                    f"solde indiqué {balance.amount} au {balance.date:%d/%m/%Y} différent du "
-                    f"solde calculé {closing.amount}"
+                    f"solde indiqué {french_amount(balance.amount)} au "
+                    f"{balance.date:%d/%m/%Y} différent du solde calculé "
+                    f"{french_amount(closing.amount)}"
                 )
         elif balance.date < first_day:
             if opening is None:
