@@ -72,6 +72,8 @@ class TerminalProgress:
 
     def __call__(self, label: str) -> None:
         with self._lock:
+            if label != self.label:
+                self.count = ""  # a count belongs to its phase
             self.label = label
             self._show()
 

@@ -13,6 +13,7 @@ import click
 from treso_xl import __version__
 from treso_xl.cli import francais
 from treso_xl.cli.addin import register as register_addin
+from treso_xl.cli.batch import register as register_batch
 from treso_xl.cli.export import register as register_export
 from treso_xl.cli.importer import register as register_importer
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
@@ -344,6 +345,7 @@ def demo_cmd(sortie: Path) -> None:
 
 register_export(cli)
 register_addin(cli)
+register_batch(cli)
 register_importer(cli)
 
 
