@@ -30,6 +30,8 @@ MAX_SHOWN = 60
 _SPACES = " \u00a0\u202f\u2009\u2007"
 _CURRENCY = re.compile(r"(?i)\s*(?:€|eur(?:os?)?\b|euros?\b)\s*")
 _SIMPLE_AMOUNT = re.compile(r"-?\d+(?:,\d{1,2})?")
+_SPACED_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,(\d{1,2}))?")
+_DOT_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})?")
 _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\S*)?")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\S*)?")
 _YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
@@ -55,8 +57,16 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
     (ambiguous: ValueError).
     """
     value = text.strip()
-    if _SIMPLE_AMOUNT.fullmatch(value) and decimal != ".":
-        return Decimal(value.replace(",", "."))
+    if decimal != ".":
+        if _SIMPLE_AMOUNT.fullmatch(value):
+            return Decimal(value.replace(",", "."))
+        match = _SPACED_AMOUNT.fullmatch(value)
+        if match:
+            sign, whole, fraction = match.groups()
+            digits = re.sub(f"[{_SPACES}]", "", whole)
+            return Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
+    elif _DOT_AMOUNT.fullmatch(value):
+        return Decimal(value)
     value = _CURRENCY.sub("", value).strip()
     negative = False
     if value.startswith("(") and value.endswith(")"):
@@ -106,6 +116,10 @@ def parse_date(text: str, pattern: str | None = None) -> dt.date:
     With `pattern` (strptime, from the user's mapping) only that; ValueError when unreadable.
     """
     value = text.strip()
+    if pattern is None and len(value) == 10 and value[2] == "/" == value[5]:
+        day, month, year = value[:2], value[3:5], value[6:]
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            return dt.date(int(year), int(month), int(day))
     if pattern is not None:
         head = value.split("T")[0] if "T" in value and "%" in pattern else value
         if " " not in pattern:
@@ -171,7 +185,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    high_controls = any(0x80 <= byte <= 0x9F for byte in data)
+    high_controls = re.search(rb"[\x80-\x9f]", data) is not None
     if not high_controls and 0xA4 in data:
         return data.decode("iso-8859-15"), "ISO-8859-15"
     try:
@@ -193,11 +207,14 @@ class _Row:
     cells: list[str]
 
     def blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
+        return not any(self.cells)  # cells are stripped
 
 
 def _clean(cell: str) -> str:
+    """The cell stripped; Excel's ="00123" text formula unwrapped."""
     text = cell.strip()
+    if text[:2] != '="':
+        return text
     match = _FORMULA_TEXT.match(text)
     return match.group(1).strip() if match else text
 
@@ -231,6 +248,8 @@ def _width(cells: list[str]) -> int:
 
 def _header_index(rows: list[_Row]) -> int | None:
     for index, row in enumerate(rows):
+        if not row.cells or row.cells[0][:1].isdigit() or len(row.cells) < 2:
+            continue  # a data row or a one-cell line
         if looks_like_header([normalize_header(c) for c in row.cells]):
             return index
     return None
@@ -541,6 +560,11 @@ class _Parser:
         self.table = table
         self.columns = table.columns
         self.width = _width(table.header_row.cells) if table.header_row is not None else None
+        self.loose_width = self.width if self.width is not None else 10**6
+        self.needed = max(
+            i for i in (table.columns.date, *table.columns.labels, table.columns.amount)
+            if i is not None
+        )
 
     def raw(self, row: _Row) -> str:
         """The row's text as written in the file (its first physical line), for messages."""
@@ -589,11 +613,14 @@ class _Parser:
                 row.line,
             ) from None
 
-    def line(self, row: _Row) -> BankLine:
+    def line(self, row: _Row, day: dt.date) -> BankLine:
+        """The bank line of a table row whose date reads as `day`."""
         cols = self.columns
         cells = row.cells
-        needed = max(i for i in (cols.date, *cols.labels, cols.amount) if i is not None)
-        width = _width(cells)
+        needed = self.needed
+        width = len(cells)
+        if width > self.loose_width or width <= needed:
+            width = _width(cells)
         if (self.width is not None and width > self.width) or len(cells) <= needed:
             expected = self.width if self.width is not None else needed + 1
             raise StatementError(
@@ -602,7 +629,6 @@ class _Parser:
                 f"{self.raw(row)}",
                 row.line,
             )
-        day = self.date(row, cols.date)
         if cols.amount is not None:
             amount = self.amount(row, cols.amount, required=True)
             assert amount is not None
@@ -630,13 +656,16 @@ class _Parser:
         balance = None
         if cols.balance is not None:
             balance = self.amount(row, cols.balance, required=False)
+        labels = cols.labels
         return BankLine(
             date=day,
-            label=_label(cells, cols.labels),
+            label=" ".join(cells[labels[0]].split()) if len(labels) == 1 else _label(cells, labels),
             amount=amount,
-            bank_ref=" ".join(_cell(cells, cols.reference).split()),
+            bank_ref=" ".join(_cell(cells, cols.reference).split()) if cols.reference else "",
             value_date=value_date,
-            counterparty=" ".join(_cell(cells, cols.counterparty).split()),
+            counterparty=(
+                " ".join(_cell(cells, cols.counterparty).split()) if cols.counterparty else ""
+            ),
             source_line=row.line,
             balance_after=balance,
         )
@@ -679,7 +708,10 @@ def _find_table(
     """
     limit = min(len(rows), SAMPLE_LINES)
     for index in range(limit):
-        names = [normalize_header(c) for c in rows[index].cells]
+        cells = rows[index].cells
+        if len(cells) < 2 or cells[0][:1].isdigit():
+            continue
+        names = [normalize_header(c) for c in cells]
         if not looks_like_header(names):
             continue
         detected = detect(names)
@@ -787,28 +819,35 @@ def _build(
     skipped_status: dict[str, int] = {}
     blank_after_data = False
     new_section = False
+    statuses: dict[str, bool] = {}
     for row in rows[body_start:]:
         if row.blank():
             if lines:
                 blank_after_data = True
             continue
         cells = row.cells
-        if table.header_names and [normalize_header(c) for c in cells] == table.header_names:
-            if blank_after_data:
-                new_section = True
-                trailers.append(row)
-            continue  # the header repeated (page break)
         if new_section:
             trailers.append(row)
             continue
         if columns.status is not None:
-            status = normalize_header(_cell(cells, columns.status))
-            if status in _STATUS_SKIPPED:
-                shown = _cell(cells, columns.status).strip()
+            shown = _cell(cells, columns.status).strip()
+            skipped = statuses.get(shown)
+            if skipped is None:
+                skipped = statuses[shown] = normalize_header(shown) in _STATUS_SKIPPED
+            if skipped:
                 skipped_status[shown] = skipped_status.get(shown, 0) + 1
                 continue
         date_text = _cell(cells, columns.date)
-        if not _is_date(date_text, table.date_pattern):
+        try:
+            day = parse_date(date_text, table.date_pattern)
+        except ValueError:
+            day = None
+        if day is None:
+            if table.header_names and [normalize_header(c) for c in cells] == table.header_names:
+                if blank_after_data:
+                    new_section = True
+                    trailers.append(row)
+                continue  # the header repeated (page break)
             if _is_trailer(cells):
                 totals.append(row)
                 continue
@@ -838,7 +877,7 @@ def _build(
                 f"ligne inattendue au milieu des opérations : {parser.raw(first)}",
                 first.line,
             )
-        line = parser.line(row)
+        line = parser.line(row, day)
         lines.append(line)
         accounts.append(" ".join(_cell(cells, columns.account).split()).upper())
         if columns.currency is not None:
