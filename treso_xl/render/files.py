@@ -13,9 +13,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from treso_xl.errors import FileError
 from treso_xl.french import quote
 from treso_xl.layout.model import SheetLayout
-from treso_xl.render.package import merge_generated
 from treso_xl.render.safe_write import check_writable, write_atomically
-from treso_xl.render.xlsx_layout import render_layouts
+from treso_xl.render.sheet_xml import write_layouts
 
 XLSX = "xlsx"  # .xlsx or .xlsm: a package the tabs are merged into, part by part
 PROTECTED = "protected"
@@ -141,10 +140,7 @@ def write_tabs(
     if not layouts:
         merged = original
     else:
-        generated = render_layouts(layouts)
-        merged = merge_generated(
-            original, generated, [layout.name for layout in layouts], replace=replace
-        )
+        merged = write_layouts(original, layouts, replace=replace)
     in_place = target.resolve() == source.resolve()
     write_atomically(target, merged, backup=in_place or target.exists())
     return target

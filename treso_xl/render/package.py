@@ -25,12 +25,13 @@ import re
 import struct
 import unicodedata
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import IO
 from urllib.parse import unquote
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
 from treso_xl.contract import GENERATED_TABS, normalize_label
 from treso_xl.errors import FileError
@@ -597,6 +598,23 @@ class _StyleMerger:
         for el in _elements(self._section(self.gen, "numFmts"), "numFmt"):
             if el.get("numFmtId") == str(gen_id):
                 code = el.get("formatCode")
+        result = self._resolve_numfmt(gen_id, code)
+        self._numfmt[gen_id] = result
+        return result
+
+    def numfmt_code(self, code: str | None) -> int:
+        """The user's numFmtId for a format code (built-in ids as openpyxl gives them)."""
+        if not code or code == "General":
+            return 0
+        key = ("code", code)
+        if key not in self._records:
+            builtin = BUILTIN_FORMATS_REVERSE.get(code)
+            self._records[key] = (
+                self.numfmt(builtin) if builtin is not None else self._resolve_numfmt(None, code)
+            )
+        return self._records[key]
+
+    def _resolve_numfmt(self, gen_id: int | None, code: str | None) -> int:
         user_fmts = {
             int(el.get("numFmtId", "-1")): el.get("formatCode")
             for el in _elements(self._section(self.user, "numFmts"), "numFmt")
@@ -605,7 +623,6 @@ class _StyleMerger:
         if code is None:
             builtin = BUILTIN_FORMATS.get(gen_id)
             if gen_id not in user_fmts or builtin is None or user_fmts[gen_id] == builtin:
-                self._numfmt[gen_id] = gen_id
                 return gen_id
             code = builtin  # the user's file redefines this built-in id
         result = None
@@ -619,8 +636,11 @@ class _StyleMerger:
             etree.SubElement(section, _q(MAIN, "numFmt"), numFmtId=str(result), formatCode=code)
             _update_count(section, "numFmt")
             self.changed = True
-        self._numfmt[gen_id] = result
         return result
+
+    def record(self, section: str, record: str, new: etree._Element) -> int:
+        """Index of the user's record identical to `new` in `section`, appended if missing."""
+        return self._append(section, record, new)
 
     def _simple(self, section: str, record: str, gen_id: int, reserved: int) -> int:
         """fonts, fills, borders: the first `reserved` records are the workbook defaults."""
@@ -760,18 +780,134 @@ class _Plan:
 
 
 # --------------------------------------------------------------------------------------------
+# Where the generated tabs come from
+
+
+# A part's content: bytes, or a function streaming them into an open zip entry.
+PartData = bytes | Callable[[IO[bytes]], None]
+
+
+@dataclass
+class GenRel:
+    """A relationship of a generated part; `part` is the generated part it points to."""
+
+    id: str
+    type: str
+    target: str
+    external: bool
+    part: str | None
+
+
+class GeneratedSource:
+    """The generated tabs to merge: their sheet parts, related parts and styles."""
+
+    def tabs(self) -> list[tuple[str, str | None]]:
+        """(tab name, generated sheet part) of each generated tab."""
+        raise NotImplementedError
+
+    def print_titles(self, name: str) -> str | None:
+        """The _xlnm.Print_Titles formula of tab `name`, as generated."""
+        raise NotImplementedError
+
+    def closure(self, part: str) -> list[str]:
+        """The sheet part and every part it reaches, sheet first, in a stable order."""
+        raise NotImplementedError
+
+    def style_merger(self, user_styles: etree._Element) -> _StyleMerger:
+        raise NotImplementedError
+
+    def content_type(self, part: str) -> str | None:
+        raise NotImplementedError
+
+    def sheet(self, part: str, merger: _StyleMerger, selected: bool) -> PartData:
+        """The sheet part's content with the user's style indices (allocated now)."""
+        raise NotImplementedError
+
+    def data(self, part: str, gen_name: str, sheet_name: str) -> bytes:
+        """Another part's content, chart formulas pointing at `sheet_name`."""
+        raise NotImplementedError
+
+    def rels(self, part: str) -> list[GenRel] | None:
+        """The relationships of a generated part (None: it has no relationships part)."""
+        raise NotImplementedError
+
+
+class _PackageSource(GeneratedSource):
+    """Generated tabs read from a workbook package (see `render_layouts`)."""
+
+    def __init__(self, generated_xlsx: bytes) -> None:
+        self.gen = _Package(generated_xlsx)
+        self.gen_wb_part, self.gen_wb = _workbook(self.gen)
+        self.gen_sheets = _sheets(self.gen, self.gen_wb_part, self.gen_wb)
+        self._strings: list[etree._Element] | None = None
+
+    def tabs(self) -> list[tuple[str, str | None]]:
+        return [(entry.name, entry.part) for entry in self.gen_sheets]
+
+    def print_titles(self, name: str) -> str | None:
+        index = next((i for i, e in enumerate(self.gen_sheets) if e.name == name), None)
+        return next(
+            (
+                el.text or ""
+                for el in _elements(self.gen_wb.find(_q(MAIN, "definedNames")), "definedName")
+                if el.get("name") == PRINT_TITLES and el.get("localSheetId") == str(index)
+            ),
+            None,
+        )
+
+    def closure(self, part: str) -> list[str]:
+        return self.gen.reachable([part])
+
+    def style_merger(self, user_styles: etree._Element) -> _StyleMerger:
+        gen_styles = None
+        for rel, target in self.gen.targets(self.gen_wb_part):
+            if rel.type == RT_STYLES:
+                gen_styles = self.gen.xml(target)
+        return _StyleMerger(user_styles, gen_styles)
+
+    def content_type(self, part: str) -> str | None:
+        return self.gen.content_type(part)
+
+    def sheet(self, part: str, merger: _StyleMerger, selected: bool) -> PartData:
+        if self._strings is None:
+            self._strings = _shared_strings(self.gen, self.gen_wb_part)
+        root = self.gen.xml(part)
+        _transform_sheet(root, self._strings, merger, selected=selected)
+        return _serialize(root)
+
+    def data(self, part: str, gen_name: str, sheet_name: str) -> bytes:
+        if sheet_name != gen_name and self.gen.content_type(part) == CT_CHART:
+            root = self.gen.xml(part)
+            for f in root.iter(_q(CHART_NS, "f")):
+                f.text = _rename_in_formula(f.text or "", gen_name, sheet_name)
+            return _serialize(root)
+        return self.gen.data[part]  # drawings, charts, images: as generated
+
+    def rels(self, part: str) -> list[GenRel] | None:
+        if self.gen.find(_rels_part(part)) is None:
+            return None
+        return [
+            GenRel(
+                rel.id,
+                rel.type,
+                rel.target,
+                rel.external,
+                None if rel.external else self.gen.resolve(part, rel.target),
+            )
+            for rel in self.gen.rels(part)
+        ]
+
+
+# --------------------------------------------------------------------------------------------
 # The merge
 
 
 class _Merge:
-    def __init__(self, user_xlsx: bytes, generated_xlsx: bytes, full_calc_on_load: bool) -> None:
+    def __init__(self, user_xlsx: bytes, source: GeneratedSource, full_calc_on_load: bool) -> None:
         self.user = _Package(user_xlsx)
-        self.gen = _Package(generated_xlsx)
+        self.source = source
         self.full_calc_on_load = full_calc_on_load
         self.wb_part, self.wb = _workbook(self.user)
-        self.gen_wb_part, gen_wb = _workbook(self.gen)
-        self.gen_sheets = _sheets(self.gen, self.gen_wb_part, gen_wb)
-        self.gen_wb = gen_wb
         self.sheets = _sheets(self.user, self.wb_part, self.wb)
         self.markers = _markers(self.wb)
 
@@ -794,7 +930,7 @@ class _Merge:
         self.canon = {name: _c14n(self.user.xml(name)) for name in (self.wb_part, ct_name, wb_rels)}
         self.deleted: set[str] = set()
         self.modified: dict[str, etree._Element] = {}
-        self.added: dict[str, bytes] = {}  # in order
+        self.added: dict[str, PartData] = {}  # in order
 
     # ---- planning
     def plan(self, tab_names: Sequence[str], replace: Collection[str] = ()) -> list[_Plan]:
@@ -812,12 +948,12 @@ class _Merge:
             if key in seen:
                 continue
             seen.add(key)
-            gen = next((e for e in self.gen_sheets if sheet_key(e.name) == key), None)
-            if gen is None or gen.part is None:
+            gen = next((t for t in self.source.tabs() if sheet_key(t[0]) == key), None)
+            if gen is None or gen[1] is None:
                 continue
             existing, found = _claim(self.sheets, self.markers, name, replace)
             conflicts += found
-            plans.append(_Plan(gen.name, gen.part, existing))
+            plans.append(_Plan(gen[0], gen[1], existing))
         if conflicts:
             raise SheetConflictError(conflicts)
         return plans
@@ -862,15 +998,7 @@ class _Merge:
             for el in _elements(names, "definedName")
             if el.get("name") == PRINT_TITLES and el.get("localSheetId") == str(position)
         ]
-        index = next((i for i, e in enumerate(self.gen_sheets) if e.name == gen_name), None)
-        text = next(
-            (
-                el.text or ""
-                for el in _elements(self.gen_wb.find(_q(MAIN, "definedNames")), "definedName")
-                if el.get("name") == PRINT_TITLES and el.get("localSheetId") == str(index)
-            ),
-            None,
-        )
+        text = self.source.print_titles(gen_name)
         if text is None:
             return
         for el in old[1:]:
@@ -931,7 +1059,7 @@ class _Merge:
     def allocate(self, plans: Sequence[_Plan]) -> None:
         taken = {name.lower() for name in self.user.data if name not in self.deleted}
         for plan in plans:
-            closure = self.gen.reachable([plan.gen_part])
+            closure = self.source.closure(plan.gen_part)
             base = "treso_" + slug(plan.gen_name)
             k = 1
             while True:
@@ -962,17 +1090,13 @@ class _Merge:
 
     # ---- styles
     def styles(self) -> _StyleMerger:
-        gen_styles = None
-        for rel, target in self.gen.targets(self.gen_wb_part):
-            if rel.type == RT_STYLES:
-                gen_styles = self.gen.xml(target)
         self.styles_part: str | None = None
         for rel, target in self.user.targets(self.wb_part):
             if rel.type == RT_STYLES:
                 self.styles_part = target
         if self.styles_part is not None:
             self.styles_created = False
-            return _StyleMerger(self.user.xml(self.styles_part), gen_styles)
+            return self.source.style_merger(self.user.xml(self.styles_part))
         # The workbook has no styles part: create one, registered before the generated tabs so
         # that the next refresh finds its entry, relationship and override in the same order.
         folder = posixpath.dirname(self.wb_part)
@@ -986,7 +1110,7 @@ class _Merge:
         self.added[name] = b""  # filled by finish_styles
         self._add_relationship(RT_STYLES, _relative(self.wb_part, name))
         self._add_override(name, CT_STYLES)
-        return _StyleMerger(_parse(EMPTY_STYLES, "styles.xml"), gen_styles)
+        return self.source.style_merger(_parse(EMPTY_STYLES, "styles.xml"))
 
     def finish_styles(self, merger: _StyleMerger) -> None:
         if self.styles_created:
@@ -1039,7 +1163,6 @@ class _Merge:
         return 0
 
     def transplant(self, plans: Sequence[_Plan], merger: _StyleMerger) -> None:
-        strings = _shared_strings(self.gen, self.gen_wb_part)
         sheets_el = self.wb.find(_q(MAIN, "sheets"))
         if sheets_el is None:
             raise WorkbookFormatError(
@@ -1063,19 +1186,13 @@ class _Merge:
             self._print_titles(position, plan.gen_name, sheet_name)
 
             for gen_part, new_part in plan.parts.items():
-                content_type = self.gen.content_type(gen_part)
+                content_type = self.source.content_type(gen_part)
+                data: PartData
                 if gen_part == plan.gen_part:
                     content_type = CT_WORKSHEET
-                    root = self.gen.xml(gen_part)
-                    _transform_sheet(root, strings, merger, selected=position == active)
-                    data = _serialize(root)
-                elif sheet_name != plan.gen_name and content_type == CT_CHART:
-                    root = self.gen.xml(gen_part)
-                    for f in root.iter(_q(CHART_NS, "f")):
-                        f.text = _rename_in_formula(f.text or "", plan.gen_name, sheet_name)
-                    data = _serialize(root)
+                    data = self.source.sheet(gen_part, merger, selected=position == active)
                 else:
-                    data = self.gen.data[gen_part]  # drawings, charts, images: as generated
+                    data = self.source.data(gen_part, plan.gen_name, sheet_name)
                 self.added[new_part] = data
                 rels = self._rels_for(gen_part, new_part, plan.parts)
                 if rels is not None:
@@ -1114,16 +1231,16 @@ class _Merge:
                 next_sheet_id += 1
 
     def _rels_for(self, gen_part: str, new_part: str, names: dict[str, str]) -> bytes | None:
-        rels_name = self.gen.find(_rels_part(gen_part))
-        if rels_name is None:
+        gen_rels = self.source.rels(gen_part)
+        if gen_rels is None:
             return None
         root = etree.Element(_q(PKG_REL, "Relationships"), nsmap={None: PKG_REL})
-        for rel in self.gen.rels(gen_part):
+        for rel in gen_rels:
             attrib = {"Id": rel.id, "Type": rel.type, "Target": rel.target}
             if rel.external:
                 attrib["TargetMode"] = "External"
             else:
-                target = self.gen.resolve(gen_part, rel.target)
+                target = rel.part
                 if target is not None and target in names:
                     attrib["Target"] = _relative(new_part, names[target])
             etree.SubElement(root, _q(PKG_REL, "Relationship"), attrib)
@@ -1168,7 +1285,11 @@ class _Merge:
                 info = zipfile.ZipInfo(name, NEW_ENTRY_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 0
-                out.writestr(info, data)
+                if isinstance(data, bytes):
+                    out.writestr(info, data)
+                else:  # streamed: the whole part is never held in memory
+                    with out.open(info, "w") as stream:
+                        data(stream)
             out.comment = self.user.comment
         return buffer.getvalue()
 
@@ -1200,7 +1321,25 @@ def merge_generated(
     the new figures. `replace` holds the exact names of sheets without the tool's marker that
     the user confirmed are tabs of an older version of the tool, to be replaced all the same.
     """
-    merge = _Merge(user_xlsx, generated_xlsx, full_calc_on_load)
+    return merge_source(
+        user_xlsx,
+        _PackageSource(generated_xlsx),
+        tab_names,
+        full_calc_on_load=full_calc_on_load,
+        replace=replace,
+    )
+
+
+def merge_source(
+    user_xlsx: bytes,
+    source: GeneratedSource,
+    tab_names: Sequence[str],
+    *,
+    full_calc_on_load: bool = True,
+    replace: Collection[str] = (),
+) -> bytes:
+    """`merge_generated` with the generated tabs given by `source`."""
+    merge = _Merge(user_xlsx, source, full_calc_on_load)
     plans = merge.plan(tab_names, replace)
     if not plans:
         return user_xlsx

@@ -143,12 +143,17 @@ def _write_cell(
     styles.arrays[key] = copy(cell._style)
 
 
-def _reference(ws: Worksheet, area: tuple[int, int, int, int]) -> Reference:
+def _reference(ws: object, area: tuple[int, int, int, int]) -> Reference:
     first_row, first_col, last_row, last_col = area
     return Reference(ws, min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row)
 
 
 def _add_chart(ws: Worksheet, spec: Chart) -> None:
+    ws.add_chart(build_chart(ws, spec), spec.anchor)
+
+
+def build_chart(ws: object, spec: Chart) -> LineChart | BarChart:
+    """The openpyxl chart of `spec`; `ws` only needs the `title` its formulas name."""
     chart: LineChart | BarChart
     if spec.kind == "line":
         chart = LineChart()
@@ -188,7 +193,7 @@ def _add_chart(ws: Worksheet, spec: Chart) -> None:
     chart.legend.position = "b"
     chart.width = spec.width_cm
     chart.height = spec.height_cm
-    ws.add_chart(chart, spec.anchor)
+    return chart
 
 
 def _page_setup(ws: Worksheet, layout: SheetLayout) -> None:

@@ -1,0 +1,540 @@
+"""Generated tabs written as worksheet XML straight into the user's package, row by row."""
+
+# The layouts are not turned into openpyxl cells: each tab's XML is streamed into its zip entry
+# (inline strings, no shared-strings part), its style indices allocated directly among the user's
+# cellXfs (one font/fill/border/numFmt/xf per distinct Style, found or appended once), and the
+# merge of treso_xl/render/package.py does the rest (part names, markers, replaced tabs).
+# The records, values and sheet properties are those the openpyxl renderer
+# (treso_xl/render/xlsx_layout.py) gives, merged cells included: a merged area keeps only its
+# top-left cell, the others keep the top-left cell's borders on the area's edges.
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from lxml import etree
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Border, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import tostring
+
+from treso_xl.layout.model import DATE, Cell, SheetLayout, Style
+from treso_xl.layout.page import finished
+from treso_xl.render.package import (
+    CT_CHART,
+    MAIN,
+    GeneratedSource,
+    GenRel,
+    PartData,
+    _StyleMerger,
+    merge_source,
+)
+from treso_xl.render.xlsx_layout import (
+    _THIN,
+    DATETIME,
+    MAX_TEXT,
+    _argb,
+    _StyleCache,
+    build_chart,
+)
+
+CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
+DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_DRAWING = DOC_REL + "/drawing"
+RT_CHART = DOC_REL + "/chart"
+_FLUSH = 2000  # cells between two writes into the zip entry
+_WINDOWS_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
+_MARCH_1900 = dt.date(1900, 3, 1)
+
+
+@dataclass(frozen=True)
+class _MergedBorder:
+    """A covered cell of a merged area: only the borders it takes from the top-left cell."""
+
+    top: bool
+    bottom: bool
+
+
+def _num(value: float) -> str:
+    return f"{value:.16g}"
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _attr(text: str) -> str:
+    return _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _in_main(el: object) -> etree._Element:
+    """An openpyxl record (no namespace) as an element of the main spreadsheet namespace."""
+    xml = tostring(el)
+    if isinstance(xml, bytes):
+        xml = xml.decode()
+    return etree.fromstring(f'<x xmlns="{MAIN}">{xml}</x>')[0]
+
+
+class _Xfs:
+    """The user's cellXfs index of each distinct (Style, number format), allocated once."""
+
+    def __init__(self, merger: _StyleMerger) -> None:
+        self.merger = merger
+        self.objects = _StyleCache()
+        self._by_key: dict[tuple[object, str | None], int] = {}
+        # by the identity of the style object (shared by many cells; styles are immutable and
+        # stay alive in the layouts being written), to skip hashing a Style per cell
+        self._by_id: dict[tuple[int, str | None], int] = {}
+        self._alive: list[object] = []
+
+    def get(self, style: object, number_format: str | None) -> int:
+        fast = (id(style), number_format)
+        found = self._by_id.get(fast)
+        if found is not None:
+            return found
+        key = (style, number_format)
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = self._allocate(style, number_format)
+        self._by_id[fast] = found
+        self._alive.append(style)  # its id is never reused while this cache lives
+        return found
+
+    def _allocate(self, style: object, number_format: str | None) -> int:
+        merger = self.merger
+        if style is None:
+            return 0
+        if isinstance(style, _MergedBorder):
+            # openpyxl's MergedCell: the workbook's default font, fill and format
+            border = Border(
+                left=Side(),
+                right=Side(),
+                top=_THIN if style.top else Side(),
+                bottom=_THIN if style.bottom else Side(),
+                diagonal=Side(),
+            )
+            attrib = {"numFmtId": "0", "fontId": "0", "fillId": "0"}
+            attrib["borderId"] = str(merger.record("borders", "border", _in_main(border.to_tree())))
+            attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
+            return merger.record("cellXfs", "xf", etree.Element(f"{{{MAIN}}}xf", attrib))
+        assert isinstance(style, Style)
+        font, fill, alignment, border = self.objects.get(style)
+        attrib = {
+            "numFmtId": str(merger.numfmt_code(number_format)),
+            "fontId": str(merger.record("fonts", "font", _in_main(font.to_tree()))),
+            "fillId": "0"
+            if fill is None
+            else str(merger.record("fills", "fill", _in_main(fill.to_tree()))),
+            "borderId": "0"
+            if border is None
+            else str(merger.record("borders", "border", _in_main(border.to_tree()))),
+        }
+        if alignment is not None:
+            attrib["applyAlignment"] = "1"
+        attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
+        xf = etree.Element(f"{{{MAIN}}}xf", attrib)
+        if alignment is not None:
+            xf.append(_in_main(alignment.to_tree()))
+        return merger.record("cellXfs", "xf", xf)
+
+
+def _excel_date(value: dt.date) -> float | int:
+    if value >= _MARCH_1900:
+        return value.toordinal() - _WINDOWS_EPOCH_ORDINAL
+    return to_excel(value)
+
+
+def _cell_xml(ref: str, value: object, style: object, number_format: str | None, xfs: _Xfs) -> str:
+    """One <c> element (row and column of the message in `ref`), or "" for nothing to write."""
+    body = ""
+    kind = ""
+    if value is None:
+        pass
+    elif isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        kind = ' t="inlineStr"'
+        if text:
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            body = f"<is><t{space}>{_escape(text)}</t></is>"
+    elif isinstance(value, bool):
+        kind = ' t="b"'
+        body = "<v>1</v>" if value else "<v>0</v>"
+    elif isinstance(value, dt.datetime):
+        if value == value:  # not pandas.NaT
+            number_format = number_format or DATETIME
+            body = f"<v>{_num(to_excel(value.replace(tzinfo=None)))}</v>"
+    elif isinstance(value, dt.date):
+        number_format = number_format or DATE
+        body = f"<v>{_num(_excel_date(value))}</v>"
+    elif isinstance(value, numbers.Integral):
+        body = f"<v>{_num(int(value))}</v>"
+    elif isinstance(value, numbers.Real):
+        if math.isfinite(value):
+            body = f"<v>{_num(float(value))}</v>"
+    else:
+        raise TypeError(f"unsupported cell value {value!r} at {ref}")
+    s = xfs.get(style, number_format)
+    if not body and not s and not kind:
+        return ""
+    style_attr = f' s="{s}"' if s else ""
+    if body:
+        return f'<c r="{ref}"{style_attr}{kind}>{body}</c>'
+    return f'<c r="{ref}"{style_attr}{kind}/>'
+
+
+def _prepared(
+    layout: SheetLayout,
+) -> tuple[dict[tuple[int, int], Cell], dict[tuple[int, int], str]]:
+    """The cells and links written, as openpyxl leaves them once links and merges are set."""
+    cells = dict(layout.cells)
+    links = dict(layout.links)
+    for row, col in layout.links:  # a link gives an empty cell its place as its text
+        cell = cells.get((row, col))
+        if cell is None:
+            cells[(row, col)] = Cell(layout.links[(row, col)], None)  # type: ignore[arg-type]
+        elif cell.value is None:
+            cells[(row, col)] = Cell(layout.links[(row, col)], cell.style)
+    for first_row, first_col, last_row, last_col in layout.merges:
+        start = cells.get((first_row, first_col))
+        end = cells.get((last_row, last_col))
+        start_style = start.style if start is not None else None
+        top = isinstance(start_style, Style) and start_style.border_top
+        bottom = isinstance(start_style, Style) and start_style.border_bottom
+        end_style = end.style if end is not None else None
+        if (last_row, last_col) != (first_row, first_col) and isinstance(end_style, Style):
+            if end_style.border_bottom and not bottom:
+                bottom = True
+                if isinstance(start_style, Style):
+                    cells[(first_row, first_col)] = Cell(
+                        start.value if start else None, start_style.but(border_bottom=True)
+                    )
+                else:
+                    cells[(first_row, first_col)] = Cell(
+                        start.value if start else None, Style(border_bottom=True)
+                    )
+        if (first_row, first_col) not in cells:
+            cells[(first_row, first_col)] = Cell(None, None)  # type: ignore[arg-type]
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                if (row, col) == (first_row, first_col):
+                    continue
+                links.pop((row, col), None)
+                edge_top = top and row == first_row
+                edge_bottom = bottom and row == last_row
+                if edge_top or edge_bottom:
+                    cells[(row, col)] = Cell(None, _MergedBorder(edge_top, edge_bottom))  # type: ignore[arg-type]
+                else:
+                    cells.pop((row, col), None)
+    return cells, links
+
+
+class _Letters(dict):
+    def __missing__(self, col: int) -> str:
+        letter = self[col] = get_column_letter(col)
+        return letter
+
+
+def _sheet_view(layout: SheetLayout, selected: bool) -> str:
+    head = '<sheetView workbookViewId="0"' + (' tabSelected="1"' if selected else "") + ">"
+    freeze = layout.freeze
+    if not freeze or freeze == (1, 1):
+        return head + '<selection activeCell="A1" sqref="A1"/></sheetView>'
+    row, col = freeze
+    top_left = f"{get_column_letter(col)}{row}"
+    split = ""
+    if col > 1:
+        split += f' xSplit="{col - 1}"'
+    if row > 1:
+        split += f' ySplit="{row - 1}"'
+    if row > 1 and col > 1:
+        active = "bottomRight"
+        selections = (
+            '<selection pane="topRight"/><selection pane="bottomLeft"/>'
+            '<selection pane="bottomRight" activeCell="A1" sqref="A1"/>'
+        )
+    else:
+        active = "bottomLeft" if row > 1 else "topRight"
+        selections = f'<selection pane="{active}" activeCell="A1" sqref="A1"/>'
+    pane = f'<pane{split} topLeftCell="{top_left}" activePane="{active}" state="frozen"/>'
+    return head + pane + selections + "</sheetView>"
+
+
+def _footer(layout: SheetLayout) -> str:
+    if not layout.footer:
+        return ""
+    text = "".join(
+        f"&{key}&8 {part}" for key, part in zip("LCR", layout.footer, strict=True) if part
+    )
+    if not text:
+        return ""
+    return f"<headerFooter><oddFooter>{_escape(text)}</oddFooter></headerFooter>"
+
+
+def _style_keys(cells: dict[tuple[int, int], Cell]) -> list[tuple[object, str | None]]:
+    """The distinct (style, number format) of the cells, for allocating xfs."""
+    keys: dict[tuple[int, str | None], tuple[object, str | None]] = {}
+    for cell in cells.values():
+        style, value = cell.style, cell.value
+        fmt = style.number_format if style.__class__ is Style else None
+        if fmt is None and isinstance(value, dt.datetime):
+            if value == value:
+                fmt = DATETIME
+        elif fmt is None and isinstance(value, dt.date):
+            fmt = DATE
+        keys.setdefault((id(style), fmt), (style, fmt))
+    return list(keys.values())
+
+
+def write_sheet(
+    stream: IO[bytes],
+    layout: SheetLayout,
+    cells: dict,
+    links: dict,
+    xfs: _Xfs,
+    selected: bool,
+    drawing: str | None,
+) -> None:
+    """Stream the worksheet XML of a finished layout into `stream`."""
+
+    def put(text: str) -> None:
+        stream.write(text.encode("utf-8", "replace"))
+
+    letters = _Letters()
+    if cells:
+        rows = [r for r, _ in cells]
+        cols = [c for _, c in cells]
+        dimension = f"{letters[min(cols)]}{min(rows)}:{letters[max(cols)]}{max(rows)}"
+    else:
+        dimension = "A1:A1"
+    props = []
+    if layout.tab_color:
+        props.append(f'<tabColor rgb="{_argb(layout.tab_color)}"/>')
+    props.append('<outlinePr summaryBelow="1" summaryRight="1"/>')
+    if layout.fit_width:
+        props.append('<pageSetUpPr fitToPage="1"/>')
+    head = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n',
+        f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC_REL}">',
+        "<sheetPr>" + "".join(props) + "</sheetPr>",
+        f'<dimension ref="{dimension}"/>',
+        "<sheetViews>" + _sheet_view(layout, selected) + "</sheetViews>",
+        '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>',
+    ]
+    if layout.column_widths:
+        head.append("<cols>")
+        for col, width in sorted(layout.column_widths.items()):
+            head.append(f'<col min="{col}" max="{col}" width="{_num(width)}" customWidth="1"/>')
+        head.append("</cols>")
+    head.append("<sheetData>")
+    put("".join(head))
+
+    heights = layout.row_heights
+    by_row: dict[int, list[tuple[int, Cell]]] = {}
+    for (row, col), cell in cells.items():
+        by_row.setdefault(row, []).append((col, cell))
+    for row in heights:
+        by_row.setdefault(row, [])
+    out: list[str] = []
+    get_xf = xfs.get
+    count = 0
+    for row in sorted(by_row):
+        height = heights.get(row)
+        if height is None:
+            out.append(f'<row r="{row}">')
+        else:
+            out.append(f'<row r="{row}" ht="{_num(height)}" customHeight="1">')
+        srow = str(row)
+        for col, cell in sorted(by_row[row], key=lambda item: item[0]):
+            value, style = cell.value, cell.style
+            ref = letters[col] + srow
+            if value.__class__ is str:  # the common case, inlined
+                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+                fmt = style.number_format if style.__class__ is Style else None
+                s = get_xf(style, fmt)
+                style_attr = f' s="{s}"' if s else ""
+                if text:
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    out.append(
+                        f'<c r="{ref}"{style_attr} t="inlineStr"><is><t{space}>'
+                        f"{_escape(text)}</t></is></c>"
+                    )
+                else:  # as openpyxl writes an empty text
+                    out.append(f'<c r="{ref}"{style_attr} t="inlineStr"/>')
+            else:
+                fmt = style.number_format if style.__class__ is Style else None
+                out.append(_cell_xml(ref, value, style, fmt, xfs))
+        out.append("</row>")
+        count += len(by_row[row]) + 1
+        if count >= _FLUSH:
+            put("".join(out))
+            out.clear()
+            count = 0
+    out.append("</sheetData>")
+    if layout.merges:
+        out.append(f'<mergeCells count="{len(layout.merges)}">')
+        for first_row, first_col, last_row, last_col in layout.merges:
+            out.append(
+                f'<mergeCell ref="{letters[first_col]}{first_row}:{letters[last_col]}{last_row}"/>'
+            )
+        out.append("</mergeCells>")
+    if links:
+        out.append("<hyperlinks>")
+        for (row, col), place in sorted(links.items()):
+            out.append(f'<hyperlink ref="{letters[col]}{row}" location="{_attr(place)}"/>')
+        out.append("</hyperlinks>")
+    out.append(
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+    )
+    orientation = "landscape" if layout.landscape else "portrait"
+    fit = ' fitToHeight="0" fitToWidth="1"' if layout.fit_width else ""
+    out.append(f'<pageSetup orientation="{orientation}" paperSize="9"{fit}/>')
+    out.append(_footer(layout))
+    if drawing:
+        out.append(f'<drawing r:id="{drawing}"/>')
+    out.append("</worksheet>")
+    put("".join(out))
+
+
+class _Tab:
+    def __init__(self, layout: SheetLayout, index: int, first_chart: int) -> None:
+        self.layout = finished(layout)
+        self.name = layout.name
+        self.part = f"xl/worksheets/sheet{index}.xml"
+        charts = self.layout.charts
+        self.drawing = f"xl/drawings/drawing{index}.xml" if charts else None
+        self.charts = [f"xl/charts/chart{first_chart + i}.xml" for i in range(len(charts))]
+
+
+class LayoutSource(GeneratedSource):
+    """Generated tabs described by layouts, each written as XML when the package is written."""
+
+    def __init__(self, layouts: Sequence[SheetLayout]) -> None:
+        self._tabs: list[_Tab] = []
+        first_chart = 1
+        for index, layout in enumerate(layouts, start=1):
+            tab = _Tab(layout, index, first_chart)
+            first_chart += len(tab.charts)
+            self._tabs.append(tab)
+        self._by_part = {}
+        for tab in self._tabs:
+            self._by_part[tab.part] = tab
+            if tab.drawing:
+                self._by_part[tab.drawing] = tab
+            for chart in tab.charts:
+                self._by_part[chart] = tab
+        self._xfs: _Xfs | None = None
+
+    def tabs(self) -> list[tuple[str, str | None]]:
+        return [(tab.name, tab.part) for tab in self._tabs]
+
+    def print_titles(self, name: str) -> str | None:
+        tab = next((t for t in self._tabs if t.name == name), None)
+        if tab is None or not tab.layout.print_titles:
+            return None
+        first, last = tab.layout.print_titles
+        return "'" + name.replace("'", "''") + f"'!${first}:${last}"
+
+    def closure(self, part: str) -> list[str]:
+        tab = self._by_part[part]
+        return [tab.part, *([tab.drawing] if tab.drawing else []), *tab.charts]
+
+    def style_merger(self, user_styles: etree._Element) -> _StyleMerger:
+        merger = _StyleMerger(user_styles, None)
+        self._xfs = _Xfs(merger)
+        return merger
+
+    def content_type(self, part: str) -> str | None:
+        tab = self._by_part[part]
+        if part == tab.part:
+            return None
+        return CT_DRAWING if part == tab.drawing else CT_CHART
+
+    def sheet(self, part: str, merger: _StyleMerger, selected: bool) -> PartData:
+        tab = self._by_part[part]
+        xfs = self._xfs
+        assert xfs is not None and xfs.merger is merger
+        cells, links = _prepared(tab.layout)
+        for style, fmt in _style_keys(cells):  # allocated now: styles.xml is written first
+            xfs.get(style, fmt)
+        drawing = "rId1" if tab.drawing else None
+
+        def write(stream: IO[bytes]) -> None:
+            write_sheet(stream, tab.layout, cells, links, xfs, selected, drawing)
+
+        return write
+
+    def data(self, part: str, gen_name: str, sheet_name: str) -> bytes:
+        tab = self._by_part[part]
+        titled = _Titled(sheet_name)
+        if part == tab.drawing:
+            from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+
+            drawing = SpreadsheetDrawing()
+            for i, spec in enumerate(tab.layout.charts, start=1):
+                chart = build_chart(titled, spec)
+                chart.anchor = spec.anchor
+                chart._id = i
+                drawing.charts.append(chart)
+            return _declared(tostring(drawing._write()))
+        spec = tab.layout.charts[tab.charts.index(part)]
+        return _declared(tostring(build_chart(titled, spec)._write()))
+
+    def rels(self, part: str) -> list[GenRel] | None:
+        tab = self._by_part[part]
+        if part == tab.part:
+            if not tab.drawing:
+                return None
+            return [GenRel("rId1", RT_DRAWING, "/" + tab.drawing, False, tab.drawing)]
+        if part == tab.drawing:
+            return [
+                GenRel(f"rId{i}", RT_CHART, "/" + chart, False, chart)
+                for i, chart in enumerate(tab.charts, start=1)
+            ]
+        return None
+
+
+@dataclass(frozen=True)
+class _Titled:
+    """What a chart reference needs of its sheet."""
+
+    title: str
+
+
+def _declared(xml: bytes | str) -> bytes:
+    if isinstance(xml, str):
+        xml = xml.encode()
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml
+
+
+def write_layouts(
+    user_xlsx: bytes,
+    layouts: Sequence[SheetLayout],
+    *,
+    full_calc_on_load: bool = True,
+    replace: Collection[str] = (),
+) -> bytes:
+    """The user's workbook with the tabs of `layouts` put in (or replaced), as bytes.
+
+    Same result as `merge_generated(user_xlsx, render_layouts(layouts), names)` without an
+    openpyxl workbook in between."""
+    return merge_source(
+        user_xlsx,
+        LayoutSource(layouts),
+        [layout.name for layout in layouts],
+        full_calc_on_load=full_calc_on_load,
+        replace=replace,
+    )
