@@ -128,7 +128,9 @@ NOT_EXPENSE_NOTE = (
 def not_expense(texts: pd.Series) -> pd.Series:
     """True for folded "label | category" texts naming the owner's pay, a transfer to oneself or
     between accounts, or a loan repaid: money out that is no cost of the business."""
-    return texts.str.contains(_NOT_EXPENSE)
+    codes, distinct = pd.factorize(texts.fillna("").astype(str))
+    hits = np.array([_NOT_EXPENSE.search(text) is not None for text in distinct], dtype=bool)
+    return pd.Series(hits[codes] if len(codes) else np.zeros(0, dtype=bool), index=texts.index)
 
 
 # --- Label keys: "Abonnement Adobe mars 2026" and "Abonnement Adobe avril 2026" are one series ---
@@ -302,12 +304,41 @@ def _prepared(decaissements: pd.DataFrame) -> pd.DataFrame:
     """Décaissements with the series keys, unified category and folded "label | category"."""
     frame = decaissements.reset_index(drop=True).copy()
     frame["skey"] = normalize_series(frame["fournisseur"])
-    frame["lkey"] = label_key(frame["libelle"])
-    frame["cat"] = unify_categories(frame["categorie"], CATEGORY_OTHER_OUT)
-    frame["texte"] = (
-        normalize_series(frame["libelle"]) + " | " + normalize_series(frame["categorie"])
+    # Labels and categories repeat: each computed once per distinct value, or pair of values.
+    labels, categories = _distinct(frame["libelle"]), _distinct(frame["categorie"])
+    frame["lkey"] = _spread(label_key(labels.values), labels.codes)
+    unified = unify_categories(categories.values, CATEGORY_OTHER_OUT).to_numpy(dtype=object)
+    frame["cat"] = _spread(unified, categories.codes)
+    folded_labels = normalize_series(labels.values).to_numpy(dtype=object)
+    folded_categories = normalize_series(categories.values).to_numpy(dtype=object)
+    pairs, pair_codes = np.unique(
+        np.stack([labels.codes, categories.codes]), axis=1, return_inverse=True
     )
+    texts = np.array(
+        [
+            folded_labels[label] + " | " + folded_categories[category]
+            for label, category in pairs.T.tolist()
+        ],
+        dtype=object,
+    )
+    frame["texte"] = texts[pair_codes.reshape(-1)] if len(frame) else pd.Series(dtype=object)
     return frame
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    values: pd.Series  # each distinct value once, in order of first appearance
+    codes: np.ndarray  # position of each row's value in `values`
+
+
+def _distinct(column: pd.Series) -> _Distinct:
+    """The distinct values of a column (NaN and None kept as one value) and each row's code."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return _Distinct(pd.Series(uniques, dtype="object"), codes)
+
+
+def _spread(values: pd.Series | np.ndarray, codes: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=object)[codes]
 
 
 def _text(value: object) -> str:
@@ -482,6 +513,7 @@ def _charges(
     if both.empty:
         return []
     motifs = avoidable_motif(both["texte"])
+    advice = {text: charge_advice(str(text)) for text in pd.unique(both["texte"].to_numpy())}
     charges = []
     for (
         key,
@@ -498,17 +530,17 @@ def _charges(
         motif,
     ) in zip(
         _series_keys(both),
-        both["fournisseur"],
-        both["libelle"],
-        both["cat"],
-        both["frequence"],
-        both["montant"],
-        both["origine"],
-        both["texte"],
-        both["ligne"],
-        both["occurrences"],
-        both["dernier"],
-        motifs,
+        both["fournisseur"].tolist(),
+        both["libelle"].tolist(),
+        both["cat"].tolist(),
+        both["frequence"].tolist(),
+        both["montant"].tolist(),
+        both["origine"].tolist(),
+        both["texte"].tolist(),
+        both["ligne"].tolist(),
+        both["occurrences"].tolist(),
+        both["dernier"].tolist(),
+        motifs.tolist(),
         strict=True,
     ):
         amount = cents(float(montant))
@@ -520,7 +552,7 @@ def _charges(
             montant=amount,
             cout_annuel=cents(amount * PERIODS_PER_YEAR[str(frequence)]),
             origine=str(origine),
-            conseil=charge_advice(str(texte)),
+            conseil=advice[texte],
             ligne=int(ligne),
             occurrences=int(n),
             dernier_paiement=None if pd.isna(last) else pd.Timestamp(last).date(),
