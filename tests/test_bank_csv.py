@@ -246,6 +246,27 @@ def test_two_currencies_are_refused():
     assert caught.value.line == 3
 
 
+def test_qonto_french_export():
+    data = (
+        "Statut;Date de la valeur (UTC);Date de l'opération (UTC);Montant total (TTC);Débit;"
+        "Crédit;Solde;Devise;Nom de la contrepartie;Référence;Identifiant de transaction\n"
+        "Exécuté;15-02-2026 10:00:00;15-02-2026 09:58:00;1000,00;;1000,00;5000,00;EUR;"
+        "Société Éole;FACTURE F2026-002;id-1\n"
+        "En attente;;16-02-2026 11:00:00;-80,00;80,00;;;EUR;SNCF;;id-2\n"
+        "Exécuté;27-02-2026 08:00:00;27-02-2026 08:00:00;-200,00;200,00;;4800,00;EUR;"
+        "URSSAF;PRLV;id-3\n"
+    ).encode()
+    statement = only_bytes(data)
+    assert statement.format == "CSV Qonto"
+    assert [(x.date, x.amount, x.bank_ref) for x in statement.lines] == [
+        (dt.date(2026, 2, 15), Decimal("1000.00"), "id-1"),
+        (dt.date(2026, 2, 27), Decimal("-200.00"), "id-3"),
+    ]
+    assert statement.lines[0].label == "Société Éole FACTURE F2026-002"
+    assert statement.closing == Balance(dt.date(2026, 2, 27), Decimal("4800.00"))
+    assert any("En attente" in note for note in statement.notes)
+
+
 def test_bourso_groups_by_account_column():
     header = (
         "dateOp;dateVal;label;category;categoryParent;supplierFound;amount;comment;"

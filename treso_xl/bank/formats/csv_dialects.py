@@ -89,7 +89,7 @@ DIALECTS: tuple[BankDialect, ...] = (
     BankDialect(
         key="qonto-fr",
         name="Qonto",
-        signature=_sig("montant total ttc", "nom de la contrepartie", "statut"),
+        signature=_sig("montant total ttc", "statut"),
         date=(
             "date de reglement local",
             "date de reglement utc",
@@ -101,6 +101,7 @@ DIALECTS: tuple[BankDialect, ...] = (
         label=("nom de la contrepartie", "reference"),
         amount=("montant total ttc",),
         reference=("identifiant de transaction", "id de transaction"),
+        balance=("solde",),
         counterparty=("nom de la contrepartie",),
         currency=("devise",),
         status=("statut",),
