@@ -179,12 +179,20 @@ def _read_mapping(grid: pd.DataFrame, title: str) -> Any:
 # --- statements ----------------------------------------------------------------------------------
 
 
-def _csv_hint(path: Path, has_mapping_sheet: bool) -> str:
-    if path.suffix.lower() not in (".csv", ".txt") or has_mapping_sheet:
+def _csv_hint(path: Path, message: str, has_mapping_sheet: bool) -> str:
+    """How to describe an unknown CSV layout, when the workbook has no « Format relevé »."""
+    if has_mapping_sheet:
+        return ""
+    if MAPPING_SHEET_NAME in message:
+        return (
+            f"\nPour ajouter la feuille {quote(MAPPING_SHEET_NAME)} au classeur{NBSP}: "
+            "treso-xl importer CLASSEUR --creer-format"
+        )
+    if path.suffix.lower() not in (".csv", ".txt"):
         return ""
     return (
         f"\nSi ce relevé CSV vient d'une banque que treso-xl ne reconnaît pas, décrivez ses "
-        f"colonnes dans la feuille {quote(MAPPING_SHEET_NAME)} : « treso-xl importer "
+        f"colonnes dans la feuille {quote(MAPPING_SHEET_NAME)}{NBSP}: « treso-xl importer "
         "CLASSEUR --creer-format » la crée, puis relancez l'import."
     )
 
@@ -203,9 +211,7 @@ def parse_statements(
             statements.extend(read_statement_file(path, csv_mapping=mapping))
         except StatementError as error:
             message = str(error)
-            if MAPPING_SHEET_NAME not in message:
-                message += _csv_hint(path, has_mapping_sheet)
-            errors.append(message)
+            errors.append(message + _csv_hint(path, message, has_mapping_sheet))
         except TresoError as error:
             errors.append(f"Relevé {path.name}{NBSP}: {error}")
         except OSError as error:
@@ -224,8 +230,8 @@ def check_accounts(statements: Sequence[Statement], iban: str) -> None:
         return
     wanted = account_key(iban)
     wrong = [
-        f"Le relevé {s.source} est celui du compte {s.account}, pas de celui du classeur "
-        f"(IBAN {iban} dans la feuille {quote(PARAMETRES_SHEET)})."
+        f"Le relevé {quote(s.source)} est celui du compte {s.account}, et non du compte du "
+        f"classeur (IBAN {iban} de la feuille {quote(PARAMETRES_SHEET)})."
         for s in statements
         if s.account and account_key(s.account) != wanted
     ]
@@ -235,7 +241,8 @@ def check_accounts(statements: Sequence[Statement], iban: str) -> None:
                 [
                     *wrong,
                     "Importez les relevés de ce compte dans son propre classeur, ou corrigez "
-                    "l'IBAN de la feuille Paramètres. Le classeur n'a pas été modifié.",
+                    f"l'IBAN de la feuille {quote(PARAMETRES_SHEET)}. Le classeur n'a pas été "
+                    "modifié.",
                 ]
             )
         )

@@ -91,6 +91,7 @@ class Button:
     image: str  # imageMso: an icon of Office itself
     group: str
     keytip: str
+    files: bool = False  # asks for files first (Excel's dialog) and hands them to the macro
 
     @property
     def procedure(self) -> str:
@@ -106,11 +107,19 @@ class Button:
         """The Python command its callback hands to RunPython."""
         if self.macro == "diagnostic":
             return "import treso_xl.excel.diagnostic as d; d.main()"
+        if self.files:  # the VBA puts the chosen files, hex-encoded, in place of FILES_MARK
+            return f"import treso_xl.excel.ribbon as r; r.run('{self.macro}', '{FILES_MARK}')"
         return f"import treso_xl.excel.ribbon as r; r.run('{self.macro}')"
 
 
-# « Importer un relevé » is left out until the bank-statement import exists: a button that only
-# says « prochaine version » is not shipped.
+FILES_MARK = "FICHIERS"  # in a files button's Python command, replaced by the chosen files
+# Excel's file dialog filter (Windows; the Mac's dialog takes none).
+STATEMENT_FILTER = (
+    "Relevés bancaires (*.ofx;*.qfx;*.csv;*.xml;*.qif;*.sta;*.mt940;*.txt;*.cfo),"
+    "*.ofx;*.qfx;*.csv;*.xml;*.qif;*.sta;*.mt940;*.txt;*.cfo,Tous les fichiers (*.*),*.*"
+)
+STATEMENT_TITLE = "Relevés bancaires à importer"
+
 BUTTONS: tuple[Button, ...] = (
     Button(
         "actualiser",
@@ -157,6 +166,19 @@ BUTTONS: tuple[Button, ...] = (
         "FileSendAsAttachment",
         "echanges",
         "E",
+    ),
+    Button(
+        "importer",
+        "importer_releve",
+        "Importer un relevé",
+        "Importer un relevé bancaire",
+        "Demande un ou plusieurs relevés (OFX, CSV, CFONB, CAMT.053, QIF, MT940) et ajoute "
+        "leurs opérations à la feuille « Banque », sans doublon, avec une catégorie d'après la "
+        "feuille « Règles bancaires ». Enregistrez ensuite, puis actualisez.",
+        "ImportTextFile",
+        "echanges",
+        "I",
+        files=True,
     ),
     Button(
         "diagnostic",
@@ -252,13 +274,63 @@ def ribbon_module(buttons: Sequence[Button] = BUTTONS) -> str:
         "End Function",
     ]
     for b in buttons:
+        if b.files:
+            lines += ["", *_files_callback(b)]
+            continue
         lines += [
             "",
             f"Public Sub {b.procedure}(control As IRibbonControl)",
             f"    If TresoReady() Then RunPython {vba_text(b.python)}",
             "End Sub",
         ]
+    if any(b.files for b in buttons):
+        lines += ["", *TRESO_HEX]
     return "\r\n".join(lines) + "\r\n"
+
+
+# The chosen paths travel to Python as the hexadecimal of their UTF-16 code units: the command
+# RunPython hands over then holds ASCII only, whatever the code page (see ribbon.importer_releve).
+TRESO_HEX = (
+    "Private Function TresoHex(text As String) As String",
+    "    Dim i As Long",
+    "    Dim result As String",
+    "    For i = 1 To Len(text)",
+    '        result = result & Right$("000" & Hex$(AscW(Mid$(text, i, 1)) And &HFFFF&), 4)',
+    "    Next i",
+    "    TresoHex = result",
+    "End Function",
+)
+
+
+def _files_callback(b: Button) -> list[str]:
+    """A callback that asks for files (Excel's dialog, several at once), then runs the macro
+    with them, hex-encoded and joined by "-"; Cancel runs nothing."""
+    return [
+        f"Public Sub {b.procedure}(control As IRibbonControl)",
+        "    Dim files As Variant",
+        "    Dim i As Long",
+        "    Dim arg As String",
+        "    If Not TresoReady() Then Exit Sub",
+        "    On Error Resume Next",
+        "#If Mac Then",
+        f"    files = Application.GetOpenFilename(, , {vba_text(STATEMENT_TITLE)}, , True)",
+        "#Else",
+        f"    files = Application.GetOpenFilename({vba_text(STATEMENT_FILTER)}, 1, "
+        f"{vba_text(STATEMENT_TITLE)}, , True)",
+        "#End If",
+        "    On Error GoTo 0",
+        "    If IsArray(files) Then",
+        "        For i = LBound(files) To UBound(files)",
+        '            If Len(arg) > 0 Then arg = arg & "-"',
+        "            arg = arg & TresoHex(CStr(files(i)))",
+        "        Next i",
+        "    ElseIf VarType(files) = vbString Then",  # one file, as the Mac may give it
+        "        arg = TresoHex(CStr(files))",
+        "    End If",
+        "    If Len(arg) = 0 Then Exit Sub",  # Cancel: GetOpenFilename gives False
+        f"    RunPython Replace({vba_text(b.python)}, {vba_text(FILES_MARK)}, arg)",
+        "End Sub",
+    ]
 
 
 def project_modules(template_project: bytes) -> tuple[bytes, list[ovba.Module]]:

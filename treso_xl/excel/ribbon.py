@@ -437,22 +437,45 @@ def envoyer_au_comptable(
     return _guarded(book, "Envoyer au comptable", work, today)
 
 
-def importer_releve(book: Any) -> Any:
-    """« Importer un relevé »: `treso_xl.bank_import.run_from_excel(book)` (issue [6/7]) when
-    that module offers it, else a message saying this version does not hold it (only the
-    one-add-in-per-button files of earlier versions have this button)."""
+def importer_releve(book: Any, files: Any = None) -> Any:
+    """« Importer un relevé »: the statements chosen in Excel's file dialog (the add-in's VBA
+    hands their paths hex-encoded, see `treso_xl.bank.live.decode_paths`) appended to the Banque
+    sheet of the open workbook with the command line's checks, dedupe and categories; the result
+    said in a message box. The button of an older add-in (no files) says how to update."""
 
     def work() -> Any:
-        module = _module("treso_xl.bank_import")
-        hook = getattr(module, "run_from_excel", None)
-        if not callable(hook):
-            return _later(book, "L'import de relevé bancaire")
-        return hook(book)
+        from treso_xl.bank.banque_sheet import BanqueSheetError
+        from treso_xl.bank.importer import AccountMismatchError, StatementFilesError
+        from treso_xl.bank.live import decode_paths, import_into_book
+
+        paths = decode_paths(files) if isinstance(files, str) else [Path(p) for p in files or ()]
+        if not paths:
+            _alert(
+                book,
+                "Ce bouton vient d'un ancien complément, qui ne demande pas les relevés à "
+                f"importer{NBSP}: lancez {quote('treso-xl addin install')} pour installer le "
+                f"complément à jour, ou importez-les avec la commande "
+                f"{quote('treso-xl importer CLASSEUR RELEVE')}. Rien n'a été modifié.",
+            )
+            return None
+        try:
+            result = import_into_book(book, paths)
+        except (StatementFilesError, AccountMismatchError, BanqueSheetError) as error:
+            _alert(book, f"Importer un relevé{NBSP}: {error}", critical=True)
+            return None
+        lines = result.lines()
+        if result.rows:
+            lines.append(
+                f"Enregistrez le classeur, puis cliquez sur {quote('Actualiser')} pour mettre "
+                "le plan à jour."
+            )
+        _alert(book, "\n".join(lines))
+        return result
 
     return _guarded(book, "Importer un relevé", work, None)
 
 
-MACROS: dict[str, Callable[[Any], Any]] = {
+MACROS: dict[str, Callable[..., Any]] = {
     "actualiser": actualiser,
     "verifier": verifier,
     "relances": relances,
@@ -461,8 +484,9 @@ MACROS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def run(name: str) -> None:
-    """Entry point of the add-ins' VBA: run macro `name` on the workbook that called it.
+def run(name: str, *args: str) -> None:
+    """Entry point of the add-ins' VBA: run macro `name` on the workbook that called it (with
+    `args`, e.g. the files chosen for « Importer un relevé »).
 
     Nothing may reach Excel's error box but a French sentence: warnings are silenced (on macOS
     anything written to stderr is shown as an error) and a failure to find the calling workbook
@@ -484,4 +508,4 @@ def run(name: str) -> None:
     if macro is None:
         _alert(book, f"Bouton inconnu : « {name} ». Réinstallez le complément treso-xl.", True)
         return
-    macro(book)
+    macro(book, *args)
