@@ -36,3 +36,13 @@ def test_generated_workbook_refreshes(tmp_path: Path) -> None:
     book = CalamineWorkbook.from_path(str(written))
     assert TAB_PREVISIONNEL in book.sheet_names
     assert book.get_sheet_by_name(TAB_PREVISIONNEL).to_python()
+
+
+def test_constats_shape_has_many_same_findings(tmp_path: Path) -> None:
+    bench = _bench_module()
+    flux, _ = refresh_file(bench.generate_workbook(400, tmp_path), tmp_path / "a.xlsx")
+    source = bench.generate_workbook(400, tmp_path, shape=bench.CONSTATS)
+    assert source.name == "constats_400.xlsx"
+    constats, _ = refresh_file(source, tmp_path / "b.xlsx")
+    assert len(constats.findings) > 5 * max(1, len(flux.findings))
+    assert len(constats.plan.overdue) > len(flux.plan.overdue)
