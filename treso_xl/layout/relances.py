@@ -71,8 +71,8 @@ def text_cell(item: Reminder, letter: Letter | None) -> str:
     subject = item.texte.subject
     if len(subject) > PREVIEW_CHARS:
         subject = subject[: PREVIEW_CHARS - 1].rstrip() + "…"
-    if letter is None:
-        return f"Brouillon par « treso-xl relances » : {subject}"
+    if letter is None:  # row 4 says how to get its letter: « treso-xl relances »
+        return subject
     return f"Ligne {letter.row} de {contract.TAB_COURRIERS} : {subject}"
 
 
