@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from treso_xl.contract import normalize_label
+from treso_xl.core.flow_order import sort_flows
 from treso_xl.core.invoices import invoice_key, invoice_payments, invoice_positions
 from treso_xl.core.payables import bill_flows, naming_rows
 from treso_xl.core.records import Ledger
@@ -241,7 +242,7 @@ def combine(*frames: pd.DataFrame) -> pd.DataFrame:
     flows = pd.concat(parts, ignore_index=True)
     flows["date"] = pd.to_datetime(flows["date"])
     flows["montant"] = flows["montant"].astype("float64")
-    return flows.sort_values(["date", "sens", "ligne"], kind="stable", ignore_index=True)
+    return sort_flows(flows)  # as sort_values(["date", "sens", "ligne"], kind="stable")
 
 
 def build_flows(

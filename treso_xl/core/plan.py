@@ -106,7 +106,7 @@ def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
     table = flows.assign(mois=month).pivot_table(
         index="categorie", columns="mois", values="montant", aggfunc="sum", sort=False
     )
-    order = list(dict.fromkeys(flows["categorie"]))  # first appearance, chronological
+    order = list(pd.unique(flows["categorie"]))  # first appearance, chronological
     return table.reindex(index=order, columns=months).fillna(0.0).round(2)
 
 
@@ -139,7 +139,8 @@ def plan_from_flows(
     closing_s = pd.Series(closing, index=months, dtype="float64")
 
     signed = applied["montant"].where(applied["sens"] == IN, -applied["montant"])
-    daily = signed.groupby(applied["date"].dt.date).sum().sort_index()
+    daily = signed.groupby(applied["date"].dt.normalize()).sum().sort_index()
+    daily.index = daily.index.date  # grouped by day without a date object per flow
     low, low_day = [], []
     for i, month in enumerate(months):
         first_day = max(month, date_solde)
