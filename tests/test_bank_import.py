@@ -373,3 +373,34 @@ def test_rows_go_after_the_last_used_row_and_an_excel_table_grows(tmp_path: Path
     assert len(rows) == 8 and rows[7][1] == "APPORT PERSONNEL"
     wb = openpyxl.load_workbook(book)
     assert wb["Banque"].tables["Releves"].ref == "A1:I8"
+
+
+def test_a_statement_in_another_currency_is_refused(book: Path):
+    before = book.read_bytes()
+    dollars = Statement("usd.ofx", "OFX", "", "USD", lines=MARCH_1_15)
+    with pytest.raises(AccountMismatchError) as error:
+        import_statements(book, [dollars])
+    assert "usd.ofx" in str(error.value) and "USD" in str(error.value)
+    assert book.read_bytes() == before
+
+
+def test_a_refresh_after_an_import_leaves_banque_and_the_rules_as_they_are(book: Path):
+    from treso_xl.refresh import refresh_file
+
+    import_statements(book, [statement(*MARCH_1_15)])
+    before = members(book)
+    refresh_file(book)
+    after = members(book)
+    with zipfile.ZipFile(book) as archive:
+        new = {n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")}
+    kept = {n for n in new if n in before}
+    assert len(kept) >= 2
+    for name in kept:  # every user sheet, Banque and Règles bancaires included
+        assert after[name] == before[name], name
+    assert "Banque" not in generated_names(book)
+
+
+def generated_names(path: Path) -> list[str]:
+    from treso_xl.render.package import generated_tab_names
+
+    return generated_tab_names(path.read_bytes())

@@ -225,7 +225,16 @@ def parse_statements(
 
 
 def check_accounts(statements: Sequence[Statement], iban: str) -> None:
-    """AccountMismatchError naming each statement of another account than the workbook's."""
+    """AccountMismatchError naming each statement of another account than the workbook's, or in
+    another currency than the euro."""
+    foreign = [
+        f"Le relevé {quote(s.source)} est en {s.currency} : treso-xl ne compte qu'en euros ; "
+        "importez seulement les relevés de vos comptes en euros."
+        for s in statements
+        if s.currency and s.currency.upper() != "EUR"
+    ]
+    if foreign:
+        raise AccountMismatchError("\n".join([*foreign, "Le classeur n'a pas été modifié."]))
     if not iban:
         return
     wanted = account_key(iban)
