@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -106,12 +107,18 @@ def parse_camt(data: bytes, source: str) -> list[Statement]:
     return statements
 
 
+@functools.lru_cache(maxsize=256)
+def _clark(path: str, namespace: str) -> str:
+    """"c:A/c:B" in Clark notation ("{ns}A/{ns}B"), which lxml finds fastest."""
+    return path.replace("c:", f"{{{namespace}}}")
+
+
 def _text(element, path: str, ns: dict[str, str]) -> str:
     """Stripped text at `path` (prefix c:), "" when absent."""
     if element is None:
         return ""
-    found = element.find(path, ns)
-    return (found.text or "").strip() if found is not None and found.text else ""
+    text = element.findtext(_clark(path, ns["c"]))
+    return text.strip() if text else ""
 
 
 def _signed(element, ns: dict[str, str], source: str) -> Decimal:

@@ -65,6 +65,8 @@ def parse_cfonb(data: bytes, source: str) -> list[Statement]:
     current: _Open | None = None
     for number, record in records(text):
         record = record.rstrip("\r")
+        if len(record) > WIDTH and not record[WIDTH:].strip():
+            record = record[:WIDTH]  # padded with spaces past the 120th character
         if len(record) != WIDTH:
             # trailing spaces are often trimmed by the software that exported the file
             if len(record) < WIDTH and _RECORD_START.match(record):

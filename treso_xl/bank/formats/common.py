@@ -39,6 +39,11 @@ def join_unique(*parts: str | None) -> str:
     return " ".join(kept)
 
 
+def is_iban(text: str) -> bool:
+    """True for a valid IBAN written without spaces, upper case."""
+    return bool(_IBAN_SHAPE.match(text)) and stdnum_iban.is_valid(text)
+
+
 def normalise_account(text: str | None) -> str:
     """The account id without spaces, upper case; an IBAN when the text is one."""
     raw = _SPACES.sub("", text or "").upper()
@@ -50,6 +55,17 @@ def normalise_account(text: str | None) -> str:
 def line_at(text: str, offset: int) -> int:
     """1-based line number of a character offset in `text`."""
     return text.count("\n", 0, max(0, offset)) + 1
+
+
+def line_numbers(text: str, offsets: list[int], first_line: int = 1) -> list[int]:
+    """1-based line numbers of increasing character offsets, counted in one pass."""
+    numbers: list[int] = []
+    line, position = first_line, 0
+    for offset in offsets:
+        line += text.count("\n", position, offset)
+        position = offset
+        numbers.append(line)
+    return numbers
 
 
 def decimal_amount(text: str, source: str, line: int | None, what: str = "montant") -> Decimal:

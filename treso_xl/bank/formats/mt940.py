@@ -8,7 +8,7 @@ import re
 import warnings
 from decimal import Decimal
 
-from treso_xl.bank.formats.common import collapse, decode_text, normalise_account
+from treso_xl.bank.formats.common import collapse, decode_text, is_iban, line_numbers
 from treso_xl.bank.formats.rib import rib_to_iban
 from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
 from treso_xl.french import quote
@@ -36,10 +36,10 @@ def parse_mt940(data: bytes, source: str) -> list[Statement]:
     if not starts:
         raise StatementError(source, "aucun relevé MT940 (balise :20:) dans ce fichier.")
     statements = []
-    for index, start in enumerate(starts):
+    for index, (start, first_line) in enumerate(zip(starts, line_numbers(text, starts),
+                                                    strict=True)):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         chunk = text[start:end]
-        first_line = text.count("\n", 0, start) + 1
         statements.append(_statement(chunk, source, first_line))
     return statements
 
@@ -64,7 +64,7 @@ def _statement(chunk: str, source: str, first_line: int) -> Statement:
     finally:
         library_log.setLevel(level)
     data = transactions.data
-    lines_61 = [first_line + chunk.count("\n", 0, m.start()) for m in _LINE_61.finditer(chunk)]
+    lines_61 = line_numbers(chunk, [m.start() for m in _LINE_61.finditer(chunk)], first_line)
     lines: list[BankLine] = []
     for rank, transaction in enumerate(transactions):
         line = lines_61[rank] if rank < len(lines_61) else first_line
@@ -124,12 +124,12 @@ def _as_date(value) -> dt.date:
 def _account(raw: str) -> str:
     """:25: as an IBAN when it is one (maybe followed by its currency) or a French RIB."""
     text = raw.strip()
-    iban = normalise_account(text)
-    if iban != text:
-        return iban
-    suffix = _CURRENCY_SUFFIX.match(re.sub(r"\s+", "", text))
-    if suffix and normalise_account(suffix.group(1)) != suffix.group(1):
-        return normalise_account(suffix.group(1))
+    compact = re.sub(r"\s+", "", text).upper()
+    if is_iban(compact):
+        return compact
+    suffix = _CURRENCY_SUFFIX.match(compact)
+    if suffix and is_iban(suffix.group(1)):
+        return suffix.group(1)
     parts = [p for p in re.split(r"[^0-9A-Za-z]+", text) if p]
     if len(parts) in (3, 4) and len(parts[0]) == 5 and len(parts[1]) == 5:
         rebuilt = rib_to_iban(parts[0], parts[1], parts[2], parts[3] if len(parts) == 4 else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
@@ -11,8 +12,10 @@ from decimal import Decimal
 from treso_xl.bank.formats.common import (
     collapse,
     decimal_amount,
+    is_iban,
     join_unique,
     line_at,
+    line_numbers,
     normalise_account,
     ymd_date,
 )
@@ -52,10 +55,10 @@ def parse_ofx(data: bytes, source: str) -> list[Statement]:
     body = _uppercase_tags(text[match.start():])
     first_line = line_at(text, match.start())
     root = _parse_tree(body, source, first_line)
-    trn_lines = [first_line + body.count("\n", 0, m.start()) for m in re.finditer(
-        r"<STMTTRN>", body)]
-    stmt_lines = [first_line + body.count("\n", 0, m.start()) for m in re.finditer(
-        r"<(?:CC)?STMTRS>", body)]
+    trn_lines = line_numbers(body, [m.start() for m in re.finditer(r"<STMTTRN>", body)],
+                             first_line)
+    stmt_lines = line_numbers(
+        body, [m.start() for m in re.finditer(r"<(?:CC)?STMTRS>", body)], first_line)
     statements: list[Statement] = []
     counter = iter(trn_lines)
     for rank, element in enumerate(e for e in root.iter() if e.tag in ("STMTRS", "CCSTMTRS")):
@@ -190,7 +193,8 @@ def _text(element: ET.Element | None, path: str) -> str:
     if element is None:
         return ""
     found = element.find(path)
-    return (found.text or "").strip() if found is not None else ""
+    # SGML character references (&amp; &lt; &gt;) are left as written by ofxtools
+    return html.unescape(found.text or "").strip() if found is not None else ""
 
 
 def _statement(element: ET.Element, source: str, line: int | None, trn_lines) -> Statement:
@@ -229,7 +233,7 @@ def _account(account_el: ET.Element | None) -> str:
     """ACCTID, as an IBAN when it is one or when BANKID/BRANCHID/ACCTID form a French RIB."""
     acctid = _text(account_el, "ACCTID")
     normalised = normalise_account(acctid)
-    if normalised != acctid.strip() or not acctid:
+    if is_iban(normalised) or not acctid:
         return normalised
     bank, branch = _text(account_el, "BANKID"), _text(account_el, "BRANCHID")
     key = _text(account_el, "ACCTKEY")
@@ -251,9 +255,12 @@ def _line(trn: ET.Element, source: str, line: int | None) -> BankLine:
     amount: Decimal = decimal_amount(amount_text, source, line)
     avail = _text(trn, "DTAVAIL")
     name = _text(trn, "NAME") or _text(trn, "PAYEE/NAME")
+    label = join_unique(name, _text(trn, "MEMO")) or collapse(_text(trn, "TRNTYPE"))
+    if _text(trn, "CHECKNUM") and _text(trn, "CHECKNUM") not in label:
+        label = f"{label} n° {_text(trn, 'CHECKNUM')}"
     return BankLine(
         date=ymd_date(posted, source, line),
-        label=join_unique(name, _text(trn, "MEMO")) or collapse(_text(trn, "TRNTYPE")),
+        label=label,
         amount=amount,
         bank_ref=_text(trn, "FITID"),
         value_date=ymd_date(avail, source, line, "date de valeur") if avail else None,
