@@ -108,6 +108,14 @@ def test_decode_chooses_on_evidence():
         decode(b"  \r\n", "vide.csv")
 
 
+def test_latin9_ligatures_are_not_read_as_fractions():
+    data = "Date;Libellé;Montant\n02/03/2026;CB CŒUR DE LION;-12,00\n".encode("iso-8859-15")
+    assert decode(data, "x")[1] == "ISO-8859-15"
+    assert only_bytes(data).lines[0].label == "CB CŒUR DE LION"
+    fraction = "Date;Libellé;Montant\n02/03/2026;VIS 1 ½ POUCE;-12,00\n".encode("cp1252")
+    assert only_bytes(fraction).lines[0].label == "VIS 1 ½ POUCE"
+
+
 def test_qonto_skips_declined_and_pending_and_keeps_ids():
     statement = only("qonto.csv")
     assert any("declined" in note for note in statement.notes)
@@ -227,6 +235,45 @@ def test_debit_and_credit_both_filled_is_refused():
     with pytest.raises(StatementError, match=r"débit .* et crédit .* remplis") as caught:
         parse_csv(data, "x.csv")
     assert caught.value.line == 2
+
+
+def test_ambiguous_amount_asks_for_the_decimal_separator():
+    data = b"Date;Libelle;Montant\n02/03/2026;X;1.250\n03/03/2026;Y;-2.500\n"
+    with pytest.raises(StatementError, match=r"ambigu.*Séparateur décimal") as caught:
+        parse_csv(data, "x.csv")
+    assert caught.value.line == 2
+    mapping = CsvMapping(date="Date", label=("Libelle",), amount="Montant", decimal=",")
+    assert [x.amount for x in only_bytes(data, mapping).lines] == [Decimal(1250),
+                                                                   Decimal(-2500)]
+
+
+def test_headerless_file_with_an_extra_column_is_refused():
+    mapping = CsvMapping(date="A", label=("C",), amount="B")
+    data = b"02/03/2026;-1,00;A;\n03/03/2026;-2,00;B;\n04/03/2026;-3,00;C;;X\n"
+    with pytest.raises(StatementError, match="5 colonnes au lieu de 4") as caught:
+        parse_csv(data, "x.csv", mapping)
+    assert caught.value.line == 3
+    ragged = b"02/03/2026;-1,00;A;\n03/03/2026;-2,00;B;7\n"
+    assert len(only_bytes(ragged, mapping).lines) == 2
+
+
+def test_mapping_short_titles_are_titles_when_the_first_row_is_a_header():
+    mapping = CsvMapping(date="DT", label=("LB",), amount="MT")
+    data = b"DT;LB;MT\n02/03/2026;VIR;12,00\n"
+    assert [(x.label, x.amount) for x in only_bytes(data, mapping).lines] == [
+        ("VIR", Decimal("12.00"))
+    ]
+
+
+def test_bnp_masked_account_number_is_not_taken_for_the_balance():
+    data = (
+        "Compte de chèques;Compte de chèques ****1234;****1234;31/03/2026;;12 345,67\n\n"
+        "Date operation;Libelle court;Type operation;Libelle operation;"
+        "Montant operation en euro\n31/03/2026;CB;Carte;FACTURE CARTE;-1,00\n"
+    ).encode("cp1252")
+    statement = only_bytes(data)
+    assert statement.account == ""
+    assert statement.closing == Balance(dt.date(2026, 3, 31), Decimal("12345.67"))
 
 
 def test_missing_amount_is_refused():

@@ -23,7 +23,6 @@ from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
 from treso_xl.french import quote
 
 SEPARATORS = (";", "\t", ",", "|")
-_SEPARATOR_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre « | »"}
 SAMPLE_LINES = 300  # physical lines looked at to find the separator and the header
 MAX_SHOWN = 60
 
@@ -32,6 +31,7 @@ _CURRENCY = re.compile(r"(?i)\s*(?:€|eur(?:os?)?\b|euros?\b)\s*")
 _SIMPLE_AMOUNT = re.compile(r"-?\d+(?:,\d{1,2})?")
 _SPACED_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,(\d{1,2}))?")
 _DOT_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})?")
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
 _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\S*)?")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\S*)?")
 _YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
@@ -41,6 +41,8 @@ _STATUS_SKIPPED = {
 }
 _TRAILER_WORDS = ("total", "totaux", "solde", "nombre d operations", "nb operations")
 _FORMULA_TEXT = re.compile(r'^="(.*)"$', re.S)
+# Œ, œ, Ÿ in ISO-8859-15 are ¼, ½, ¾ in Windows-1252: beside a letter they are the ligatures.
+_LATIN9_LIGATURE = re.compile(rb"[A-Za-z][\xbc-\xbe]|[\xbc-\xbe][A-Za-z]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +150,10 @@ def _date_kind(text: str) -> str | None:
     return None
 
 
+def _looks_dated(text: str) -> bool:
+    return _date_kind(text) is not None
+
+
 def _is_date(text: str, pattern: str | None) -> bool:
     try:
         parse_date(text, pattern)
@@ -164,8 +170,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     """The file's text and the encoding chosen on evidence (BOM, valid UTF-8, else Windows-1252).
 
     A file that is not valid UTF-8 is single-byte: Windows-1252 unless it uses bytes undefined
-    there (then Latin-1), ISO-8859-15 when 0xA4 (the euro sign there) appears without any
-    0x80–0x9F byte.
+    there (then Latin-1); ISO-8859-15 when, without any 0x80–0x9F byte, 0xA4 (the euro sign
+    there) appears or 0xBC–0xBE (Œ œ Ÿ there, ¼ ½ ¾ in Windows-1252) touch a letter.
     """
     if not data.strip():
         raise StatementError(source, "le fichier est vide")
@@ -186,7 +192,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     high_controls = re.search(rb"[\x80-\x9f]", data) is not None
-    if not high_controls and 0xA4 in data:
+    if not high_controls and (0xA4 in data or _LATIN9_LIGATURE.search(data)):
         return data.decode("iso-8859-15"), "ISO-8859-15"
     try:
         return data.decode("cp1252"), "Windows-1252"
@@ -257,7 +263,7 @@ def _header_index(rows: list[_Row]) -> int | None:
 
 def _choose_separator(text: str, source: str) -> str:
     """The separator under which a header row appears and most rows below share its width."""
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, ...] | None = None
     chosen = None
     for rank, separator in enumerate(SEPARATORS):
         rows = list(_rows(text, separator, SAMPLE_LINES))
@@ -269,11 +275,11 @@ def _choose_separator(text: str, source: str) -> str:
             )
             score = (1, fitting, -rank)
         else:
-            widths: dict[int, int] = {}
-            for row in rows:
-                if _width(row.cells) >= 2:
-                    widths[_width(row.cells)] = widths.get(_width(row.cells), 0) + 1
-            score = (0, max(widths.values(), default=0), -rank)
+            # No header: the separator that cuts out a date cell in most rows.
+            dated = sum(
+                1 for row in rows if len(row.cells) >= 2 and any(map(_looks_dated, row.cells))
+            )
+            score = (0, dated, -rank)
         if best is None or score > best:
             best, chosen = score, separator
     assert chosen is not None
@@ -390,8 +396,10 @@ def _bnp_preamble(cells: list[str], result: _Preamble) -> None:
                 day = parse_date(cell)
             except ValueError:
                 day = None
-    for cell in filled:
-        if _ACCOUNT_TOKEN.match(cell.replace(" ", "").upper()) and not _date_kind(cell):
+    for cell in filled[:-1]:
+        if "," in cell or _date_kind(cell):
+            continue
+        if _ACCOUNT_TOKEN.match(cell.replace(" ", "").upper()):
             result.account = cell.replace(" ", "").upper()
             break
     if day is not None and filled:
@@ -531,6 +539,7 @@ class _Table:
     header_names: list[str]
     date_pattern: str | None
     decimals: dict[int, str | None]
+    usual_width: int = 0
 
 
 def _label(cells: list[str], indexes: tuple[int, ...]) -> str:
@@ -560,6 +569,8 @@ class _Parser:
         self.table = table
         self.columns = table.columns
         self.width = _width(table.header_row.cells) if table.header_row is not None else None
+        if self.width is None and table.usual_width:
+            self.width = table.usual_width  # no header: the width most rows have
         self.loose_width = self.width if self.width is not None else 10**6
         self.needed = max(
             i for i in (table.columns.date, *table.columns.labels, table.columns.amount)
@@ -593,6 +604,14 @@ class _Parser:
         try:
             return parse_amount(text, self.table.decimals.get(index))  # type: ignore[arg-type]
         except (ValueError, InvalidOperation):
+            if _AMBIGUOUS.fullmatch(text.strip()):
+                raise StatementError(
+                    self.source,
+                    f"montant ambigu {_shown(text)} dans la colonne "
+                    f"{quote(self.header_name(index))} : mille ou un virgule quelque chose ? "
+                    f"Indiquez le « Séparateur décimal » dans la feuille {quote(MAPPING_SHEET)}",
+                    row.line,
+                ) from None
             raise StatementError(
                 self.source,
                 f"montant illisible {_shown(text)} dans la colonne "
@@ -738,9 +757,13 @@ def _mapping_table(rows: list[_Row], source: str, mapping: CsvMapping) -> tuple[
     named = [s for s in specs if s is not None]
     names = [normalize_header(c) for c in rows[first].cells]
     letters_only = all(_column_from_spec(s, [], None) is not None for s in named)
-    header_hit = any(normalize_header(s) in names for s in named)
+    by_title = not letters_only
+    if letters_only and all(normalize_header(s) in names for s in named):
+        # Short titles such as « ID » or « CB »: titles when the first row is not an operation.
+        by_letter = _mapping_columns(mapping, names, False, source)
+        by_title = not _is_date(_cell(rows[first].cells, by_letter.date), mapping.date_format)
     # The header row, when the mapping names columns by their titles: the first row naming them.
-    if not letters_only or header_hit:
+    if by_title:
         for index in candidates[:SAMPLE_LINES]:
             names = [normalize_header(c) for c in rows[index].cells]
             if all(
@@ -787,7 +810,14 @@ def _make_table(
         decimals[index] = _decimal_of(values, default)
     pattern = mapping.date_format if mapping is not None else None
     names = [normalize_header(c) for c in header_row.cells] if header_row is not None else []
-    return _Table(dialect, columns, header_row, names, pattern, decimals)
+    usual = 0
+    if header_row is None:
+        counts: dict[int, int] = {}
+        for row in body:
+            if not row.blank():
+                counts[len(row.cells)] = counts.get(len(row.cells), 0) + 1
+        usual = max(counts, key=lambda w: (counts[w], w)) if counts else 0
+    return _Table(dialect, columns, header_row, names, pattern, decimals, usual)
 
 
 def _is_trailer(cells: list[str]) -> bool:
@@ -974,6 +1004,7 @@ def _check_total(
         debits = sum((-x.amount for x in lines if x.amount < 0), Decimal(0))
         credits = sum((x.amount for x in lines if x.amount > 0), Decimal(0))
         checks.extend([(columns.debit, debits, True), (columns.credit, credits, True)])
+    checked = False
     for index, expected, absolute in checks:
         value = _cell(cells, index)
         if not value.strip():
@@ -982,6 +1013,7 @@ def _check_total(
             total = parse_amount(value, table.decimals.get(index))  # type: ignore[arg-type]
         except ValueError:
             continue
+        checked = True
         if absolute:
             total = abs(total)
         if total != expected:
@@ -992,7 +1024,10 @@ def _check_total(
                 f"opérations lues ({french_amount(expected)}) : le fichier est peut-être incomplet",
                 row.line,
             )
-    notes.append(f"ligne {row.line} (total) vérifiée et ignorée")
+    if checked:
+        notes.append(f"ligne {row.line} (total) vérifiée et ignorée")
+    else:
+        notes.append(f"ligne {row.line} ignorée : {parser.raw(row)}")
 
 
 def _chained(lines: list[BankLine]) -> bool:
