@@ -6,10 +6,12 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 OK = "Actualisé"
 DATA = "Données à corriger"
@@ -187,6 +189,9 @@ def _pool_round(
     record: Callable[[Path, Outcome], None],
 ) -> list[Path]:
     """One pool over `sources`; the sources whose worker died before answering."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # not for --help
+    from concurrent.futures.process import BrokenProcessPool
+
     lost: list[Path] = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm) as pool:
         futures: dict[Future[Outcome], Path] = {

@@ -1,0 +1,172 @@
+"""Cold start: process start to refreshed sample, --help, the ribbon module, against floors.
+
+Every measurement is a fresh Python process timed from the outside (wall clock, start to exit),
+the median of N runs, beside the floors of the same run: `python -c pass` (the interpreter) and
+`python -c "import pandas"` (what any computation here must pay). The ribbon's import and one
+click's work are also timed inside their process, and a refresh in a process that already
+refreshed once shows what a warm process (xlwings' UDF server) would answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SAMPLE = 0.8  # seconds, process start to refreshed file
+TARGET_RIBBON_IMPORT = 0.4
+TARGET_HELP = 0.15
+
+RIBBON_CLICK = """
+import json, sys, time
+start = time.perf_counter()
+import treso_xl.excel.ribbon as ribbon
+imported = time.perf_counter()
+from treso_xl.excel import standin
+from treso_xl.workbooks import sample_path
+book = standin.open_book(sample_path())
+opened = time.perf_counter()
+assert ribbon.actualiser(book) is not None
+done = time.perf_counter()
+again = time.perf_counter()
+assert ribbon.actualiser(standin.open_book(sample_path())) is not None
+warm = time.perf_counter() - again
+print(json.dumps({"import": imported - start, "click": done - opened, "warm": warm}))
+"""
+
+WARM_REFRESH = """
+import json, sys, time
+from pathlib import Path
+from treso_xl.refresh import refresh_file
+from treso_xl.workbooks import sample_path
+out = Path(sys.argv[1])
+refresh_file(sample_path(), out)
+start = time.perf_counter()
+refresh_file(sample_path(), out)
+print(json.dumps({"warm": time.perf_counter() - start}))
+"""
+
+
+QUIET = dict(os.environ, TRESO_XL_PROGRESS_DELAY="3600")  # no progress lines in the output
+
+
+def _wall(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=QUIET)
+    return time.perf_counter() - start
+
+
+def _json(command: list[str], cwd: Path) -> dict[str, float]:
+    done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _treso_xl() -> list[str]:
+    """The installed console script next to this interpreter, else `python -m treso_xl`."""
+    script = Path(sys.executable).with_name("treso-xl")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "treso_xl"]
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def run(runs: int, workdir: Path) -> list[str]:
+    """Measure and print; return the PASS/FAIL lines."""
+    from treso_xl.workbooks import sample_path
+
+    python = sys.executable
+    sample = workdir / "exemple.xlsx"
+    shutil.copy(sample_path(), sample)
+    treso = _treso_xl()
+    commands = {
+        "python -c pass (floor)": [python, "-c", "pass"],
+        "python -c 'import pandas' (floor)": [python, "-c", "import pandas"],
+        "treso-xl --help": [*treso, "--help"],
+        "python -c 'import treso_xl.excel.ribbon'": [python, "-c", "import treso_xl.excel.ribbon"],
+        "treso-xl refresh sample -o out.xlsx": [*treso, "refresh", str(sample), "-o", "out.xlsx"],
+    }
+    print("treso-xl cold-start benchmark")
+    print(
+        f"  {platform.python_implementation()} {platform.python_version()} on {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} CPU, load average {_load()} at start"
+    )
+    print(f"  wall time of a fresh process, start to exit; median (min) of {runs} runs")
+    print()
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so that a burst of load hits every command alike
+        for name, command in commands.items():
+            walls[name].append(_wall(command, workdir))
+    for name, times in walls.items():
+        print(f"  {name:<42} {statistics.median(times):6.3f} s  ({min(times):.3f})")
+    clicks = [_json([python, "-c", RIBBON_CLICK], workdir) for _ in range(runs)]
+    warm = [_json([python, "-c", WARM_REFRESH, "warm.xlsx"], workdir) for _ in range(runs)]
+    ribbon_import = statistics.median(c["import"] for c in clicks)
+    print()
+    print("  inside the process:")
+    print(f"  {'ribbon module import':<42} {ribbon_import:6.3f} s")
+    print(
+        f"  {'Actualiser on the stand-in, first click':<42} "
+        f"{statistics.median(c['click'] for c in clicks):6.3f} s (engine imports included)"
+    )
+    print(
+        f"  {'Actualiser on the stand-in, warm process':<42} "
+        f"{statistics.median(c['warm'] for c in clicks):6.3f} s"
+    )
+    print(
+        f"  {'refresh_file(sample), warm process':<42} "
+        f"{statistics.median(w['warm'] for w in warm):6.3f} s"
+    )
+    sample_wall = statistics.median(walls["treso-xl refresh sample -o out.xlsx"])
+    help_wall = statistics.median(walls["treso-xl --help"])
+    floor = statistics.median(walls["python -c pass (floor)"])
+    pandas_floor = statistics.median(walls["python -c 'import pandas' (floor)"])
+    print()
+    print(
+        f"  refresh of the sample = {sample_wall / pandas_floor:.1f}x the pandas floor, "
+        f"{sample_wall - pandas_floor:.3f} s above it; --help {help_wall - floor:.3f} s above "
+        "the interpreter"
+    )
+    print()
+    verdicts = [
+        f"  {_verdict(sample_wall < TARGET_SAMPLE)}  sample refresh, process start to file: "
+        f"{sample_wall:.3f} s (target < {TARGET_SAMPLE} s)",
+        f"  {_verdict(ribbon_import < TARGET_RIBBON_IMPORT)}  ribbon module import: "
+        f"{ribbon_import:.3f} s (target < {TARGET_RIBBON_IMPORT} s)",
+        f"  {_verdict(help_wall < TARGET_HELP)}  treso-xl --help: {help_wall:.3f} s "
+        f"(target < {TARGET_HELP} s)",
+    ]
+    print("Targets:")
+    for line in verdicts:
+        print(line)
+    print(f"  load average {_load()} at the end")
+    return verdicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; the exit status is 0 whatever the verdicts."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="runs of each measurement (7)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="treso_cold_") as folder:
+        run(max(1, args.runs), Path(folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
