@@ -249,3 +249,17 @@ def test_large_workbook_tabs_identical(tmp_path: Path) -> None:
     compared = _assert_same_tabs(old, new, [layout.name for layout in layouts])
     assert compared > 5_000
     _assert_order(new)
+
+
+def test_characters_xml_forbids_are_dropped() -> None:
+    """U+FFFE and lone surrogates made the openpyxl renderer fail; they are dropped now."""
+    layout = SheetLayout("Essai")
+    layout.put(1, 1, "a\ufffeb\ud800c\uffffd\x00e 😀")
+    layout.links[(1, 1)] = "'Essai'!A2\ufffe"
+    layout.footer = ("x\ufffe", "", "")
+    new = write_layouts(SAMPLE.read_bytes(), [layout])
+    for xml in _sheet_parts(new).values():
+        etree.fromstring(xml)  # well-formed XML 1.0
+    ws = openpyxl.load_workbook(io.BytesIO(new))["Essai"]
+    assert ws["A1"].value == "abcde 😀"
+    assert ws["A1"].hyperlink.location == "'Essai'!A2"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import IO
@@ -51,6 +52,9 @@ RT_CHART = DOC_REL + "/chart"
 _FLUSH = 2000  # cells between two writes into the zip entry
 _WINDOWS_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
 _MARCH_1900 = dt.date(1900, 3, 1)
+# openpyxl's control characters, plus what XML 1.0 forbids besides (lone surrogates, U+FFFE/F),
+# which made lxml refuse the whole tab
+_ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,12 @@ def _escape(text: str) -> str:
 
 
 def _attr(text: str) -> str:
-    return _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return (
+        _escape(_ILLEGAL.sub("", text))
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#9;")
+    )
 
 
 def _in_main(el: object) -> etree._Element:
@@ -165,7 +174,7 @@ def _cell_xml(ref: str, value: object, style: object, number_format: str | None,
     if value is None:
         pass
     elif isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        text = _ILLEGAL.sub("", value)[:MAX_TEXT]
         kind = ' t="inlineStr"'
         if text:
             space = ' xml:space="preserve"' if text != text.strip() else ""
@@ -281,14 +290,19 @@ def _footer(layout: SheetLayout) -> str:
     )
     if not text:
         return ""
-    return f"<headerFooter><oddFooter>{_escape(text)}</oddFooter></headerFooter>"
+    return f"<headerFooter><oddFooter>{_escape(_ILLEGAL.sub('', text))}</oddFooter></headerFooter>"
 
 
 def _style_keys(cells: dict[tuple[int, int], Cell]) -> list[tuple[object, str | None]]:
     """The distinct (style, number format) of the cells, for allocating xfs."""
     keys: dict[tuple[int, str | None], tuple[object, str | None]] = {}
+    seen: set[tuple[int, type]] = set()
     for cell in cells.values():
         style, value = cell.style, cell.value
+        kind = (id(style), value.__class__)  # the format depends on the value's type only
+        if kind in seen:
+            continue
+        seen.add(kind)
         fmt = style.number_format if style.__class__ is Style else None
         if fmt is None and isinstance(value, dt.datetime):
             if value == value:
@@ -362,7 +376,7 @@ def write_sheet(
             value, style = cell.value, cell.style
             ref = letters[col] + srow
             if value.__class__ is str:  # the common case, inlined
-                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+                text = _ILLEGAL.sub("", value)[:MAX_TEXT]
                 fmt = style.number_format if style.__class__ is Style else None
                 s = get_xf(style, fmt)
                 style_attr = f' s="{s}"' if s else ""
