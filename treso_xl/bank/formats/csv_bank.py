@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from treso_xl.bank.csv_mapping import MAPPING_SHEET, CsvMapping, column_letter
@@ -19,6 +19,16 @@ from treso_xl.bank.formats.csv_dialects import (
     looks_like_header,
     normalize_header,
 )
+from treso_xl.bank.formats.csv_preamble import Preamble, read_preamble, stated_balance
+from treso_xl.bank.formats.csv_values import (
+    CURRENCY,
+    decode,
+    french_amount,
+    is_date,
+    looks_dated,
+    parse_amount,
+    parse_date,
+)
 from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
 from treso_xl.french import quote
 
@@ -26,185 +36,17 @@ SEPARATORS = (";", "\t", ",", "|")
 SAMPLE_LINES = 300  # physical lines looked at to find the separator and the header
 MAX_SHOWN = 60
 
-_SPACES = " \u00a0\u202f\u2009\u2007"
-_CURRENCY = re.compile(r"(?i)\s*(?:€|eur(?:os?)?\b|euros?\b)\s*")
-_SIMPLE_AMOUNT = re.compile(r"-?\d+(?:,\d{1,2})?")
-_SPACED_AMOUNT = re.compile(r"(-?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,(\d{1,2}))?")
-_DOT_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})?")
 _AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
-_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\S*)?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\S*)?")
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _STATUS_SKIPPED = {
     "pending", "declined", "reversed", "canceled", "cancelled", "processing", "failed",
     "en attente", "en cours", "refuse", "refusee", "annule", "annulee", "rejete", "rejetee",
 }
 _TRAILER_WORDS = ("total", "totaux", "solde", "nombre d operations", "nb operations")
 _FORMULA_TEXT = re.compile(r'^="(.*)"$', re.S)
-# Œ, œ, Ÿ in ISO-8859-15 are ¼, ½, ¾ in Windows-1252: beside a letter they are the ligatures.
-_LATIN9_LIGATURE = re.compile(rb"[A-Za-z][\xbc-\xbe]|[\xbc-\xbe][A-Za-z]")
-
-
-# ---------------------------------------------------------------------------------------------
-# Numbers and dates
-
-
-def parse_amount(text: str, decimal: str | None = None) -> Decimal:
-    """A French (or English) written amount -> Decimal, exactly; ValueError when unreadable.
-
-    Accepts a sign (+, -, U+2212, a trailing minus, parentheses), a currency sign (€, EUR),
-    thousands separators (space, U+00A0, U+202F, dot or comma when `decimal` is the other one)
-    in groups of three. `decimal` None: the last of "," / "." is the decimal separator when both
-    appear; a lone "," is decimal; a lone "." is decimal unless followed by exactly three digits
-    (ambiguous: ValueError).
-    """
-    value = text.strip()
-    if decimal != ".":
-        if _SIMPLE_AMOUNT.fullmatch(value):
-            return Decimal(value.replace(",", "."))
-        match = _SPACED_AMOUNT.fullmatch(value)
-        if match:
-            sign, whole, fraction = match.groups()
-            digits = re.sub(f"[{_SPACES}]", "", whole)
-            return Decimal(f"{sign}{digits}.{fraction}" if fraction else f"{sign}{digits}")
-    elif _DOT_AMOUNT.fullmatch(value):
-        return Decimal(value)
-    value = _CURRENCY.sub("", value).strip()
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1].strip()
-    value = value.replace("\u2212", "-")
-    if value.endswith("-"):
-        negative, value = not negative, value[:-1].strip()
-    if value[:1] in "+-" and value:
-        negative = negative != (value[0] == "-")
-        value = value[1:].strip()
-    if not value or not value[0].isdigit() or not value[-1].isdigit():
-        raise ValueError(text)
-    spaced = any(char in value for char in _SPACES)
-    if spaced:
-        value = re.sub(f"[{_SPACES}]", " ", value)
-    if decimal is None:
-        if "," in value and "." in value:
-            decimal = "," if value.rfind(",") > value.rfind(".") else "."
-        elif value.count(",") == 1:
-            decimal = ","
-        elif value.count(".") == 1:
-            whole, _, fraction = value.partition(".")
-            if len(fraction) == 3 and not spaced and len(whole.replace(" ", "")) <= 3:
-                raise ValueError(text)  # 1.234: a thousand or one and a quarter?
-            decimal = "."
-        else:
-            decimal = ","
-    thousands = "." if decimal == "," else ","
-    whole, sep, fraction = value.rpartition(decimal) if decimal in value else (value, "", "")
-    if sep and not fraction.isdigit():
-        raise ValueError(text)
-    groups = re.split(f"[ {re.escape(thousands)}]", whole)
-    if len(groups) > 1 and (
-        not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])
-    ):
-        raise ValueError(text)
-    digits = "".join(groups)
-    if not digits.isdigit():
-        raise ValueError(text)
-    number = Decimal(f"{digits}.{fraction}" if sep else digits)
-    return -number if negative else number
-
-
-def parse_date(text: str, pattern: str | None = None) -> dt.date:
-    """dd/mm/yyyy, dd/mm/yy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd (a time after is ignored).
-
-    With `pattern` (strptime, from the user's mapping) only that; ValueError when unreadable.
-    """
-    value = text.strip()
-    if pattern is None and len(value) == 10 and value[2] == "/" == value[5]:
-        day, month, year = value[:2], value[3:5], value[6:]
-        if day.isdigit() and month.isdigit() and year.isdigit():
-            return dt.date(int(year), int(month), int(day))
-    if pattern is not None:
-        head = value.split("T")[0] if "T" in value and "%" in pattern else value
-        if " " not in pattern:
-            head = head.split(" ")[0]
-        return dt.datetime.strptime(head, pattern).date()
-    match = _DMY.fullmatch(value)
-    if match:
-        day, _, month, year = match.groups()
-        number = int(year)
-        if len(year) == 2:
-            number += 2000 if number < 70 else 1900
-        return dt.date(number, int(month), int(day))
-    match = _YMD.fullmatch(value) or _YMD_SLASH.fullmatch(value)
-    if match:
-        year, month, day = match.groups()
-        return dt.date(int(year), int(month), int(day))
-    raise ValueError(text)
-
-
-def _date_kind(text: str) -> str | None:
-    value = text.strip()
-    if _DMY.fullmatch(value):
-        return "dmy"
-    if _YMD.fullmatch(value) or _YMD_SLASH.fullmatch(value):
-        return "ymd"
-    return None
-
-
-def _looks_dated(text: str) -> bool:
-    return _date_kind(text) is not None
-
-
-def _is_date(text: str, pattern: str | None) -> bool:
-    try:
-        parse_date(text, pattern)
-    except ValueError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
 # Bytes to rows
-
-
-def decode(data: bytes, source: str) -> tuple[str, str]:
-    """The file's text and the encoding chosen on evidence (BOM, valid UTF-8, else Windows-1252).
-
-    A file that is not valid UTF-8 is single-byte: Windows-1252 unless it uses bytes undefined
-    there (then Latin-1); ISO-8859-15 when, without any 0x80–0x9F byte, 0xA4 (the euro sign
-    there) appears or 0xBC–0xBE (Œ œ Ÿ there, ¼ ½ ¾ in Windows-1252) touch a letter.
-    """
-    if not data.strip():
-        raise StatementError(source, "le fichier est vide")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "UTF-8 (BOM)"
-        except UnicodeDecodeError as error:
-            raise _encoding_error(source, data, error) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError as error:
-            raise _encoding_error(source, data, error) from None
-    if b"\x00" in data[:4096]:
-        raise StatementError(source, "ce fichier n'est pas un relevé CSV (contenu binaire)")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    high_controls = re.search(rb"[\x80-\x9f]", data) is not None
-    if not high_controls and (0xA4 in data or _LATIN9_LIGATURE.search(data)):
-        return data.decode("iso-8859-15"), "ISO-8859-15"
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
-
-
-def _encoding_error(source: str, data: bytes, error: UnicodeDecodeError) -> StatementError:
-    line = data[: error.start].count(b"\n") + 1
-    return StatementError(
-        source, "le fichier annonce l'encodage UTF-8 mais contient des caractères invalides", line
-    )
 
 
 @dataclass
@@ -277,7 +119,7 @@ def _choose_separator(text: str, source: str) -> str:
         else:
             # No header: the separator that cuts out a date cell in most rows.
             dated = sum(
-                1 for row in rows if len(row.cells) >= 2 and any(map(_looks_dated, row.cells))
+                1 for row in rows if len(row.cells) >= 2 and any(map(looks_dated, row.cells))
             )
             score = (0, dated, -rank)
         if best is None or score > best:
@@ -287,158 +129,7 @@ def _choose_separator(text: str, source: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Lines above the table
-
-
-_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[0-9A-Z]{4}){2,7}(?: ?[0-9A-Z]{1,4})?)\b")
-_ACCOUNT_WORDS = {"compte", "numero", "n", "no", "account", "iban", "cchq", "rib"}
-_ACCOUNT_TOKEN = re.compile(r"^(?=(?:\D*\d){5})[0-9A-Z]{5,34}$")
-_DATE_IN_TEXT = re.compile(r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b")
-_AMOUNT_IN_TEXT = re.compile(
-    r"[+\-\u2212]?\s?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?!\d)"
-    r"|[+\-\u2212]?\s?\d+(?:[,.]\d{1,2})?(?!\d)"
-)
-
-
-@dataclass
-class _Preamble:
-    account: str = ""
-    balance: Balance | None = None
-    notes: list[str] = field(default_factory=list)
-    operations: int | None = None
-
-
-def _valid_iban(text: str) -> bool:
-    from stdnum import iban
-
-    return iban.is_valid(text)
-
-
-def _find_iban(text: str) -> str:
-    for match in _IBAN.finditer(text.upper()):
-        candidate = match.group(1).replace(" ", "")
-        if _valid_iban(candidate):
-            return candidate
-    return ""
-
-
-def _stated_balance(text: str, fallback_date: dt.date | None) -> Balance | None:
-    lowered = normalize_header(text)
-    if "solde" not in lowered:
-        return None
-    position = text.lower().find("solde")
-    tail = text[position:] if position >= 0 else text
-    day = None
-    date_match = _DATE_IN_TEXT.search(tail)
-    if date_match:
-        try:
-            day = parse_date(date_match.group(1))
-        except ValueError:
-            day = None
-        tail = tail[: date_match.start()] + " " + tail[date_match.end():]
-    amounts = [m.group(0) for m in _AMOUNT_IN_TEXT.finditer(tail)]
-    if not amounts:
-        return None
-    try:
-        amount = parse_amount(re.sub(r"^([+\-\u2212])\s", r"\1", amounts[-1]))
-    except ValueError:
-        return None
-    day = day or fallback_date
-    return Balance(day, amount) if day is not None else None
-
-
-def _read_preamble(rows: list[_Row], dialect: BankDialect, source: str) -> _Preamble:
-    result = _Preamble()
-    lines = [[c for c in row.cells] for row in rows if not row.blank()]
-    if dialect.preamble == "bnp" and lines:
-        _bnp_preamble(lines[0], result)
-    elif dialect.preamble == "sg" and lines:
-        _sg_preamble(lines[0], result)
-    texts = [" ; ".join(c for c in cells if c) for cells in lines]
-    if not result.account:
-        for text in texts:
-            found = _find_iban(text)
-            if found:
-                result.account = found
-                break
-    if not result.account:
-        for cells, text in zip(lines, texts, strict=True):
-            if not set(normalize_header(text).split()) & _ACCOUNT_WORDS:
-                continue
-            tokens = re.split(r"[\s;:]+", " ".join(cells))
-            numbers = [t for t in tokens if _ACCOUNT_TOKEN.match(t.upper())]
-            if numbers:
-                result.account = numbers[0].upper()
-                break
-    if result.balance is None:
-        stated_date = None
-        for cells in lines:
-            if cells and normalize_header(cells[0]) == "date" and len(cells) > 1:
-                try:
-                    stated_date = parse_date(cells[1])
-                except ValueError:
-                    stated_date = None
-        for text in texts:
-            balance = _stated_balance(text, stated_date)
-            if balance is not None:
-                result.balance = balance
-                break
-    return result
-
-
-def _bnp_preamble(cells: list[str], result: _Preamble) -> None:
-    """« Compte de chèques;Libellé du compte;numéro;date;;solde »."""
-    filled = [c for c in cells if c]
-    day = None
-    for cell in filled:
-        if _date_kind(cell):
-            try:
-                day = parse_date(cell)
-            except ValueError:
-                day = None
-    for cell in filled[:-1]:
-        if "," in cell or _date_kind(cell):
-            continue
-        if _ACCOUNT_TOKEN.match(cell.replace(" ", "").upper()):
-            result.account = cell.replace(" ", "").upper()
-            break
-    if day is not None and filled:
-        try:
-            result.balance = Balance(day, parse_amount(filled[-1], ","))
-        except ValueError:
-            pass
-
-
-def _sg_preamble(cells: list[str], result: _Preamble) -> None:
-    """« ="compte";début;fin;nombre d'opérations;date;solde EUR » (balance with a dot)."""
-    if cells and _ACCOUNT_TOKEN.match(cells[0].replace(" ", "").upper()):
-        result.account = cells[0].replace(" ", "").upper()
-    if len(cells) >= 6:
-        day = None
-        for cell in (cells[2], cells[4]):
-            try:
-                day = parse_date(cell)
-                break
-            except ValueError:
-                continue
-        try:
-            amount = parse_amount(cells[5])
-        except ValueError:
-            amount = None
-        if day is not None and amount is not None:
-            result.balance = Balance(day, amount)
-        if cells[3].strip().isdigit():
-            result.operations = int(cells[3])
-
-
-# ---------------------------------------------------------------------------------------------
 # The table
-
-
-def french_amount(value: Decimal) -> str:
-    """Decimal("-1234.5") -> "-1\u202f234,50" (for messages)."""
-    text = f"{value:,.2f}"
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _shown(text: str) -> str:
@@ -513,7 +204,7 @@ def _decimal_of(values: list[str], default: str | None) -> str | None:
     comma = dot = 0
     for value in values:
         text = value.strip().rstrip("-").strip()
-        text = _CURRENCY.sub("", text).strip()
+        text = CURRENCY.sub("", text).strip()
         if "," in text and "." in text:
             if text.rfind(",") > text.rfind("."):
                 comma += 1
@@ -714,7 +405,8 @@ def parse_csv(data: bytes, source: str, mapping: CsvMapping | None = None) -> li
     else:
         mapping = None
     table, start = found
-    preamble = _read_preamble(rows[:start], table.dialect, source) if start else _Preamble()
+    above = [r.cells for r in rows[:start]]
+    preamble = read_preamble(above, table.dialect) if above else Preamble()
     return _build(rows, start, table, preamble, source, mapping, text)
 
 
@@ -761,7 +453,7 @@ def _mapping_table(rows: list[_Row], source: str, mapping: CsvMapping) -> tuple[
     if letters_only and all(normalize_header(s) in names for s in named):
         # Short titles such as « ID » or « CB »: titles when the first row is not an operation.
         by_letter = _mapping_columns(mapping, names, False, source)
-        by_title = not _is_date(_cell(rows[first].cells, by_letter.date), mapping.date_format)
+        by_title = not is_date(_cell(rows[first].cells, by_letter.date), mapping.date_format)
     # The header row, when the mapping names columns by their titles: the first row naming them.
     if by_title:
         for index in candidates[:SAMPLE_LINES]:
@@ -782,7 +474,7 @@ def _mapping_table(rows: list[_Row], source: str, mapping: CsvMapping) -> tuple[
     # Columns by letter: the first row is a header unless its date cell reads as a date.
     columns = _mapping_columns(mapping, names, False, source)
     first_date = _cell(rows[first].cells, columns.date)
-    if _is_date(first_date, mapping.date_format):
+    if is_date(first_date, mapping.date_format):
         table = _make_table(rows, first - 1, GENERIC, columns, mapping, None)
         return table, first  # no header: data starts at `first`
     return _make_table(rows, first, GENERIC, columns, mapping, rows[first]), first
@@ -831,7 +523,7 @@ def _build(
     rows: list[_Row],
     start: int,
     table: _Table,
-    preamble: _Preamble,
+    preamble: Preamble,
     source: str,
     mapping: CsvMapping | None,
     text: str,
@@ -991,7 +683,7 @@ def _check_total(
     normalized = normalize_header(text)
     columns = table.columns
     if "solde" in normalized and "total" not in normalized:
-        balance = _stated_balance(" ; ".join(c for c in cells if c), None)
+        balance = stated_balance(" ; ".join(c for c in cells if c), None)
         if balance is not None:
             stated.append(balance)
             return
@@ -1083,4 +775,4 @@ def _balances(
     return opening, closing, notes
 
 
-__all__ = ["decode", "parse_amount", "parse_csv", "parse_date"]
+__all__ = ["decode", "french_amount", "parse_amount", "parse_csv", "parse_date"]
