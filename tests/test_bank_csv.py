@@ -293,6 +293,31 @@ def test_two_currencies_are_refused():
     assert caught.value.line == 3
 
 
+def test_excel_separator_line_is_obeyed():
+    data = "sep=,\nDate,Libellé,Montant\n02/03/2026,VIR A,\"1 250,00\"\n".encode()
+    statement = only_bytes(data)
+    assert [(x.source_line, x.amount) for x in statement.lines] == [(3, Decimal("1250.00"))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sample=st.sampled_from(sorted(p.name for p in DATA.glob("*.csv"))),
+    position=st.integers(min_value=0, max_value=4000),
+    cut=st.integers(min_value=0, max_value=6),
+    junk=st.binary(max_size=6),
+)
+def test_damaged_files_only_raise_statement_errors(sample, position, cut, junk):
+    data = (DATA / sample).read_bytes()
+    position %= len(data) + 1
+    damaged = data[:position] + junk + data[position + cut:]
+    try:
+        statements = parse_csv(damaged, sample)
+    except StatementError as error:
+        assert str(error).startswith(f"Relevé {sample}, ")
+    else:
+        assert all(statement.lines for statement in statements)
+
+
 def test_qonto_french_export():
     data = (
         "Statut;Date de la valeur (UTC);Date de l'opération (UTC);Montant total (TTC);Débit;"

@@ -43,6 +43,7 @@ _STATUS_SKIPPED = {
 }
 _TRAILER_WORDS = ("total", "totaux", "solde", "nombre d operations", "nb operations")
 _FORMULA_TEXT = re.compile(r'^="(.*)"$', re.S)
+_SEP_HINT = re.compile(r'"?sep=([;,\t|])"?\r?\n')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,8 +300,9 @@ class _Parser:
                 raise StatementError(
                     self.source,
                     f"montant ambigu {_shown(text)} dans la colonne "
-                    f"{quote(self.header_name(index))} : mille ou un virgule quelque chose ? "
-                    f"Indiquez le « Séparateur décimal » dans la feuille {quote(MAPPING_SHEET)}",
+                    f"{quote(self.header_name(index))}\u00a0: mille, ou un virgule quelque "
+                    f"chose\u00a0? Indiquez le {quote('Séparateur décimal')} dans la feuille "
+                    f"{quote(MAPPING_SHEET)}",
                     row.line,
                 ) from None
             raise StatementError(
@@ -394,7 +396,8 @@ def parse_csv(data: bytes, source: str, mapping: CsvMapping | None = None) -> li
     and the value, in French.
     """
     text, _encoding = decode(data, source)
-    separator = _choose_separator(text, source)
+    hint = _SEP_HINT.match(text)  # « sep=; », Excel's separator line
+    separator = hint.group(1) if hint else _choose_separator(text, source)
     rows = list(_rows(text, separator))
     found = _find_table(rows, source, builtin_only=mapping is not None)
     if found is None:
@@ -719,7 +722,7 @@ def _check_total(
     if checked:
         notes.append(f"ligne {row.line} (total) vérifiée et ignorée")
     else:
-        notes.append(f"ligne {row.line} ignorée : {parser.raw(row)}")
+        notes.append(f"ligne {row.line} ignorée\u00a0: {parser.raw(row)}")
 
 
 def _chained(lines: list[BankLine]) -> bool:
