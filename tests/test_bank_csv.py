@@ -293,6 +293,33 @@ def test_two_currencies_are_refused():
     assert caught.value.line == 3
 
 
+def test_two_banks_matching_equally_fall_back_to_the_generic_reading():
+    data = (
+        "Date;Libellé;Montant(EUROS);Transaction ID;Total amount (incl. VAT);Counterparty name;"
+        "Settlement date (UTC)\n"
+        "02/03/2026;VIR A;12,50;t1;12.50;A;2026-03-02 10:00:00\n"
+    ).encode()
+    statement = only_bytes(data)
+    assert statement.format == "CSV"
+    assert [(x.label, x.amount) for x in statement.lines] == [("VIR A", Decimal("12.50"))]
+
+
+def test_a_second_section_after_the_table_is_set_aside_not_counted():
+    data = (
+        "Date;Libellé;Débit Euros;Crédit Euros;\r\n"
+        "02/03/2026;\"PRLV URSSAF\";100,00;\r\n"
+        "28/03/2026;\"RELEVE CARTE X3421\";35,00;\r\n"
+        "\r\n"
+        "VISA BUSINESS no  4974 12xx xxxx xx41;\r\n"
+        "Date;Libellé;Débit Euros;Crédit Euros;\r\n"
+        "05/03/2026;\"CB BOULANGERIE\";15,00;\r\n"
+        "12/03/2026;\"CB LIBRAIRIE\";20,00;\r\n"
+    ).encode("cp1252")
+    statement = only_bytes(data)
+    assert [x.amount for x in statement.lines] == [Decimal("-100.00"), Decimal("-35.00")]
+    assert any("lignes 5 à 8 ignorées" in note for note in statement.notes), statement.notes
+
+
 def test_excel_separator_line_is_obeyed():
     data = "sep=,\nDate,Libellé,Montant\n02/03/2026,VIR A,\"1 250,00\"\n".encode()
     statement = only_bytes(data)
