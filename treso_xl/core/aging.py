@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.core.money import cents, whole_days
@@ -32,8 +33,21 @@ def open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFr
     rows = positions.loc[issued & (positions["reste_du"] > 0.004)].copy()
     late = (pd.Timestamp(date_reference) - rows["echeance_calculee"]).dt.days
     rows["jours_retard"] = late.astype("int64") if not rows.empty else late
-    rows["tranche"] = rows["jours_retard"].map(bucket_of)
+    rows["tranche"] = buckets_of(rows["jours_retard"])
     return rows
+
+
+_BUCKET_EDGES = np.array([0, 30, 60, 90])  # upper bounds of the first four buckets, inclusive
+_BUCKET_LABELS = np.array(BUCKETS, dtype=object)
+
+
+def buckets_of(days_late: pd.Series) -> pd.Series:
+    """`days_late.map(bucket_of)`, by whole column."""
+    if days_late.empty:
+        return days_late.map(bucket_of)  # keeps the empty column's dtype, as map does
+    late = days_late.to_numpy(dtype="int64")
+    position = np.searchsorted(_BUCKET_EDGES, late, side="left")
+    return pd.Series(_BUCKET_LABELS[position], index=days_late.index, dtype="str")
 
 
 @dataclass(frozen=True)

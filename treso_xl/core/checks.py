@@ -1251,16 +1251,18 @@ def _broken_promises(
         return []
     findings: list[Finding] = []
     today = pd.Timestamp(reference)
+    promised = positions["promesses"].to_numpy(dtype=object).astype(bool)
+    due = promised & ~(positions["reste_du"].to_numpy(dtype="float64") <= _CENT)
+    if not due.any():
+        return []
     spelled = dict(zip(factures.index, numbers, strict=True))
     for index, promises, rest, client in zip(
-        positions.index,
-        positions["promesses"],
-        positions["reste_du"],
-        positions["client"],
+        positions.index[due],
+        positions["promesses"].to_numpy(dtype=object)[due],
+        positions["reste_du"].to_numpy()[due],
+        positions["client"].to_numpy(dtype=object)[due],
         strict=True,
     ):
-        if not promises or rest <= _CENT:
-            continue
         for when, amount, ligne in promises:
             if when >= today:
                 continue

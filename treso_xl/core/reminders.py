@@ -8,7 +8,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from treso_xl.core.aging import open_invoices
-from treso_xl.core.penalties import penalties_over, penalty_periods, recovery_indemnity
+from treso_xl.core.penalties import (
+    PenaltyPeriod,
+    penalties_over,
+    penalty_periods,
+    recovery_indemnity,
+)
 from treso_xl.core.records import Params
 from treso_xl.core.reminder_texts import ReminderText, reminder_text
 from treso_xl.french import day, euros
@@ -100,18 +105,48 @@ def reminders(positions: pd.DataFrame, params: Params) -> list[Reminder]:
     """
     ref = params.date_reference
     rows = open_invoices(positions, ref)
+    late = rows["jours_retard"].to_numpy(dtype="int64")
+    wanted = late >= LEVELS[-1][0]
+    if params.rappel_jours is not None:
+        wanted |= -late <= params.rappel_jours
+    rows = rows.loc[wanted, [c for c in _FIELDS if c in rows]]
+    figures = _Figures(params)
     out: list[Reminder] = []
     for row in rows.itertuples(index=False):
         days_late = int(row.jours_retard)
-        level = level_for(days_late)
-        if level is None:
-            ahead = -days_late
-            if params.rappel_jours is None or ahead > params.rappel_jours:
-                continue
-            level = COURTESY
-        out.append(_reminder(row, level, days_late, params))
+        level = level_for(days_late) or COURTESY
+        out.append(_reminder(row, level, days_late, params, figures))
     out.sort(key=lambda r: (-r.jours_retard, r.client, r.facture))
     return out
+
+
+# the columns of the open invoices a reminder reads
+_FIELDS = (
+    "facture", "client", "type_client", "email_client", "date", "echeance_calculee", "montant",
+    "reste_du", "jours_retard", "lien_paiement", "ligne", "promesses",
+)  # fmt: skip
+
+
+class _Figures:
+    """What every reminder of one reference date shares, looked up once: the recovery
+    indemnity, the small-claims ceiling, the penalty periods of each due date."""
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self._indemnity: float | None = None
+        self._periods: dict[dt.date, list[PenaltyPeriod]] = {}
+
+    def indemnity(self) -> float:
+        if self._indemnity is None:
+            self._indemnity = recovery_indemnity(self.params.date_reference)
+        return self._indemnity
+
+    def periods(self, due: dt.date) -> list[PenaltyPeriod]:
+        """`penalty_periods` up to the reference date (RuleNotCovered raised every time)."""
+        if due not in self._periods:
+            ref, rate = self.params.date_reference, self.params.taux_penalites
+            self._periods[due] = penalty_periods(due, ref, rate)
+        return self._periods[due]
 
 
 def promise_text(promises: tuple[tuple[pd.Timestamp, float, int], ...], on: dt.date) -> str:
@@ -123,7 +158,7 @@ def promise_text(promises: tuple[tuple[pd.Timestamp, float, int], ...], on: dt.d
     return "\n".join(lines)
 
 
-def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
+def _reminder(row, level: str, days_late: int, params: Params, figures: _Figures) -> Reminder:
     ref = params.date_reference
     due = row.echeance_calculee.date()
     professional = row.type_client == PROFESSIONAL
@@ -132,9 +167,9 @@ def _reminder(row, level: str, days_late: int, params: Params) -> Reminder:
     uncertain = False
     error = ""
     if professional and days_late > 0:
-        indemnity = recovery_indemnity(ref)
+        indemnity = figures.indemnity()
         try:
-            periods = penalty_periods(due, ref, params.taux_penalites)
+            periods = figures.periods(due)
             penalties = penalties_over(row.reste_du, periods)
             rate = periods[-1].rate if periods else params.taux_penalites
             uncertain = any(p.uncertain for p in periods)
