@@ -329,7 +329,7 @@ def test_an_empty_sheet_named_banque_gets_the_header_and_lines(book: Path):
     wb.create_sheet("Banque")
     wb.save(book)
     result = import_statements(book, [statement(*MARCH_1_15)])
-    assert result.added == 5 and "Banque" not in result.created
+    assert result.added == 5 and "Banque" not in result.created and result.first_row == 2
     rows = banque_rows(book)
     assert rows[0][0] == "Date" and rows[1][1] == "PRLV SEPA URSSAF IDF"
 

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from lxml import etree
 from openpyxl.utils import get_column_letter
@@ -30,7 +31,6 @@ from treso_xl.render.package import (
     PKG_REL,
     RT_STYLES,
     RT_WORKSHEET,
-    XML_NS,
     WorkbookFormatError,
     _c14n,
     _copy_info,
@@ -111,12 +111,15 @@ class SheetRows:
     header: Sequence[str] = ()
     widths: Sequence[float] = ()
     choices: dict[int, Sequence[str]] = field(default_factory=dict)
-    first_row: int = 0  # set by `append_rows`: the Excel row of the first row written
+    header_rows: int = 0  # leading rows of `rows` that are a header (not counted in first_row)
+    first_row: int = 0  # set by `append_rows`: the Excel row of the first data row written
 
 
 def clean_text(text: str) -> str:
     """A text as a cell can hold it: XML-illegal characters dropped, Excel's `_xHHHH_` escape
     escaped, at most 32 767 characters."""
+    if text.isprintable() and "_x" not in text:  # the usual label: nothing to change
+        return text[:MAX_TEXT]
     text = _ILLEGAL_XML.sub("", text)[:MAX_TEXT]
     return _EXCEL_ESCAPE.sub(r"_x005F_\1", text)
 
@@ -135,27 +138,37 @@ def _number_text(value: Decimal | int | float) -> str:
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
-def _cell(ref: str, value: Value, style: int | None) -> etree._Element | None:
+def _cell_xml(ref: str, value: Value, style: int | None) -> str:
+    """The XML of one cell ("" for an empty value): a number, a date serial or inline text."""
     if value is None or (isinstance(value, str) and value == ""):
-        if style is None:
-            return None
-        cell = etree.Element(_q(MAIN, "c"), r=ref)
-        cell.set("s", str(style))
-        return cell
-    cell = etree.Element(_q(MAIN, "c"), r=ref)
-    if style is not None:
-        cell.set("s", str(style))
+        return ""
+    s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
-        cell.set("t", "inlineStr")
-        inline = etree.SubElement(cell, _q(MAIN, "is"))
-        t = etree.SubElement(inline, _q(MAIN, "t"))
-        t.text = clean_text(value)
-        t.set(_q(XML_NS, "space"), "preserve")
-    elif isinstance(value, dt.date):
-        etree.SubElement(cell, _q(MAIN, "v")).text = str(excel_serial(value))
-    else:
-        etree.SubElement(cell, _q(MAIN, "v")).text = _number_text(value)
-    return cell
+        text = escape(clean_text(value))
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}"{s}><v>{excel_serial(value)}</v></c>'
+    return f'<c r="{ref}"{s}><v>{_number_text(value)}</v></c>'
+
+
+def _rows(
+    first: int,
+    columns: Sequence[int],
+    styles: Sequence[int | None],
+    rows: Sequence[Sequence[Value]],
+) -> list[etree._Element]:
+    """<row> elements for `rows` from Excel row `first`, built as text and parsed at once."""
+    letters = [get_column_letter(column) for column in columns]
+    parts = [f'<sheetData xmlns="{MAIN}">']
+    for offset, values in enumerate(rows):
+        number = first + offset
+        cells = "".join(
+            _cell_xml(f"{letter}{number}", value, style)
+            for letter, style, value in zip(letters, styles, values, strict=True)
+        )
+        parts.append(f'<row r="{number}">{cells}</row>')
+    parts.append("</sheetData>")
+    return list(_parse("".join(parts).encode("utf-8"), "sheetData"))
 
 
 def _row_number(row: etree._Element) -> int:
@@ -176,12 +189,18 @@ def last_used_row(sheet: etree._Element) -> int:
     data = sheet.find(_q(MAIN, "sheetData"))
     if data is None:
         return 0
-    last = 0
-    previous = 0
-    for row in _elements(data, "row"):
+    row_tag = _q(MAIN, "row")
+    rows = [row for row in data.iterchildren(row_tag)]
+    if all(_row_number(row) for row in rows):  # as every writer does: from the end
+        for row in sorted(rows, key=_row_number, reverse=True):
+            if any(_has_value(c) for c in row.iterchildren(_q(MAIN, "c"))):
+                return _row_number(row)
+        return 0
+    last = previous = 0
+    for row in rows:
         number = _row_number(row) or previous + 1
         previous = number
-        if number > last and any(_has_value(c) for c in _elements(row, "c")):
+        if number > last and any(_has_value(c) for c in row.iterchildren(_q(MAIN, "c"))):
             last = number
     return last
 
@@ -214,53 +233,55 @@ class _Sheet:
         self.data = data
         self.last = last_used_row(root)
 
-    def write(self, first: int, rows: list[list[etree._Element]]) -> None:
-        """Put `rows` (their cells) from Excel row `first`, merging into empty rows there."""
-        by_number: dict[int, etree._Element] = {}
+    def write(self, first: int, rows: list[etree._Element]) -> None:
+        """Put the <row> elements `rows` (numbered from Excel row `first`), merging their cells
+        into the empty rows (formatted, without values) already there."""
+        existing: dict[int, etree._Element] = {}
         previous = 0
         for row in _elements(self.data, "row"):
             number = _row_number(row) or previous + 1
             previous = number
-            by_number.setdefault(number, row)
-        for offset, cells in enumerate(rows):
-            number = first + offset
-            row = by_number.get(number)
+            if number >= first:
+                existing.setdefault(number, row)
+        if not existing:  # the usual case: nothing below the last used row
+            self.data.extend(rows)
+            return
+        for new in rows:
+            number = _row_number(new)
+            row = existing.get(number)
             if row is None:
-                row = etree.Element(_q(MAIN, "row"), r=str(number))
-                by_number[number] = row
-            else:
-                row.set("r", str(number))
-                if "spans" in row.attrib:
-                    del row.attrib["spans"]
+                existing[number] = new
+                continue
+            row.set("r", str(number))
+            if "spans" in row.attrib:
+                del row.attrib["spans"]
+            cells = _elements(new, "c")
             written = {_column_of(c.get("r", "")) for c in cells}
             for old in _elements(row, "c"):
                 if _column_of(old.get("r", "")) in written:
                     row.remove(old)
-            for cell in cells:
-                row.append(cell)
+            row.extend(cells)
             ordered = sorted(_elements(row, "c"), key=lambda c: _column_of(c.get("r", "")))
             for cell in ordered:
                 row.remove(cell)
-            for cell in ordered:
-                row.append(cell)
-        tail = [row for number, row in sorted(by_number.items()) if number >= first]
+            row.extend(ordered)
+        tail = [row for _, row in sorted(existing.items())]
         for row in tail:
             if row.getparent() is self.data:
                 self.data.remove(row)
-        for row in tail:
-            self.data.append(row)
+        self.data.extend(tail)
 
-    def set_dimension(self) -> None:
-        last_row = 0
-        last_col = 0
-        for row in _elements(self.data, "row"):
-            for cell in _elements(row, "c"):
-                last_col = max(last_col, _column_of(cell.get("r", "")))
-                last_row = max(last_row, _row_number(row))
+    def set_dimension(self, last_row: int, last_column: int) -> None:
+        """Make the sheet's dimension cover A1 to (last_row, last_column) too."""
         dimension = self.root.find(_q(MAIN, "dimension"))
         if dimension is None or not last_row:
             return
-        dimension.set("ref", f"A1:{get_column_letter(max(last_col, 1))}{last_row}")
+        match = _REF.match(dimension.get("ref", ""))
+        if match is not None:
+            column = match.group(3) or match.group(1)
+            last_column = max(last_column, _column_of(column))
+            last_row = max(last_row, int(match.group(4) or match.group(2)))
+        dimension.set("ref", f"A1:{get_column_letter(max(last_column, 1))}{last_row}")
 
 
 def _new_sheet(spec: SheetRows, styles: dict[str, int | None]) -> etree._Element:
@@ -392,16 +413,10 @@ def append_rows(xlsx: bytes, writes: Sequence[SheetRows]) -> bytes:
         if not spec.rows and not spec.create:
             continue
         if spec.create:
-            for fmt in spec.formats:
-                style(fmt)
-            root = _new_sheet(spec, styles)
+            root = _new_sheet(spec, {fmt: style(fmt) for fmt in (*spec.formats, HEADER)})
             sheet = _Sheet(root)
-            start = 1
-            head = [
-                _cell(f"{get_column_letter(c)}1", text, style(HEADER))
-                for c, text in zip(spec.columns, spec.header, strict=True)
-            ]
-            rows = [[c for c in head if c is not None]]
+            header = _rows(1, spec.columns, [style(HEADER)] * len(spec.columns), [spec.header])
+            start = 2
             part = None
         else:
             entry = next((e for e in entries if sheet_key(e.name) == sheet_key(spec.name)), None)
@@ -414,19 +429,13 @@ def append_rows(xlsx: bytes, writes: Sequence[SheetRows]) -> bytes:
             root = pkg.xml(part)
             sheet = _Sheet(root)
             start = sheet.last + 1
-            rows = []
-        spec.first_row = start + len(rows)
-        for values in spec.rows:
-            number = start + len(rows)
-            cells = []
-            for column, fmt, value in zip(spec.columns, spec.formats, values, strict=True):
-                cell = _cell(f"{get_column_letter(column)}{number}", value, style(fmt))
-                if cell is not None and (value is not None and value != ""):
-                    cells.append(cell)
-            rows.append(cells)
-        sheet.write(start, rows)
-        sheet.set_dimension()
-        last = start + len(rows) - 1
+            header = []
+        spec.first_row = start + spec.header_rows
+        styles_of = [style(fmt) for fmt in spec.formats]
+        rows = header + _rows(start, spec.columns, styles_of, spec.rows)
+        sheet.write(start - len(header), rows)
+        last = start + len(spec.rows) - 1
+        sheet.set_dimension(max(last, start - 1), max(spec.columns))
         if spec.create:
             _finish_new_sheet(root, spec)
             folder = posixpath.join(posixpath.dirname(wb_part), "worksheets")

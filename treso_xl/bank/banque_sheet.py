@@ -129,6 +129,7 @@ def rows_spec(state: BanqueState, rows: Sequence[BanqueRow]) -> SheetRows:
         }
         if not state.create:  # an empty sheet of that name: header written as a first row
             spec.rows = [spec.header, *values]
+            spec.header_rows = 1
     return spec
 
 

@@ -125,7 +125,7 @@ def import_into_book(book: Any, paths: Sequence[Path]) -> ImportResult:
         sheet = book.sheets[inputs.banque.title]
         first = _last_used(grids[inputs.banque.title]) + 1
     _write(sheet, spec, first)
-    result.first_row = first + (1 if not inputs.banque.create and spec.header else 0)
+    result.first_row = first + spec.header_rows
     if inputs.rules is None:
         rules_sheet = rules_spec()
         written = _new_sheet(book, rules_sheet)

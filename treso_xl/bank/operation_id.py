@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from treso_xl.bank.statement import BankLine
 
@@ -16,6 +17,7 @@ _RIB = re.compile(r"^(\d{5})(\d{5})([0-9A-Z]{11})(\d{2})?$")
 HASH_MARK = "#"  # a hash id is `<account>:#<16 hex digits>`, a bank id `<account>:<bank id>`
 
 
+@lru_cache(maxsize=1024)
 def account_key(account: str) -> str:
     """The account as every format can give it: a French IBAN or RIB gives its 11-character
     account number ("FR76 3000 4000 0100 0123 4567 890" and "30004 00001 00012345678 90" give
@@ -27,11 +29,17 @@ def account_key(account: str) -> str:
     return text
 
 
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=65_536)
 def fold_label(label: str) -> str:
     """A label compared without case, accents, punctuation or spacing differences."""
-    text = unicodedata.normalize("NFKD", label or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    text = label or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def _amount_text(amount: Decimal) -> str:
