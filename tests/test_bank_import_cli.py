@@ -150,3 +150,38 @@ def test_help_is_french():
     assert result.exit_code == 0
     assert "Utilisation : treso-xl importer [OPTIONS] CLASSEUR RELEVE [RELEVE]..." in result.output
     assert "--creer-format" in result.output and "-o, --sortie" in result.output
+
+
+def test_an_iban_typed_after_a_first_import_adds_nothing_twice(book: Path):
+    wb = openpyxl.load_workbook(book)
+    iban_cells = [row[1] for row in wb["Paramètres"].iter_rows() if row[0].value == "IBAN"]
+    iban = iban_cells[0].value
+    iban_cells[0].value = None
+    wb.save(book)
+    assert run("importer", book, QONTO).exit_code == 0  # ids without an account
+    wb = openpyxl.load_workbook(book)
+    for row in wb["Paramètres"].iter_rows():
+        if row[0].value == "IBAN":
+            row[1].value = iban
+    wb.save(book)
+    again = run("importer", book, QONTO)
+    assert again.exit_code == 0, again.output
+    assert "Aucune nouvelle opération" in again.output
+    assert len(sheet_rows(book, "Banque")) == 12
+
+
+def test_the_benchmark_statements_overlap_as_said(tmp_path: Path, book: Path):
+    import importlib.util
+
+    bench_path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_bank_import.py"
+    spec = importlib.util.spec_from_file_location("bench_bank_import", bench_path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    first = bench.write_statement(tmp_path / "r1.csv", 300, 0)
+    second = bench.write_statement(tmp_path / "r2.csv", 300, 150)
+    assert run("importer", book, first).exit_code == 0
+    result = run("importer", book, second)
+    assert result.exit_code == 0, result.output
+    assert "300 opérations lues, 150 ajoutées, 150 déjà présentes" in result.output
+    assert len(sheet_rows(book, "Banque")) == 1 + 450

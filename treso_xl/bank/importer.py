@@ -309,6 +309,9 @@ def plan_rows(
         result.formats.append(statement.format)
         account = statement.account or workbook_account
         ids = operation_ids(account, statement.lines)
+        # lines imported while neither the file nor Paramètres named the account have ids
+        # without it: an IBAN typed since then must not make them new
+        bare = operation_ids("", statement.lines) if account else ids
         order = chronological(statement.lines)
         balances = running_balances(statement, order)
         result.read += len(statement.lines)
@@ -317,7 +320,7 @@ def plan_rows(
             line = statement.lines[i]
             result.first = min(result.first or line.date, line.date)
             result.last = max(result.last or line.date, line.date)
-            if ids[i] in seen:
+            if ids[i] in seen or bare[i] in existing:
                 result.already += 1
                 continue
             seen.add(ids[i])
