@@ -30,6 +30,7 @@ from treso_xl.core.invoices import invoice_payments, invoice_positions
 from treso_xl.core.payables import bill_findings
 from treso_xl.core.plan import CashPlan, build_plan, horizon_end
 from treso_xl.core.projects import project_stages, stage_flows
+from treso_xl.core.reconcile import Reconciliation, bank_findings, reconcile
 from treso_xl.core.records import Ledger
 from treso_xl.core.reminders import Reminder, reminders
 from treso_xl.core.spending import SpendingReview, spending_review
@@ -50,6 +51,7 @@ from treso_xl.layout.financement import add_financing_sections
 from treso_xl.layout.model import SheetLayout
 from treso_xl.layout.page import set_footers
 from treso_xl.layout.previsionnel import previsionnel_layout
+from treso_xl.layout.rapprochement import rapprochement_layout
 from treso_xl.layout.relances import relances_layout
 from treso_xl.layout.tableau_de_bord import tableau_de_bord_layout
 from treso_xl.layout.urssaf import urssaf_layout
@@ -76,6 +78,7 @@ class Report:
     habits: pd.DataFrame
     findings: list[Finding]
     layouts: list[SheetLayout]
+    bank: Reconciliation | None = None  # the Banque lines' reconciliation (None: no lines)
 
 
 def _rate_note(items: list[Reminder], ledger: Ledger) -> str:
@@ -106,7 +109,14 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
 
 
 def compute(ledger: Ledger) -> Report:
-    """Run the engine on a validated ledger and lay out every generated tab."""
+    """Run the engine on a validated ledger and lay out every generated tab.
+
+    The bank lines are reconciled first (`core.reconcile`): the engine then works on the
+    reconciled ledger, where they are realised rows (`Report.ledger`); the spending review keeps
+    the rows as typed (a split recurrence would read as one-off charges).
+    """
+    bank = reconcile(ledger)
+    typed, ledger = ledger, bank.ledger
     params = ledger.params
     phase("Calcul du plan de trésorerie")
     payments = invoice_payments(ledger.factures, ledger.encaissements)
@@ -131,10 +141,11 @@ def compute(ledger: Ledger) -> Report:
     habits = client_habits(positions)
     items = reminders(positions, params)
     by_method = delays_by_payment_method(positions)
-    spending = spending_review(ledger)
+    spending = spending_review(typed)
     stock = stock_review(ledger)
     findings = sort_findings(
-        run_checks(ledger, positions)
+        bank.findings
+        + run_checks(ledger, positions)
         + bill_findings(ledger)
         + cfe_findings(cfe)
         + _reminder_findings(items)
@@ -144,6 +155,7 @@ def compute(ledger: Ledger) -> Report:
         + stage_findings
         + stock_findings(stock)
     )
+    findings = sort_findings(bank_findings(findings))
     receivables = float(aged.total["Total"])
     capital = working_capital(ledger, positions)
     need = financing_need(plan, params.taux_credit, financing_gap_levers(capital))
@@ -165,7 +177,12 @@ def compute(ledger: Ledger) -> Report:
     add_financing_sections(bfr_tab, bfr_tab.max_row + 2, need, comparisons)
     layouts = [
         tableau_de_bord_layout(figures, plan, aged, params.entreprise, need),
-        previsionnel_layout(plan, params.entreprise, params.date_reference),
+        previsionnel_layout(
+            plan,
+            params.entreprise,
+            params.date_reference,
+            bank.opening.date if bank.opening else None,
+        ),
         bfr_tab,
         depenses_layout(spending, stock, params.date_reference),
         balance_agee_layout(aged, params.date_reference, dso),
@@ -176,6 +193,8 @@ def compute(ledger: Ledger) -> Report:
         urssaf_layout(urssaf, params),
         controles_layout(findings, params.date_reference),
     ]
+    if bank.decisions:
+        layouts.append(rapprochement_layout(bank, params.date_reference))
     set_footers(layouts, params.entreprise, dt.date.today())
     return Report(
         ledger=ledger,
@@ -193,6 +212,7 @@ def compute(ledger: Ledger) -> Report:
         habits=habits,
         findings=findings,
         layouts=layouts,
+        bank=bank if bank.decisions else None,
     )
 
 

@@ -11,6 +11,7 @@ from treso_xl.contract import normalize_label
 from treso_xl.core.flow_order import sort_flows
 from treso_xl.core.invoices import invoice_key, invoice_payments, invoice_positions
 from treso_xl.core.payables import bill_flows, naming_rows
+from treso_xl.core.reconcile import BANK_ROW_OFFSET, reconcile
 from treso_xl.core.records import Ledger
 from treso_xl.core.recurrence import expand_recurrences
 
@@ -176,8 +177,11 @@ def known_flows(
     Décaissements with recurrences expanded (except those naming a supplier bill paid on its own
     Date de paiement) and the supplier bills (`payables.bill_flows`); not the unpaid invoice
     rests, which depend on the view (see `expected_invoice_receipts`). The opening-balance rule
-    is the plan's.
+    is the plan's. The bank lines of a ledger not yet reconciled are reconciled first
+    (`core.reconcile`); flows standing for a bank line have source « Banque » and its row.
     """
+    if not ledger.banque.empty:
+        ledger, payments = reconcile(ledger).ledger, None
     enc = ledger.encaissements
     linked = invoice_key(enc["facture"]).isin(set(invoice_key(ledger.factures["facture"])) - {""})
     own = enc.loc[~linked]
@@ -229,7 +233,22 @@ def known_flows(
     )
     bills = bill_flows(ledger)
     bills = bills.loc[bills["date"] <= pd.Timestamp(until)]
-    return combine(receipts, paid, disbursements, bills[FLOW_COLUMNS])
+    return _bank_sources(combine(receipts, paid, disbursements, bills[FLOW_COLUMNS]))
+
+
+def _bank_sources(flows: pd.DataFrame) -> pd.DataFrame:
+    """Flows of the rows standing for bank lines point at the Banque sheet and its row."""
+    if flows.empty:
+        return flows
+    lignes = pd.to_numeric(flows["ligne"], errors="coerce")
+    bank = (lignes >= BANK_ROW_OFFSET).fillna(False).to_numpy(dtype=bool)
+    if not bank.any():
+        return flows
+    flows = flows.copy()
+    flows.loc[bank, "source"] = "Banque"
+    shifted = flows["ligne"].where(~bank, lignes - BANK_ROW_OFFSET)
+    flows["ligne"] = shifted.astype(flows["ligne"].dtype)
+    return flows
 
 
 def combine(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -254,6 +273,8 @@ def build_flows(
 ) -> pd.DataFrame:
     """Known flows (`known` when already built) plus the unpaid invoice rests expected in the
     contractual view (or, with `habits`, the predicted view)."""
+    if not ledger.banque.empty:
+        ledger, positions, known = reconcile(ledger).ledger, None, None
     params = ledger.params
     if positions is None:
         positions = invoice_positions(ledger.factures, ledger.encaissements)

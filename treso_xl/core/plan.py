@@ -18,6 +18,7 @@ from treso_xl.core.flows import (
 )
 from treso_xl.core.habits import client_habits
 from treso_xl.core.invoices import invoice_positions
+from treso_xl.core.reconcile import reconcile
 from treso_xl.core.records import Ledger
 
 
@@ -69,6 +70,8 @@ def build_plan(
     `positions` (invoice_positions) and `known` (known_flows up to the horizon) may be passed
     when the caller already has them.
     """
+    if not ledger.banque.empty:  # bank lines not yet reconciled
+        ledger, positions, known = reconcile(ledger).ledger, None, None
     params = ledger.params
     months = month_starts(params.date_solde, params.horizon)
     end = horizon_end(params.date_solde, params.horizon)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from treso_xl.contract import BANQUE, Kind
+
 
 @dataclass(frozen=True)
 class Params:
@@ -54,3 +56,19 @@ class Ledger:
     stock: pd.DataFrame
     projets: pd.DataFrame
     missing_sheets: tuple[str, ...] = field(default=())  # optional sheets absent from the workbook
+    # bank lines (Banque sheet, optional; its absence is not listed in missing_sheets)
+    banque: pd.DataFrame = field(default_factory=lambda: empty_banque())
+
+
+def empty_banque() -> pd.DataFrame:
+    """The Banque frame with no rows: its columns and dtypes, as the reader gives them."""
+    columns: dict[str, pd.Series] = {}
+    for col in BANQUE.columns:
+        if col.kind is Kind.DATE:
+            columns[col.field] = pd.Series([], dtype="datetime64[ns]")
+        elif col.kind is Kind.AMOUNT:
+            columns[col.field] = pd.Series([], dtype="float64")
+        else:
+            columns[col.field] = pd.Series([], dtype="str")
+    columns["ligne"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(columns)

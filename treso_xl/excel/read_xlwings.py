@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
+from treso_xl.contract import BANQUE, DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
 from treso_xl.excel import render_xlwings
 from treso_xl.reading.cell_errors import FRENCH_NAMES, com_error, error_from_code
@@ -30,7 +30,7 @@ Grid = list[list[Any]]
 def contract_titles(names: list[str]) -> list[str]:
     """The workbook's names of the sheets the contract reads, in workbook order (every candidate
     when two match one input sheet, so that the reader names both)."""
-    contract = (PARAMETRES_SHEET, *(sheet.name for sheet in DATA_SHEETS))
+    contract = (PARAMETRES_SHEET, *(sheet.name for sheet in DATA_SHEETS), BANQUE.name)
     wanted = {title for name in contract for title in sheet_candidates(names, name)}
     return [name for name in names if name in wanted]
 

@@ -20,8 +20,14 @@ PREDICTED_METHOD = (
 FIRST_MONTH_COL = 2
 
 
-def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date) -> SheetLayout:
-    """The monthly cash plan as a tab."""
+def previsionnel_layout(
+    plan: CashPlan,
+    entreprise: str,
+    date_reference: dt.date,
+    bank_opening: dt.date | None = None,
+) -> SheetLayout:
+    """The monthly cash plan as a tab; `bank_opening`: the date of the bank statement's balance
+    when it is the plan's opening balance (the header says so)."""
     sheet = SheetLayout(
         contract.TAB_PREVISIONNEL, tab_color=styles.HEADER_FILL, landscape=True, fit_width=True
     )
@@ -30,12 +36,18 @@ def previsionnel_layout(plan: CashPlan, entreprise: str, date_reference: dt.date
     total_col = FIRST_MONTH_COL + n
 
     sheet.put(1, 1, f"Plan de trésorerie — {entreprise}", styles.TITLE)
+    opening = (
+        f"Solde d'ouverture : relevé bancaire du {day(bank_opening)}, {euros(plan.opening.iloc[0])}"
+        if bank_opening is not None
+        else f"Solde initial de {euros(plan.opening.iloc[0])} au {day(plan.date_solde)}"
+    )
     sheet.put(
         2,
         1,
-        f"Solde initial de {euros(plan.opening.iloc[0])} au {day(plan.date_solde)} ; "
-        f"seuil d'alerte {euros(plan.threshold)} ; date de référence {day(date_reference)}. "
-        "Les mouvements datés jusqu'au solde initial inclus sont déjà dans ce solde.",
+        f"{opening} ; seuil d'alerte {euros(plan.threshold)} ; date de référence "
+        f"{day(date_reference)}. Les mouvements datés jusqu'au solde "
+        f"{'du relevé' if bank_opening is not None else 'initial'} inclus sont déjà dans ce "
+        "solde.",
         styles.SUBTITLE,
     )
     sheet.put(3, 1, "Mois sous le seuil", styles.ALERT)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from treso_xl import fold_cache
 from treso_xl.contract import Column, Kind, Sheet, normalize_label, normalize_sheet_name
 from treso_xl.french import quote
 from treso_xl.reading.cell_errors import ExcelError
@@ -208,7 +209,12 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
         kept = cells[col.field].select(keep)
         raw = kept.raw
         values, bad = parse(
-            col.kind, kept, positive=col.positive, choices=col.choices, default=col.default
+            col.kind,
+            kept,
+            positive=col.positive,
+            signed=col.signed,
+            choices=col.choices,
+            default=col.default,
         )
         header = table.headers[col.field]
         wrong = bad.to_numpy()
@@ -243,6 +249,7 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
     table.problems.extend(problem for _, _, problem in cell_problems)
     frame = pd.DataFrame(columns)
     frame[LIGNE] = np.asarray(rows, dtype="int64")
+    fold_cache.register(frame)  # its texts are folded once, however many checks match them
     table.frame = frame
     return table
 

@@ -15,6 +15,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.fr import siren as stdnum_siren
 
 from treso_xl.contract import (
+    BANQUE,
     DATA_SHEETS,
     DECAISSEMENTS,
     ENCAISSEMENTS,
@@ -119,7 +120,9 @@ class Workbook:
         self.book.close()
 
 
-_INPUT_KEYS = frozenset(normalize_label(name) for name in (PARAMETRES_SHEET, *LEDGER_FIELDS))
+_INPUT_KEYS = frozenset(
+    normalize_label(name) for name in (PARAMETRES_SHEET, *LEDGER_FIELDS, BANQUE.name)
+)
 
 
 def _maybe_input(title: str) -> bool:
@@ -252,6 +255,14 @@ def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date 
         found.sort(key=lambda problem: problem.row or 0)
         problems.extend(found)
         frames[LEDGER_FIELDS[sheet.name]] = table.frame
+
+    # Banque: optional and created by the import, so its absence is not listed in `missing`
+    title = _input_sheet(names, BANQUE.name, problems)
+    grid = None if title is None else _grid_or_problem(load, title, problems)
+    if grid is not None:
+        table = read_table(BANQUE, grid, title)
+        problems.extend(table.problems)
+        frames["banque"] = table.frame
 
     if problems or params is None:
         raise InputError(problems)
