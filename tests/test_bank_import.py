@@ -20,7 +20,7 @@ from treso_xl.bank.categories import RULES_SHEET, categorize, default_rules, rea
 from treso_xl.bank.importer import AccountMismatchError, import_statements
 from treso_xl.bank.operation_id import account_key, operation_ids
 from treso_xl.bank.statement import Balance, BankLine, Statement
-from treso_xl.errors import DataError
+from treso_xl.errors import DataError, FileError
 from treso_xl.reading.problems import InputError
 from treso_xl.reading.tables import grid_from_rows
 from treso_xl.workbooks import sample_path
@@ -404,3 +404,34 @@ def generated_names(path: Path) -> list[str]:
     from treso_xl.render.package import generated_tab_names
 
     return generated_tab_names(path.read_bytes())
+
+
+def test_a_banque_sheet_with_its_columns_in_another_order(book: Path):
+    wb = openpyxl.load_workbook(book)
+    ws = wb.create_sheet("Banque")
+    ws.append(["Réf. banque", "Mes notes", "Montant (€)", "date", "LIBELLE", "Catégorie"])
+    ws.append(["ancienne", "à garder", -1, dt.datetime(2026, 1, 5), "Ancienne ligne", "Divers"])
+    wb.save(book)
+    result = import_statements(book, [statement(*MARCH_1_15)])
+    assert result.added == 5 and result.first_row == 3
+    rows = banque_rows(book)
+    assert rows[1] == [
+        "ancienne",
+        "à garder",
+        -1.0,
+        dt.date(2026, 1, 5),
+        "Ancienne ligne",
+        "Divers",
+    ]
+    assert rows[2][2:6] == [-512.0, day(2), "PRLV SEPA URSSAF IDF", "URSSAF"]
+    assert rows[2][0].startswith("07959191425:#") and rows[2][1] == ""
+
+
+def test_a_workbook_open_in_excel_is_not_written(book: Path):
+    lock = book.with_name("~$" + book.name)
+    lock.write_bytes(b"x")
+    before = book.read_bytes()
+    with pytest.raises(FileError) as error:
+        import_statements(book, [statement(*MARCH_1_15)])
+    assert "ouvert dans Excel" in str(error.value) and "l'import" in str(error.value)
+    assert book.read_bytes() == before
