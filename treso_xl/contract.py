@@ -10,6 +10,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from treso_xl import fold_cache
+
 
 def normalize_label(text: object) -> str:
     """Fold a header or a closed-list value: no case, accents, surrounding spaces, trailing unit.
@@ -43,11 +45,16 @@ def normalize_sheet_name(text: str) -> str:
 
 
 def normalize_series(values: pd.Series) -> pd.Series:
-    """`normalize_label` over a whole column, computed once per distinct value ("" if empty)."""
-    texts = values.fillna("").astype(str)
-    codes, distinct = pd.factorize(texts)
-    folded = np.array([normalize_label(text) for text in distinct.tolist()], dtype=object)
-    return pd.Series(folded[codes], index=texts.index, name=texts.name, dtype=object)
+    """`normalize_label` over a whole column, computed once per distinct value ("" if empty),
+    and once per column of the reader's frames (`fold_cache`)."""
+    folded = fold_cache.cached(values)
+    if folded is None:
+        texts = values.fillna("").astype(str)
+        codes, distinct = pd.factorize(texts)
+        folded = np.array([normalize_label(text) for text in distinct.tolist()], dtype=object)
+        folded = folded[codes]
+        fold_cache.store(values, folded)
+    return pd.Series(folded, index=values.index, name=values.name, dtype=object, copy=True)
 
 
 class Kind(Enum):

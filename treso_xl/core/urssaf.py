@@ -58,12 +58,15 @@ def is_turnover(categories: pd.Series) -> pd.Series:
 def turnover_receipts(flows: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """The receipts of a flow frame that are turnover (chiffre d'affaires encaissé), sorted by
     date, up to `until` inclusive. Invoice payments and expected invoice rests are turnover."""
-    receipts = flows.loc[(flows["sens"] == IN) & flows["date"].notna()]
-    receipts = receipts.loc[is_turnover(receipts["categorie"])].copy()
-    receipts["date"] = pd.to_datetime(receipts["date"]).dt.normalize()
+    dates = pd.to_datetime(flows["date"]).dt.normalize()
+    wanted = (flows["sens"] == IN) & dates.notna() & is_turnover(flows["categorie"])
     if until is not None:
-        receipts = receipts.loc[receipts["date"] <= pd.Timestamp(until)]
+        wanted &= dates <= pd.Timestamp(until)
+    receipts = flows.loc[wanted].copy()  # one selection of the rows, every test made
+    receipts["date"] = dates[wanted]
     receipts["montant"] = receipts["montant"].astype("float64")
+    if receipts["date"].is_monotonic_increasing:  # the plan's flows come sorted by date
+        return receipts.reset_index(drop=True)
     return receipts.sort_values("date", kind="stable", ignore_index=True)
 
 

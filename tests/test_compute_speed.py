@@ -1,0 +1,70 @@
+"""The faster compute paths (issue 16) give what the plain ones gave."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treso_xl import fold_cache
+from treso_xl.contract import normalize_label, normalize_series
+from treso_xl.core.aging import bucket_of, buckets_of
+from treso_xl.core.urssaf import _cents, _dec, _part, _round
+from treso_xl.refresh import read
+from treso_xl.workbooks import sample_path
+
+
+def test_buckets_of_is_bucket_of_row_by_row():
+    days = pd.Series(range(-400, 400), index=range(1000, 1800))
+    buckets = buckets_of(days)
+    assert buckets.tolist() == [bucket_of(d) for d in days]
+    assert buckets.index.equals(days.index)
+    empty = pd.Series([], dtype="int64")
+    assert buckets_of(empty).dtype == empty.map(bucket_of).dtype
+
+
+def _part_by_groupby(bases, rates) -> float:
+    """The former implementation: a DataFrame and a groupby per call."""
+    frame = pd.DataFrame({"cents": _cents(bases), "rate": np.asarray(rates, dtype="float64")})
+    by_rate = frame.groupby("rate", sort=True)["cents"].sum()
+    total = sum((Decimal(int(c)) * _dec(r) for r, c in by_rate.items()), Decimal(0))
+    return _round(total / 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10_000_000).map(lambda cents: cents / 100),
+            st.sampled_from([0.123, 0.212, 0.246, 0.0, 0.001, 0.0044, float("nan")]),
+        ),
+        max_size=60,
+    )
+)
+def test_part_sums_per_rate_as_the_groupby_did(rows):
+    bases = [base for base, _ in rows]
+    rates = [rate for _, rate in rows]
+    assert _part(bases, rates) == _part_by_groupby(bases, rates)
+
+
+def test_reader_columns_are_folded_once_and_results_stay_independent():
+    ledger = read(sample_path())
+    numbers = ledger.factures["facture"]
+    first = normalize_series(numbers)
+    assert fold_cache.cached(numbers) is not None  # a column of the reader: kept
+    assert first.tolist() == [normalize_label(n) for n in numbers]
+    first.iloc[0] = "changed"  # a caller changing its result changes nobody else's
+    again = normalize_series(ledger.factures["facture"])
+    assert again.tolist() == [normalize_label(n) for n in numbers]
+    assert again.index.equals(numbers.index) and again.name == numbers.name
+
+
+def test_frames_built_elsewhere_are_folded_afresh():
+    frame = pd.DataFrame({"facture": pd.Series([" F-1", "f-2 "], dtype="str")})
+    assert normalize_series(frame["facture"]).tolist() == ["f-1", "f-2"]
+    frame.loc[0, "facture"] = "G-9"  # changed in place: not a reader's frame, not cached
+    assert fold_cache.cached(frame["facture"]) is None
+    assert normalize_series(frame["facture"]).tolist() == ["g-9", "f-2"]
