@@ -207,6 +207,7 @@ class _Line:
     facture: str
     statut: str
     tokens: set[str]
+    reference: str
     decision: BankDecision | None = None
     # what the line becomes in the ledger: ("enc"|"dec", fields) or None (already in the ledger)
     row: tuple[str, dict[str, object]] | None = None
@@ -254,24 +255,39 @@ class _Reconciler:
             _horizon_end(self.params.date_solde, self.params.horizon),
             (last_bank + pd.Timedelta(days=PREVU_DAYS)).date(),
         )
+        bank = ledger.banque
         self.lines = [
             _Line(
                 index,
-                int(row.ligne),
-                row.date,
-                cents(float(row.montant)),
-                str(row.libelle),
-                str(row.categorie),
-                str(row.facture).strip(),
-                str(row.statut_rapprochement),
-                set(_tokens(f"{row.libelle}")),
+                int(ligne),
+                when,
+                round(float(amount), 2),
+                str(label),
+                str(category),
+                str(number).strip(),
+                str(status),
+                set(_tokens(label)),
+                str(reference),
             )
-            for index, row in zip(ledger.banque.index, ledger.banque.itertuples(), strict=True)
+            for index, ligne, when, amount, label, category, number, status, reference in zip(
+                bank.index,
+                bank["ligne"].tolist(),
+                bank["date"].tolist(),
+                bank["montant"].tolist(),
+                bank["libelle"].tolist(),
+                bank["categorie"].tolist(),
+                bank["facture"].tolist(),
+                bank["statut_rapprochement"].tolist(),
+                bank["ref_banque"].tolist(),
+                strict=True,
+            )
         ]
         self.enc_consumed: set[object] = set()  # Encaissements indices replaced by bank lines
         self.dec_consumed: set[tuple[object, pd.Timestamp]] = set()  # occurrences replaced
         self.factures_paid: dict[object, pd.Timestamp] = {}  # typed payment dated by the bank
         self.bills_paid: dict[object, pd.Timestamp] = {}
+        # open invoices (True) and bills (False) by rest in cents, see `_documents`
+        self.by_rest: dict[bool, dict[int, list[object]]] = {True: {}, False: {}}
 
     # each step ---------------------------------------------------------------------------------
 
@@ -337,8 +353,8 @@ class _Reconciler:
         factures, bills = self.ledger.factures, self.ledger.fournisseurs
         fact_keys = invoice_key(factures["facture"])
         bill_k = bill_keys(bills["numero"])
-        self.invoice_rest = self._invoice_rests()
-        self.bill_rest = self._bill_rests()
+        self.invoice_rest: dict[object, float] = self._invoice_rests().to_dict()
+        self.bill_rest: dict[object, float] = self._bill_rests().to_dict()
         for line in self._open():
             if not line.facture:
                 continue
@@ -513,28 +529,35 @@ class _Reconciler:
         return rest.where(bills["date_paiement"].isna(), 0.0).astype("float64").copy()
 
     def _invoice_name(self, index: object) -> str:
-        row = self.ledger.factures.loc[index]
-        return f"Facture {row['facture']} — {row['client']}"
+        factures = self.ledger.factures
+        return f"Facture {factures.at[index, 'facture']} — {factures.at[index, 'client']}"
 
     def _bill_name(self, index: object) -> str:
-        row = self.ledger.fournisseurs.loc[index]
-        number = f" {row['numero']}" if row["numero"] else ""
-        return f"Facture fournisseur{number} — {row['fournisseur']}"
+        bills = self.ledger.fournisseurs
+        number = bills.at[index, "numero"]
+        number = f" {number}" if number else ""
+        return f"Facture fournisseur{number} — {bills.at[index, 'fournisseur']}"
 
     def _pay(self, line: _Line, index: object, credit: bool, reason: str) -> None:
         """The line pays the invoice (credit) or bill (debit) `index`."""
         rests = self.invoice_rest if credit else self.bill_rest
         rests[index] = max(0.0, cents(rests[index] - abs(line.montant)))
+        if rests[index] > 0.004:
+            self.by_rest[credit].setdefault(_cents_key(rests[index]), []).append(index)
         if credit:
-            row = self.ledger.factures.loc[index]
-            fields = {"facture": row["facture"], "client": row["client"], "categorie": ""}
+            factures = self.ledger.factures
+            fields = {
+                "facture": factures.at[index, "facture"],
+                "client": factures.at[index, "client"],
+                "categorie": "",
+            }
             line.row = ("enc", self._new_row("enc", line, fields))
             target = self._invoice_name(index)
         else:
-            row = self.ledger.fournisseurs.loc[index]
+            bills = self.ledger.fournisseurs
             fields = {
-                "facture": row["numero"],
-                "fournisseur": row["fournisseur"],
+                "facture": bills.at[index, "numero"],
+                "fournisseur": bills.at[index, "fournisseur"],
                 "categorie": line.categorie,
             }
             line.row = ("dec", self._new_row("dec", line, fields))
@@ -563,8 +586,15 @@ class _Reconciler:
             if key:
                 by_key.setdefault(key, []).append(index)
         words = {index: _name_words(name) for index, name in tiers.items()}
-        lo = starts - pd.Timedelta(days=INVOICE_EARLY_DAYS)
-        hi = ends.where(ends.notna(), starts) + pd.Timedelta(days=INVOICE_LATE_DAYS)
+        # open documents by rest in cents (a partial payment files the new rest too, `_pay`)
+        by_rest = self.by_rest[invoices]
+        for index, rest in rests.items():
+            if rest > 0.004:
+                by_rest.setdefault(_cents_key(rest), []).append(index)
+        lo = (starts - pd.Timedelta(days=INVOICE_EARLY_DAYS)).to_dict()
+        hi = (ends.where(ends.notna(), starts) + pd.Timedelta(days=INVOICE_LATE_DAYS)).to_dict()
+        numbers = numbers.to_dict()
+        tiers = tiers.to_dict()
         for line in sorted(self._auto(), key=lambda item: (item.date, item.ligne)):
             if (line.montant > 0) != invoices:
                 continue
@@ -600,7 +630,7 @@ class _Reconciler:
                 continue
             by_name = [
                 index
-                for index in docs.index
+                for index in by_rest.get(_cents_key(amount), ())
                 if abs(rests[index] - amount) < 0.005
                 and fits(index)
                 and _names(words[index], line.tokens)
@@ -718,22 +748,8 @@ class _Reconciler:
     # 6. lines on their own, and the resulting ledger -------------------------------------------
 
     def _new_row(self, sheet: str, line: _Line, fields: dict[str, object]) -> dict[str, object]:
-        columns = contract.ENCAISSEMENTS if sheet == "enc" else contract.DECAISSEMENTS
-        row: dict[str, object] = {}
-        for col in columns.columns:
-            if col.kind is contract.Kind.DATE:
-                row[col.field] = pd.NaT
-            elif col.kind is contract.Kind.AMOUNT:
-                row[col.field] = np.nan
-            elif col.kind is contract.Kind.CHOICE:
-                row[col.field] = col.default or ""
-            else:
-                row[col.field] = ""
-        row.update(
-            libelle=line.libelle,
-            reference=self.ledger.banque.at[line.index, "ref_banque"],
-            **fields,
-        )
+        row = dict(_EMPTY_ROWS[sheet])
+        row.update(libelle=line.libelle, reference=line.reference, **fields)
         return self._copy(row, line)
 
     def _free_row(self, line: _Line) -> tuple[str, dict[str, object]]:
@@ -771,6 +787,24 @@ class _Reconciler:
             fournisseurs=bills,
             banque=empty_banque(),
         )
+
+
+def _empty_row(sheet: contract.Sheet) -> dict[str, object]:
+    """A row of `sheet` with every cell empty, as the reader gives them (defaults applied)."""
+    row: dict[str, object] = {}
+    for col in sheet.columns:
+        if col.kind is contract.Kind.DATE:
+            row[col.field] = pd.NaT
+        elif col.kind is contract.Kind.AMOUNT:
+            row[col.field] = np.nan
+        elif col.kind is contract.Kind.CHOICE:
+            row[col.field] = col.default or ""
+        else:
+            row[col.field] = ""
+    return row
+
+
+_EMPTY_ROWS = {"enc": _empty_row(contract.ENCAISSEMENTS), "dec": _empty_row(contract.DECAISSEMENTS)}
 
 
 def _appended(frame: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:

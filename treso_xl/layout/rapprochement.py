@@ -42,6 +42,11 @@ ADVICE_AMBIGUOUS = (
 )
 
 
+def _count(n: int, word: str) -> str:
+    """« 1 ligne », « 2 lignes », « 0 ignorée » (French: plural from 2 on)."""
+    return f"{n} {word}{'s' if n >= 2 else ''}"
+
+
 def _texts(item: BankDecision) -> tuple[str, str]:
     if item.kind == MATCHED:
         return item.target, item.reason
@@ -72,9 +77,10 @@ def rapprochement_layout(result: Reconciliation, date_reference: dt.date) -> She
     sheet.put(
         2,
         1,
-        f"Au {day(date_reference)} : {len(decisions)} lignes de la feuille Banque, dont "
-        f"{counts[MATCHED]} rapprochées, {counts[AMBIGUOUS]} ambiguës, {counts[FREE]} non "
-        f"rapprochées et {counts[IGNORED]} ignorées.{opening}",
+        f"Au {day(date_reference)} : {_count(len(decisions), 'ligne')} de la feuille Banque, "
+        f"dont {_count(counts[MATCHED], 'rapprochée')}, {_count(counts[AMBIGUOUS], 'ambiguë')}, "
+        f"{_count(counts[FREE], 'non rapprochée')} et {_count(counts[IGNORED], 'ignorée')}."
+        f"{opening}",
         styles.SUBTITLE,
     )
     sheet.put(
