@@ -467,7 +467,8 @@ def test_cfonb_statement_with_complements_and_rebuilt_iban() -> None:
         D("-9.90")]
     acme = statement.lines[1]
     assert acme.label == "VIR SEPA RECU /DE ACME SARL /MOTIF FACTURE F2026-014 /REF ACME-8841"
-    assert (acme.date, acme.source_line, acme.bank_ref) == (dt.date(2026, 1, 5), 5, "A000102")
+    # the entry number (82-88) is no reliable id: no bank_ref
+    assert (acme.date, acme.source_line, acme.bank_ref) == (dt.date(2026, 1, 5), 5, "")
     assert statement.lines[0].label.startswith(
         "PRLV SEPA URSSAF ILE DE FRANCE /MOTIF COTISATIONS MICRO-ENTREPRENEUR")
     assert statement.lines[5].value_date == dt.date(2026, 1, 21)
@@ -657,3 +658,14 @@ def test_mt940_account_field(field: str, account: str) -> None:
     data = (DATA / "mt940/fr/releve_lcl_2026.sta").read_bytes()
     data = data.replace(b"FR7030002005500000157845Z02", field.encode())
     assert {s.account for s in parse_mt940(data, "m.sta")} == {account}
+
+
+def test_a_reference_repeated_within_a_statement_is_not_kept_as_an_id() -> None:
+    data = (DATA / "ofx/fr/releve_sg_janvier_2026.ofx").read_bytes()
+    data = data.replace(b"<FITID>0D2A0000003", b"<FITID>0D2A0000002")
+    bank, _card = parse_statement_bytes(data, "x.ofx")
+    assert [line.bank_ref for line in bank.lines][:4] == ["0D2A0000001", "", "", "0D2A0000004"]
+    assert any("0D2A0000002" in note for note in bank.notes)
+    # the foreign MT940 with « NONREF » customer references keeps its real bank references
+    statement = read_statement_file(DATA / "mt940/fr/releve_lcl_2026.sta")[0]
+    assert statement.lines[0].bank_ref == "RB0105778812"

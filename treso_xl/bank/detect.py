@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from treso_xl.bank.formats.camt import looks_like_camt, parse_camt
@@ -75,7 +77,28 @@ def parse_statement_bytes(
         ) from None
     if not statements:
         raise StatementError(source, f"aucun relevé dans ce fichier {kind}.")
-    return statements
+    return [_without_repeated_refs(statement) for statement in statements]
+
+
+def _without_repeated_refs(statement: Statement) -> Statement:
+    """A bank reference given to several lines of one statement is no id: it is dropped.
+
+    Some banks repeat a FITID or a reference (« NONREF »); as an operation id it would make two
+    real operations one. Without it the importer falls back on its own stable id.
+    """
+    counts = Counter(line.bank_ref for line in statement.lines if line.bank_ref)
+    repeated = {ref for ref, count in counts.items() if count > 1}
+    if not repeated:
+        return statement
+    lines = tuple(
+        replace(line, bank_ref="") if line.bank_ref in repeated else line
+        for line in statement.lines
+    )
+    dropped = sum(counts[ref] for ref in repeated)
+    note = (f"{dropped} opérations partagent une même référence bancaire "
+            f"({', '.join(sorted(repeated)[:3])}{'…' if len(repeated) > 3 else ''})\u00a0: "
+            "cette référence n'est pas utilisée pour les reconnaître.")
+    return replace(statement, lines=lines, notes=(*statement.notes, note))
 
 
 def _read(path: Path, source: str) -> bytes:

@@ -99,8 +99,6 @@ def parse_cfonb(data: bytes, source: str) -> list[Statement]:
                 else None,
                 "label": record[48:79],
                 "amount": _amount(record, source, number),
-                "entry": record[81:88].strip(),
-                "reference": record[104:120].strip(),
                 "operation": record[32:34],
                 "line": number,
             })
@@ -178,7 +176,6 @@ def _statement(current: _Open, closing: Balance, source: str) -> Statement:
             date=item["date"],
             label=collapse(item["label"]),
             amount=item["amount"],
-            bank_ref=item["entry"].strip("0") and item["entry"],
             value_date=item["value_date"],
             source_line=item["line"],
         )
