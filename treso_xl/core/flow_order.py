@@ -9,9 +9,14 @@ FLOW_ORDER = ["date", "sens", "ligne"]
 IN, OUT = "encaissement", "décaissement"  # as core.flows names them (not imported: a cycle)
 
 
-def _last_when_missing(values: np.ndarray, missing: np.ndarray) -> list[np.ndarray]:
-    """Sort keys (minor first) putting missing values last, as sort_values' na_position."""
-    return [np.where(missing, 0, values), missing]
+def _last_when_missing(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """A sort key putting missing values last, as sort_values' na_position (the values given
+    are below the largest of their type; floats may be NaN, which numpy sorts last)."""
+    if not missing.any():
+        return values
+    if values.dtype.kind == "f":
+        return np.where(missing, np.nan, values)
+    return np.where(missing, np.iinfo(values.dtype).max, values)
 
 
 def flow_order(flows: pd.DataFrame) -> np.ndarray | None:
@@ -26,9 +31,9 @@ def flow_order(flows: pd.DataFrame) -> np.ndarray | None:
     lines = ligne.to_numpy(dtype="float64", na_value=np.nan)
     sens = _sens_codes(flows["sens"])
     keys = [
-        *_last_when_missing(lines, np.isnan(lines)),
-        *_last_when_missing(sens, sens < 0),
-        *_last_when_missing(stamps.view("int64"), np.isnat(stamps)),
+        lines,  # NaN (no row) sorts last
+        _last_when_missing(sens.astype(np.int64), sens < 0),
+        _last_when_missing(stamps.view("int64"), np.isnat(stamps)),
     ]
     return np.lexsort(keys)
 

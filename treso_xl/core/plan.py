@@ -105,10 +105,11 @@ def build_plan(
 def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
     if flows.empty:
         return pd.DataFrame(columns=months, dtype="float64")
-    month = flows["date"].dt.to_period("M").dt.start_time.dt.date
+    month = flows["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
     table = flows.assign(mois=month).pivot_table(
         index="categorie", columns="mois", values="montant", aggfunc="sum", sort=False
     )
+    table.columns = [stamp.date() for stamp in pd.to_datetime(table.columns)]  # months' 1st days
     order = list(pd.unique(flows["categorie"]))  # first appearance, chronological
     return table.reindex(index=order, columns=months).fillna(0.0).round(2)
 
