@@ -669,3 +669,11 @@ def test_a_reference_repeated_within_a_statement_is_not_kept_as_an_id() -> None:
     # the foreign MT940 with « NONREF » customer references keeps its real bank references
     statement = read_statement_file(DATA / "mt940/fr/releve_lcl_2026.sta")[0]
     assert statement.lines[0].bank_ref == "RB0105778812"
+
+
+def test_mt940_statement_information_after_the_closing_balance_is_no_label() -> None:
+    statement = _only(read_statement_file(DATA / "mt940/wolph/jejik/ing.sta"))
+    # :62F:C100723EUR3,47 is followed by « :86:D000004C00… », the statement's own summary
+    assert statement.lines[-1].label == (
+        "0111111111 Hr S Marechal ROSMALEN Hr S Marechal ROSMALEN "
+        "Betaling transactiedatum: 22-07-2010")

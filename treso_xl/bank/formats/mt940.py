@@ -17,6 +17,8 @@ FORMAT = "MT940"
 
 _BLOCK_START = re.compile(r"^:20:", re.MULTILINE)
 _LINE_61 = re.compile(r"^:61:", re.MULTILINE)
+_CLOSING_TAG = re.compile(r"^:62[FM]:", re.MULTILINE)
+_TRAILING_86 = re.compile(r"^:86:.*?(?=^:\d{2}[A-Z]?:|\Z)", re.MULTILINE | re.DOTALL)
 _SUBFIELD = re.compile(r"\?(\d{2})")
 _CURRENCY_SUFFIX = re.compile(r"^(.*?)([A-Z]{3})$")
 
@@ -50,6 +52,10 @@ def _statement(chunk: str, source: str, first_line: int) -> Statement:
 
     # a SWIFT envelope's closing "-}" may follow the last tag
     chunk = re.sub(r"\n-\}?\s*(\{[^\n]*)?$", "\n", chunk.rstrip()) + "\n"
+    # an :86: after the closing balance is about the statement: not the last line's label
+    closing = _CLOSING_TAG.search(chunk)
+    if closing:
+        chunk = chunk[: closing.start()] + _TRAILING_86.sub("", chunk[closing.start():])
     # the raw :86: text is kept: _details joins its ?20..?29 subfields itself
     transactions = mt940.models.Transactions(processors={"post_transaction_details": []})
     library_log = logging.getLogger("mt940")
