@@ -677,3 +677,14 @@ def test_mt940_statement_information_after_the_closing_balance_is_no_label() -> 
     assert statement.lines[-1].label == (
         "0111111111 Hr S Marechal ROSMALEN Hr S Marechal ROSMALEN "
         "Betaling transactiedatum: 22-07-2010")
+
+
+def test_cfonb_recognised_without_currency_and_with_trimmed_spaces(tmp_path: Path) -> None:
+    lines = (DATA / "cfonb/releve_pro_janvier_2026.txt").read_text().splitlines()
+    lines = [(ln[:16] + "   " + ln[19:]).rstrip() for ln in lines]  # no currency, trimmed
+    path = tmp_path / "releve.dat"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    statement = _only(read_statement_file(path))
+    assert statement.format == "CFONB 120"
+    assert statement.currency == "EUR"
+    assert statement.closing.amount == D("6537.99")

@@ -25,9 +25,11 @@ _SIGNS |= {chr(ord("J") + i): (str(i + 1), -1) for i in range(9)}
 def looks_like_cfonb(head: bytes) -> bool:
     """True when the file starts with a CFONB 120 old-balance record."""
     text = head[:WIDTH * 2].decode("latin-1")
-    return text[:2] == "01" and bool(_RECORD_START.match(text)) and (
-        len(text) >= WIDTH and text[16:19].isalpha()
-    )
+    if text[:2] != "01" or not _RECORD_START.match(text):
+        return False
+    # a whole record (maybe trimmed of its trailing spaces), or records with no line breaks
+    first = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0][:WIDTH]
+    return 104 <= len(first.rstrip()) and (len(first) == WIDTH or first != text)
 
 
 def records(text: str) -> list[tuple[int, str]]:
