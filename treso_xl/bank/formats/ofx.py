@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -104,34 +105,34 @@ def _uppercase_tags(body: str) -> str:
     return _TAG.sub(lambda m: f"<{m.group(1)}{m.group(2).upper()}>", body)
 
 
-class _TolerantBuilder:
-    """Closes aggregates whose closing tag the bank forgot, as SGML readers do."""
+@functools.cache
+def _tolerant_builder_class() -> type:
+    """ofxtools' TreeBuilder closing the aggregates whose closing tag the bank forgot.
 
-    def __init__(self) -> None:
-        from ofxtools.Parser import TreeBuilder
+    Built on first use: importing ofxtools takes a noticeable time, paid only for OFX files.
+    """
+    from ofxtools.Parser import ParseError, TreeBuilder
 
-        class Builder(TreeBuilder):
-            def __init__(self) -> None:
-                super().__init__()
-                self.open_tags: list[str] = []
+    class TolerantBuilder(TreeBuilder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open_tags: list[str] = []
 
-            def start(self, tag, attrs):  # type: ignore[no-untyped-def]
-                self.open_tags.append(tag)
-                return super().start(tag, attrs)
+        def start(self, tag, attrs):  # type: ignore[no-untyped-def]
+            self.open_tags.append(tag)
+            return super().start(tag, attrs)
 
-            def end(self, tag):  # type: ignore[no-untyped-def]
-                from ofxtools.Parser import ParseError
+        def end(self, tag):  # type: ignore[no-untyped-def]
+            if tag not in self.open_tags:
+                raise ParseError(f"Unopened closing tag </{tag}>")
+            while self.open_tags:  # close what SGML left open, as SGML readers do
+                last = self.open_tags.pop()
+                element = super().end(last)
+                if last == tag:
+                    return element
+            return None
 
-                if tag not in self.open_tags:
-                    raise ParseError(f"Unopened closing tag </{tag}>")
-                while self.open_tags:
-                    last = self.open_tags.pop()
-                    element = super().end(last)
-                    if last == tag:
-                        return element
-                return None
-
-        self.builder = Builder()
+    return TolerantBuilder
 
 
 def _parse_tree(body: str, source: str, first_line: int) -> ET.Element:
@@ -141,7 +142,7 @@ def _parse_tree(body: str, source: str, first_line: int) -> ET.Element:
 
     cleaned = (_CLEAN_HEADER + body).encode("utf-8")
     tree = OFXTree()
-    builder = _TolerantBuilder().builder
+    builder = _tolerant_builder_class()()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
