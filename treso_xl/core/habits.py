@@ -7,6 +7,10 @@ import pandas as pd
 MIN_PAID_INVOICES = 2  # fewer paid invoices: no habit, the due date is used
 
 
+# the columns `paid_invoices` reads
+_PAYMENT_DATES = ("reste_du", "derniere_date_paiement", "echeance_calculee", "date")
+
+
 def paid_invoices(positions: pd.DataFrame) -> pd.DataFrame:
     """Fully paid invoices with `retard` (days from due date to last payment, may be negative)
     and `delai` (days from invoice date to last payment)."""
@@ -24,7 +28,7 @@ def client_habits(positions: pd.DataFrame) -> pd.DataFrame:
     `habitude` is the median delay rounded to the day when the client has at least two paid
     invoices, else <NA> (the due date is then used).
     """
-    paid = paid_invoices(positions)
+    paid = paid_invoices(positions[[*_PAYMENT_DATES, "client"]])
     if paid.empty:
         return pd.DataFrame(
             {
@@ -50,7 +54,7 @@ def client_habits(positions: pd.DataFrame) -> pd.DataFrame:
 def delays_by_payment_method(positions: pd.DataFrame) -> pd.DataFrame:
     """Per Mode de paiement: paid invoices, mean days from invoice to payment and mean delay
     after the due date, slowest first. An empty mode is shown as « (non renseigné) »."""
-    paid = paid_invoices(positions)
+    paid = paid_invoices(positions[[*_PAYMENT_DATES, "mode_paiement"]])
     mode = paid["mode_paiement"].fillna("").astype(str).str.strip()
     paid["mode"] = mode.where(mode != "", "(non renseigné)")
     grouped = paid.groupby("mode", sort=True)
