@@ -688,3 +688,15 @@ def test_cfonb_recognised_without_currency_and_with_trimmed_spaces(tmp_path: Pat
     assert statement.format == "CFONB 120"
     assert statement.currency == "EUR"
     assert statement.closing.amount == D("6537.99")
+
+
+def test_ofx_line_numbers_skip_the_investment_statement_before_the_bank_one() -> None:
+    invest = (DATA / "ofx/ofxtools/invstmtrs.ofx").read_bytes()
+    bank = (DATA / "ofx/fr/releve_sg_janvier_2026.ofx").read_bytes().decode("cp1252")
+    block = bank[bank.index("<BANKMSGSRSV1>"): bank.index("</BANKMSGSRSV1>") + 15]
+    at = invest.index(b"</OFX>")
+    data = invest[:at] + block.replace("\r\n", "\n").encode() + b"\n" + invest[at:]
+    statement = _only(parse_ofx(data, "x.ofx"))
+    # the bank block starts on line 188; its first <STMTTRN> is its 6th line
+    assert statement.lines[0].source_line == 193
+    assert statement.lines[0].amount == D("-842.00")

@@ -60,11 +60,12 @@ def parse_ofx(data: bytes, source: str) -> list[Statement]:
                              first_line)
     stmt_lines = line_numbers(
         body, [m.start() for m in re.finditer(r"<(?:CC)?STMTRS>", body)], first_line)
+    # every <STMTTRN> of the text, in document order, is the element of the same rank
+    trn_line_of = dict(zip(map(id, root.iter("STMTTRN")), trn_lines, strict=False))
     statements: list[Statement] = []
-    counter = iter(trn_lines)
     for rank, element in enumerate(e for e in root.iter() if e.tag in ("STMTRS", "CCSTMTRS")):
         line = stmt_lines[rank] if rank < len(stmt_lines) else None
-        statements.append(_statement(element, source, line, counter))
+        statements.append(_statement(element, source, line, trn_line_of))
     if not statements:
         if any(e.tag == "INVSTMTRS" for e in root.iter()):
             problem = ("ce fichier OFX est un relevé de titres (compte d'investissement), "
@@ -198,7 +199,9 @@ def _text(element: ET.Element | None, path: str) -> str:
     return html.unescape(found.text or "").strip() if found is not None else ""
 
 
-def _statement(element: ET.Element, source: str, line: int | None, trn_lines) -> Statement:
+def _statement(
+    element: ET.Element, source: str, line: int | None, trn_line_of: dict[int, int]
+) -> Statement:
     """One STMTRS / CCSTMTRS aggregate as a Statement."""
     account_el = element.find("BANKACCTFROM")
     if account_el is None:
@@ -207,8 +210,7 @@ def _statement(element: ET.Element, source: str, line: int | None, trn_lines) ->
     currency = _text(element, "CURDEF").upper() or "EUR"
     lines: list[BankLine] = []
     for trn in element.iter("STMTTRN"):
-        trn_line = next(trn_lines, None)
-        lines.append(_line(trn, source, trn_line))
+        lines.append(_line(trn, source, trn_line_of.get(id(trn))))
     closing = None
     ledger = element.find(".//LEDGERBAL")
     if ledger is not None and _text(ledger, "BALAMT"):
