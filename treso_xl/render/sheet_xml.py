@@ -168,7 +168,7 @@ def _excel_date(value: dt.date) -> float | int:
 
 
 def _cell_xml(ref: str, value: object, style: object, number_format: str | None, xfs: _Xfs) -> str:
-    """One <c> element (row and column of the message in `ref`), or "" for nothing to write."""
+    """One <c> element of a value that is not a text ("" when there is nothing to write)."""
     body = ""
     kind = ""
     if value is None:
