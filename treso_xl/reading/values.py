@@ -100,8 +100,7 @@ class Cells:
         empty = texts == ""  # what python-calamine gives for an empty cell
         self.codes[positions[empty]] = EMPTY
         positions, texts = positions[~empty], texts[~empty]
-        # one plain loop over the text cells: what pandas' .str.strip() does, without overhead
-        stripped = np.array([text.strip() for text in texts], dtype=object)
+        stripped = _stripped(texts)
         blank = stripped == ""
         self.codes[positions[blank]] = EMPTY
         self._text_positions: np.ndarray = positions[~blank]
@@ -140,6 +139,19 @@ class Cells:
         return pd.Series(self.codes == EMPTY, index=self.raw.index)
 
 
+_SAMPLE = 1_000  # texts looked at to tell a column of repeated texts
+
+
+def _stripped(texts: np.ndarray) -> np.ndarray:
+    """Each text stripped: once per distinct text in a column of repeated texts (clients,
+    categories, statuses), else in one plain loop (what pandas' .str.strip() does, without its
+    overhead), which a column of distinct texts (invoice numbers) needs anyway."""
+    if len(texts) > 2 * _SAMPLE and len(set(texts[:_SAMPLE].tolist())) < _SAMPLE // 2:
+        codes, distinct = pd.factorize(texts)
+        return np.array([text.strip() for text in distinct.tolist()], dtype=object)[codes]
+    return np.array([text.strip() for text in texts], dtype=object)
+
+
 _UNIFORM_CODES = {
     "string": TEXT,
     "floating": NUMBER,
@@ -154,10 +166,23 @@ _UNIFORM_CODES = {
 
 
 def _type_codes(raw: pd.Series) -> np.ndarray:
-    """The type code of each cell; a column of one type is recognized in a single C pass."""
+    """The type code of each cell; a column of one type is recognized in a single C pass, and so
+    is a column of one type and empty cells (None, NaN or "", as python-calamine gives them),
+    which are coded EMPTY or TEXT (`Cells` makes every one of them EMPTY)."""
     uniform = _UNIFORM_CODES.get(pd.api.types.infer_dtype(raw, skipna=False))
     if uniform is not None:
         return np.full(len(raw), uniform, dtype=np.int8)
+    values = raw.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    empty_text = np.zeros(len(values), dtype=bool)
+    empty_text[~missing] = values[~missing] == ""  # (pd.NA == "" is no boolean)
+    filled = ~(missing | empty_text)
+    uniform = _UNIFORM_CODES.get(pd.api.types.infer_dtype(values[filled], skipna=False))
+    if uniform is not None:
+        codes = np.full(len(raw), uniform, dtype=np.int8)
+        codes[missing] = EMPTY
+        codes[empty_text] = TEXT
+        return codes
     codes = raw.map(type).map(_TYPE_CODES)
     unknown = codes.isna().to_numpy()
     if unknown.any():
