@@ -65,4 +65,4 @@ class StatementError(FileError):
         self.problem = problem
         self.line = line
         where = f"ligne {line} du fichier" if line else "fichier"
-        super().__init__(f"Relevé {source!s}, {where} : {problem}")
+        super().__init__(f"Relevé {source}, {where}\u00a0: {problem}")
