@@ -11,8 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import column_index_from_string
-
+from treso_xl.cells import column_index as column_index_from_string
 from treso_xl.contract import BANQUE, DATA_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.records import Ledger
 from treso_xl.excel import render_xlwings

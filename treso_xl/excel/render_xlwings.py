@@ -31,9 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter as column_letters
-
+from treso_xl.cells import ILLEGAL_CHARACTERS_RE
+from treso_xl.cells import column_letter as column_letters
 from treso_xl.layout.model import DATE, PLAIN, Chart, SheetLayout, Style
 from treso_xl.layout.page import finished
 from treso_xl.tab_identity import (

@@ -15,8 +15,8 @@ import numbers
 import re
 from copy import copy
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
+from treso_xl.cells import column_index as column_index_from_string
+from treso_xl.cells import coordinate as coordinate_from_string
 from treso_xl.layout.model import PLAIN, Cell, SheetLayout, Style
 
 DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters of '0'

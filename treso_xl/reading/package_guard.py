@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
-from openpyxl.utils import column_index_from_string
 
+from treso_xl.cells import column_index as column_index_from_string
 from treso_xl.errors import FileError
 from treso_xl.french import quote
 from treso_xl.reading.cell_errors import NO_VALUE, ExcelError, error_from_code

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.fr import siren as stdnum_siren
 
+from treso_xl.cells import column_letter as get_column_letter
 from treso_xl.contract import (
     BANQUE,
     DATA_SHEETS,
