@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import numpy as np
@@ -13,6 +14,7 @@ from treso_xl import fold_cache
 from treso_xl.contract import normalize_label, normalize_series
 from treso_xl.core.aging import bucket_of, buckets_of
 from treso_xl.core.urssaf import _cents, _dec, _part, _round
+from treso_xl.reading.values import EMPTY, TEXT, Cells, _slow_code
 from treso_xl.refresh import read
 from treso_xl.workbooks import sample_path
 
@@ -68,3 +70,40 @@ def test_frames_built_elsewhere_are_folded_afresh():
     frame.loc[0, "facture"] = "G-9"  # changed in place: not a reader's frame, not cached
     assert fold_cache.cached(frame["facture"]) is None
     assert normalize_series(frame["facture"]).tolist() == ["g-9", "f-2"]
+
+
+_CELL_VALUES = [
+    None, "", "  ", float("nan"), pd.NA, pd.NaT, 1.5, 2, True, "abc", " x ",
+    dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3), pd.Timestamp("2026-01-01"), dt.time(3, 4),
+    Decimal("1.5"),
+]  # fmt: skip
+
+
+def _code_of(value: object) -> int:
+    """The type code of one cell as Cells documents it, cell by cell."""
+    if isinstance(value, str):
+        return EMPTY if not value.strip() else TEXT
+    if value is None or value is pd.NA or value is pd.NaT:
+        return EMPTY
+    if isinstance(value, float) and np.isnan(value):
+        return EMPTY
+    return _slow_code(value)
+
+
+def _check_cells(values: list[object]) -> None:
+    cells = Cells(pd.Series(values, dtype=object))
+    assert cells.codes.tolist() == [_code_of(v) for v in values]
+    assert cells.texts().tolist() == [v.strip() for v in values if _code_of(v) == TEXT]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(range(len(_CELL_VALUES))), max_size=30))
+def test_cells_codes_and_texts_are_those_of_each_cell(picks):
+    _check_cells([_CELL_VALUES[i] for i in picks])
+
+
+def test_long_columns_of_repeated_or_distinct_texts():
+    repeated = [" Atelier ", "Studio", "", "  ", None, "Cabinet  "] * 800
+    _check_cells(repeated)  # stripped once per distinct text
+    _check_cells([f" F-{i} " for i in range(5000)])  # one by one
+    _check_cells([dt.date(2026, 1, 1 + i % 28) if i % 3 else "" for i in range(3000)])

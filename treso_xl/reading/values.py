@@ -94,9 +94,13 @@ class Cells:
         self.raw = raw
         self.codes: np.ndarray = _type_codes(raw)
         values = raw.to_numpy(dtype=object)
-        self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
-        positions = np.flatnonzero(self.codes == TEXT)
-        texts = values[positions]
+        is_text = self.codes == TEXT
+        if is_text.all():  # only str cells: nothing missing, every cell a text
+            positions, texts = np.arange(len(values)), values
+        else:
+            self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
+            positions = np.flatnonzero(self.codes == TEXT)
+            texts = values[positions]
         empty = texts == ""  # what python-calamine gives for an empty cell
         self.codes[positions[empty]] = EMPTY
         positions, texts = positions[~empty], texts[~empty]
