@@ -435,3 +435,18 @@ def test_a_workbook_open_in_excel_is_not_written(book: Path):
         import_statements(book, [statement(*MARCH_1_15)])
     assert "ouvert dans Excel" in str(error.value) and "l'import" in str(error.value)
     assert book.read_bytes() == before
+
+
+def test_a_chart_sheet_named_banque_is_refused(book: Path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.load_workbook(book)
+    chart = BarChart()
+    chart.add_data(Reference(wb["Encaissements"], min_col=4, min_row=1, max_row=5))
+    wb.create_chartsheet("Banque").add_chart(chart)
+    wb.save(book)
+    before = book.read_bytes()
+    with pytest.raises(FileError) as error:
+        import_statements(book, [statement(*MARCH_1_15)])
+    assert "n'est pas une feuille de calcul" in str(error.value)
+    assert book.read_bytes() == before

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
+from treso_xl.french import quote
 from treso_xl.render.package import (
     CONTENT_TYPES,
     CT_NS,
@@ -413,6 +414,12 @@ def append_rows(xlsx: bytes, writes: Sequence[SheetRows]) -> bytes:
         if not spec.rows and not spec.create:
             continue
         if spec.create:
+            taken_by = [e.name for e in entries if sheet_key(e.name) == sheet_key(spec.name)]
+            if taken_by:
+                raise WorkbookFormatError(
+                    f"Une feuille {quote(taken_by[0])} existe déjà dans le classeur ; "
+                    "renommez-la puis relancez. Rien n'a été modifié."
+                )
             root = _new_sheet(spec, {fmt: style(fmt) for fmt in (*spec.formats, HEADER)})
             sheet = _Sheet(root)
             header = _rows(1, spec.columns, [style(HEADER)] * len(spec.columns), [spec.header])
@@ -427,6 +434,12 @@ def append_rows(xlsx: bytes, writes: Sequence[SheetRows]) -> bytes:
                 )
             part = entry.part
             root = pkg.xml(part)
+            if root.tag != _q(MAIN, "worksheet"):
+                raise WorkbookFormatError(
+                    f"La feuille {quote(entry.name)} n'est pas une feuille de calcul (feuille "
+                    "de graphique ou de macros) : renommez-la, pour que l'import crée sa "
+                    "propre feuille, puis relancez. Rien n'a été modifié."
+                )
             sheet = _Sheet(root)
             start = sheet.last + 1
             header = []

@@ -27,7 +27,7 @@ from treso_xl.bank.statement import BankLine, Statement, StatementError
 from treso_xl.contract import BANQUE, PARAMETRES_SHEET
 from treso_xl.errors import DataError, FileError, TresoError
 from treso_xl.french import euros, quote
-from treso_xl.reading.problems import InputError
+from treso_xl.reading.problems import InputError, Problem
 from treso_xl.reading.tables import ambiguous_sheet, sheet_candidates
 
 MAPPING_SHEET_NAME = "Format relevé"  # helper B's csv_mapping.MAPPING_SHEET, when it is there
@@ -146,6 +146,27 @@ def read_inputs(names: list[str], load: Callable[[str], pd.DataFrame]) -> Workbo
     """Paramètres' IBAN, the Banque sheet, the rules and the CSV layout, from sheet grids
     (`load(title)`: the grid of a sheet indexed by Excel row). InputError on bad input."""
     from treso_xl.reading.workbook import read_params
+
+    raw_load = load
+
+    def load(title: str) -> pd.DataFrame:  # a damaged sheet is named, never a traceback
+        try:
+            return raw_load(title)
+        except TresoError:
+            raise
+        except Exception as error:
+            raise InputError(
+                [
+                    Problem(
+                        title,
+                        None,
+                        None,
+                        None,
+                        "la feuille est illisible ; ouvrez le classeur dans Excel et "
+                        "enregistrez-le à nouveau.",
+                    )
+                ]
+            ) from error
 
     inputs = WorkbookInputs()
     title = _single(names, PARAMETRES_SHEET)
