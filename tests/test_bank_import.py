@@ -450,3 +450,12 @@ def test_a_chart_sheet_named_banque_is_refused(book: Path):
         import_statements(book, [statement(*MARCH_1_15)])
     assert "n'est pas une feuille de calcul" in str(error.value)
     assert book.read_bytes() == before
+
+
+def test_a_rules_sheet_without_the_rules_columns_is_said():
+    grid = grid_from_rows([["Mes règles à moi", "Notes"], ["rien", "ici"]])
+    with pytest.raises(InputError) as error:
+        read_rules(grid)
+    assert "colonne «\u00a0Le libellé contient\u00a0»" in str(error.value)
+    assert "colonne «\u00a0Catégorie\u00a0»" in str(error.value)
+    assert read_rules(grid_from_rows([])) == []  # an empty sheet: no rules, no problem

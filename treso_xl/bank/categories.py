@@ -13,7 +13,7 @@ from treso_xl.bank.operation_id import fold_label
 from treso_xl.contract import Column, Kind, Sheet
 from treso_xl.french import quote
 from treso_xl.reading.problems import InputError, Problem
-from treso_xl.reading.tables import LIGNE, read_table
+from treso_xl.reading.tables import LIGNE, header_row, missing_column, read_table
 
 RULES_SHEET = "Règles bancaires"
 DEBIT, CREDIT, BOTH = "Débit", "Crédit", "Tous"
@@ -122,6 +122,15 @@ def read_rules(grid: pd.DataFrame, title: str = RULES_SHEET) -> list[Rule]:
     column and value for each bad row."""
     table = read_table(RULES, grid, title)
     problems = list(table.problems)
+    top = header_row(grid)
+    if top is not None:  # a sheet of that name must have the rules' two main columns
+        missing = [
+            missing_column(title, top, name)
+            for name, key in (("Le libellé contient", "motif"), ("Catégorie", "categorie"))
+            if key not in table.headers
+        ]
+        if missing:
+            raise InputError(problems + missing)
     rules: list[Rule] = []
     for record in table.frame.to_dict("records"):
         row = int(record[LIGNE])
