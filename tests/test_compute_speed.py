@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from treso_xl import fold_cache
 from treso_xl.contract import normalize_label, normalize_series
 from treso_xl.core.aging import bucket_of, buckets_of
+from treso_xl.core.flows import unify_categories
 from treso_xl.core.urssaf import _cents, _dec, _part, _round
 from treso_xl.reading.values import EMPTY, TEXT, Cells, _slow_code
 from treso_xl.refresh import read
@@ -107,3 +108,27 @@ def test_long_columns_of_repeated_or_distinct_texts():
     _check_cells(repeated)  # stripped once per distinct text
     _check_cells([f" F-{i} " for i in range(5000)])  # one by one
     _check_cells([dt.date(2026, 1, 1 + i % 28) if i % 3 else "" for i in range(3000)])
+
+
+def _unify_row_by_row(categories: pd.Series, fallback: str) -> pd.Series:
+    """The former unify_categories: every row stripped, distinct spellings folded."""
+    cleaned = categories.fillna("").astype(str).str.strip()
+    cleaned = cleaned.where(cleaned != "", fallback)
+    spelling: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for text in cleaned.unique():
+        chosen[text] = spelling.setdefault(normalize_label(text), text)
+    return cleaned.map(chosen)
+
+
+_CATEGORIES = ["Abonnement", " abonnement", "ABONNEMENT ", "", "  ", None, "Loyer", "Éd", "ed"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CATEGORIES), max_size=20), st.sampled_from(["object", "str"]))
+def test_unify_categories_as_row_by_row(values, dtype):
+    categories = pd.Series(values, dtype=object, name="categorie")
+    if dtype == "str":
+        categories = categories.astype("str")
+    expected = _unify_row_by_row(categories, "Autres")
+    pd.testing.assert_series_equal(unify_categories(categories, "Autres"), expected)

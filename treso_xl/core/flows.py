@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_label
@@ -70,14 +71,14 @@ def _frame(**columns: object) -> pd.DataFrame:
 
 
 def unify_categories(categories: pd.Series, fallback: str) -> pd.Series:
-    """Categories matched like headers ("abonnement" is "Abonnement"), first spelling kept."""
-    cleaned = categories.fillna("").astype(str).str.strip()
-    cleaned = cleaned.where(cleaned != "", fallback)
+    """Categories matched like headers ("abonnement" is "Abonnement"), first spelling kept
+    (each distinct text stripped and folded once, in order of first appearance)."""
+    codes, distinct = pd.factorize(categories.fillna("").astype(str))
+    cleaned = [text.strip() or fallback for text in distinct.tolist()]
     spelling: dict[str, str] = {}
-    chosen: dict[str, str] = {}
-    for text in cleaned.unique():
-        chosen[text] = spelling.setdefault(normalize_label(text), text)
-    return cleaned.map(chosen)
+    chosen = np.array([spelling.setdefault(normalize_label(t), t) for t in cleaned], dtype=object)
+    dtype = "str" if len(codes) else object  # as Series.map gave it
+    return pd.Series(chosen[codes], index=categories.index, name=categories.name, dtype=dtype)
 
 
 def expected_invoice_receipts(
