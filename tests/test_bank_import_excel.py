@@ -104,3 +104,17 @@ def test_the_vba_command_runs_the_import(monkeypatch: pytest.MonkeyPatch):
     exec(button.python.replace(FILES_MARK, encode_paths([QONTO])), {})  # as the VBA runs it
     assert len(banque(book)) == 12
     assert "11 opérations ajoutées" in standin.alerts(book)[-1]["prompt"]
+
+
+def test_a_users_banque_sheet_is_left_alone():
+    book = standin.open_book(sample_path())
+    sheet = book.sheets.add("banque", after=book.sheets[len(book.sheets) - 1])
+    sheet.range("A1").value = [["Mes banques", "Conseiller"], ["Banque Populaire", "M. Roux"]]
+    assert ribbon.importer_releve(book, encode_paths([QONTO])) is None
+    alert = standin.alerts(book)[-1]
+    assert alert["mode"] == "critical" and "Renommez" in alert["prompt"]
+    assert sheet.used_range.value == [
+        ["Mes banques", "Conseiller"],
+        ["Banque Populaire", "M. Roux"],
+    ]
+    assert "Règles bancaires" not in book.sheet_names
