@@ -14,11 +14,11 @@ import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from treso_xl.bank.append import clean_text
 from treso_xl.bank.banque_sheet import BanqueSheetError
 from treso_xl.bank.categories import RULES_SHEET, categorize, default_rules, read_rules
 from treso_xl.bank.importer import AccountMismatchError, import_statements
 from treso_xl.bank.operation_id import account_key, operation_ids
+from treso_xl.bank.sheet_rows import clean_text
 from treso_xl.bank.statement import Balance, BankLine, Statement
 from treso_xl.errors import DataError, FileError
 from treso_xl.reading.problems import InputError

@@ -14,13 +14,23 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from lxml import etree
-from openpyxl.utils import get_column_letter
 
+from treso_xl.bank.sheet_rows import (
+    AMOUNT,
+    DATE,
+    DATE_FORMAT,
+    HEADER,
+    TEXT,
+    SheetRows,
+    Value,
+    clean_text,
+    excel_serial,
+)
+from treso_xl.cells import column_letter
 from treso_xl.french import quote
 from treso_xl.render.package import (
     CONTENT_TYPES,
@@ -49,19 +59,8 @@ from treso_xl.render.package import (
 )
 from treso_xl.tab_identity import sheet_key
 
-Value = dt.date | Decimal | int | float | str | None
-
-# Cell formats of the rows written: header, date, amount, text.
-HEADER, DATE, AMOUNT, TEXT = "header", "date", "amount", "text"
-DATE_FORMAT = "dd/mm/yyyy"
-AMOUNT_FORMAT = "#,##0.00;[Red]\\-#,##0.00"
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_TEXT = 32_767  # characters Excel keeps in a cell
 RT_TABLE = DOC_REL + "/table"
 
-# Characters XML 1.0 refuses; `_xHHHH_` is Excel's escape, so a literal one is escaped itself.
-_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 _STYLES = (
@@ -94,44 +93,6 @@ _STYLES = (
 _STYLE_INDEX = {HEADER: 1, DATE: 2, AMOUNT: 3, TEXT: 4}
 
 
-@dataclass
-class SheetRows:
-    """Rows to write into one sheet: appended after its last used row, or a new sheet.
-
-    `columns[i]` is the 1-based column of the i-th value of each row and `formats[i]` its format
-    (DATE, AMOUNT or TEXT). For a new sheet (`create`), `header` is written on row 1 (formats
-    HEADER), `widths` set the column widths, the header row is frozen, and `choices` puts a
-    drop-down list on a column (1-based column -> allowed values).
-    """
-
-    name: str
-    columns: Sequence[int]
-    formats: Sequence[str]
-    rows: Sequence[Sequence[Value]]
-    create: bool = False
-    header: Sequence[str] = ()
-    widths: Sequence[float] = ()
-    choices: dict[int, Sequence[str]] = field(default_factory=dict)
-    header_rows: int = 0  # leading rows of `rows` that are a header (not counted in first_row)
-    first_row: int = 0  # set by `append_rows`: the Excel row of the first data row written
-
-
-def clean_text(text: str) -> str:
-    """A text as a cell can hold it: XML-illegal characters dropped, Excel's `_xHHHH_` escape
-    escaped, at most 32 767 characters."""
-    if text.isprintable() and "_x" not in text:  # the usual label: nothing to change
-        return text[:MAX_TEXT]
-    text = _ILLEGAL_XML.sub("", text)[:MAX_TEXT]
-    return _EXCEL_ESCAPE.sub(r"_x005F_\1", text)
-
-
-def excel_serial(day: dt.date) -> int:
-    """The Excel serial number of a date (1900 date system)."""
-    if isinstance(day, dt.datetime):
-        day = day.date()
-    return (day - EXCEL_EPOCH).days
-
-
 def _number_text(value: Decimal | int | float) -> str:
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
@@ -159,7 +120,7 @@ def _rows(
     rows: Sequence[Sequence[Value]],
 ) -> list[etree._Element]:
     """<row> elements for `rows` from Excel row `first`, built as text and parsed at once."""
-    letters = [get_column_letter(column) for column in columns]
+    letters = [column_letter(column) for column in columns]
     parts = [f'<sheetData xmlns="{MAIN}">']
     for offset, values in enumerate(rows):
         number = first + offset
@@ -282,7 +243,7 @@ class _Sheet:
             column = match.group(3) or match.group(1)
             last_column = max(last_column, _column_of(column))
             last_row = max(last_row, int(match.group(4) or match.group(2)))
-        dimension.set("ref", f"A1:{get_column_letter(max(last_column, 1))}{last_row}")
+        dimension.set("ref", f"A1:{column_letter(max(last_column, 1))}{last_row}")
 
 
 def _new_sheet(spec: SheetRows, styles: dict[str, int | None]) -> etree._Element:
@@ -327,7 +288,7 @@ def _finish_new_sheet(root: etree._Element, spec: SheetRows) -> None:
             root, _q(MAIN, "dataValidations"), count=str(len(spec.choices))
         )
         for column, values in spec.choices.items():
-            letter = get_column_letter(column)
+            letter = column_letter(column)
             listed = ",".join(values)
             dv = etree.SubElement(
                 validations,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from treso_xl.bank.append import AMOUNT, DATE, TEXT, SheetRows
+from treso_xl.bank.sheet_rows import AMOUNT, DATE, TEXT, SheetRows
 from treso_xl.contract import BANQUE, Kind, normalize_label
 from treso_xl.errors import FileError
 from treso_xl.french import quote

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 
-from treso_xl.bank.append import TEXT, SheetRows, append_rows
 from treso_xl.bank.banque_sheet import BanqueRow, BanqueState, banque_state, rows_spec
 from treso_xl.bank.categories import (
     DEFAULT_RULES,
@@ -23,6 +22,7 @@ from treso_xl.bank.categories import (
     read_rules,
 )
 from treso_xl.bank.operation_id import account_key, operation_ids
+from treso_xl.bank.sheet_rows import TEXT, SheetRows
 from treso_xl.bank.statement import BankLine, Statement, StatementError
 from treso_xl.contract import BANQUE, PARAMETRES_SHEET
 from treso_xl.errors import DataError, FileError, TresoError
@@ -482,6 +482,7 @@ def import_statements(
 def _apply(
     workbook: Path, target: Path, inputs: WorkbookInputs, parsed: list[Statement]
 ) -> ImportResult:
+    from treso_xl.bank.append import append_rows
     from treso_xl.render.safe_write import write_atomically
 
     check_accounts(parsed, inputs.iban)
@@ -508,6 +509,7 @@ def _apply(
 def create_mapping_sheet(workbook: Path) -> Path | None:
     """Add the « Format relevé » sheet (helper B's template) to `workbook`; None when it is
     already there (nothing written), else the backup made."""
+    from treso_xl.bank.append import append_rows
     from treso_xl.render.safe_write import check_writable, write_atomically
 
     workbook = Path(workbook)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from treso_xl.bank.append import AMOUNT, DATE, SheetRows, clean_text
 from treso_xl.bank.banque_sheet import rows_spec
 from treso_xl.bank.categories import RULES_SHEET, default_rules
 from treso_xl.bank.importer import (
@@ -20,6 +19,7 @@ from treso_xl.bank.importer import (
     read_inputs,
     rules_spec,
 )
+from treso_xl.bank.sheet_rows import AMOUNT, DATE, SheetRows, clean_text
 from treso_xl.contract import BANQUE, PARAMETRES_SHEET
 from treso_xl.reading.tables import grid_from_rows, sheet_candidates
 
