@@ -195,3 +195,21 @@ def test_rapprochement_prints_on_a4_without_overprint(tmp_path):
         to_pdf(source, tmp_path / "pdf"), {"Rapprochement": 1, "Prévisionnel": 1}
     )
     assert counts == {"Rapprochement": 1, "Prévisionnel": 1}
+
+
+def test_live_excel_reads_banque_and_writes_rapprochement():
+    from treso_xl.excel import standin
+    from treso_xl.excel.read_xlwings import read_ledger_from_book
+    from treso_xl.excel.render_xlwings import write_layouts
+    from treso_xl.refresh import compute
+
+    book = standin.new_book(sheets())
+    ledger = read_ledger_from_book(book)
+    assert len(ledger.banque) == 9
+    report = compute(ledger)
+    assert report.plan.closing.tolist() == [4990.0, 4505.30, 3820.50]  # as from the file
+    write_layouts(book, report.layouts)
+    assert book.sheet_names[-1] == "Rapprochement"
+    grid = standin.sheet_data(book, "Rapprochement").grid()
+    assert grid[0][0] == "Rapprochement bancaire"
+    assert any(row and row[0] == "Rapprochements : 7" for row in grid)

@@ -336,3 +336,25 @@ def test_invoice_paid_long_after_the_window_is_not_matched(amount):
         factures=[invoice("F2026-014", "Dupont", 500.0)],
     )
     assert position(reconcile(ledger), "F2026-014")["reste_du"] == 500.0
+
+
+def test_payment_typed_in_factures_is_the_bank_line_naming_it():
+    # typed paid on 01/02, the bank shows it on 16/02: one receipt, on the bank's date
+    ledger = bank_ledger(
+        [line(D(2026, 2, 16), "VIR DUPONT F2026-014", 500.0)],
+        factures=[invoice("F2026-014", "Dupont", 500.0, date_paiement=D(2026, 2, 1))],
+    )
+    flows = known_flows(ledger, D(2026, 6, 30))
+    assert flows[["date", "montant", "source"]].values.tolist() == [
+        [T(2026, 2, 16), 500.0, "Factures"]
+    ]
+    assert "Date de paiement" in decision(reconcile(ledger), 2).reason
+
+
+def test_payment_typed_in_factures_within_five_days_is_the_bank_line():
+    ledger = bank_ledger(
+        [line(D(2026, 2, 3), "REMISE CHEQUE", 500.0)],
+        factures=[invoice("F2026-014", "Dupont", 500.0, date_paiement=D(2026, 2, 1))],
+    )
+    flows = known_flows(ledger, D(2026, 6, 30))
+    assert flows[["date", "montant"]].values.tolist() == [[T(2026, 2, 3), 500.0]]

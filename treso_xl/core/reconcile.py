@@ -595,6 +595,13 @@ class _Reconciler:
         hi = (ends.where(ends.notna(), starts) + pd.Timedelta(days=INVOICE_LATE_DAYS)).to_dict()
         numbers = numbers.to_dict()
         tiers = tiers.to_dict()
+        # payments the user typed in the sheet itself (Date de paiement), not yet dated by the bank
+        paid_rows = docs["date_paiement"].notna()
+        paid_amounts = docs["montant"]
+        if invoices:
+            paid_amounts = docs["montant_paye"].where(docs["montant_paye"].notna(), paid_amounts)
+        typed_paid = paid_amounts[paid_rows].astype("float64").to_dict()
+        done = self.factures_paid if invoices else self.bills_paid
         for line in sorted(self._auto(), key=lambda item: (item.date, item.ligne)):
             if (line.montant > 0) != invoices:
                 continue
@@ -628,6 +635,17 @@ class _Reconciler:
                     )
                 self._pay(line, chosen, invoices, reason)
                 continue
+            recorded = {
+                i
+                for k in glued
+                for i in by_key.get(k, ())
+                if abs(typed_paid.get(i, -1.0) - amount) < 0.005
+                and i not in done
+                and lo[i] <= line.date <= hi[i]
+            }
+            if len(recorded) == 1:
+                self._recorded(line, recorded.pop(), invoices)
+                continue
             by_name = [
                 index
                 for index in by_rest.get(_cents_key(amount), ())
@@ -641,6 +659,19 @@ class _Reconciler:
                 self._pay(line, chosen, invoices, reason)
             elif len(by_name) > 1:
                 self._ambiguous(line, by_name, invoices)
+
+    def _recorded(self, line: _Line, index: object, invoices: bool) -> None:
+        """The line is the payment typed in Factures / Fournisseurs (Date de paiement)."""
+        done = self.factures_paid if invoices else self.bills_paid
+        done[index] = line.date
+        sheet = contract.FACTURES.name if invoices else contract.FOURNISSEURS.name
+        line.decision = self._decision(
+            line,
+            MATCHED,
+            target=self._invoice_name(index) if invoices else self._bill_name(index),
+            reason=f"n° de la facture dans le libellé et montant du paiement saisi dans {sheet} "
+            "(Date de paiement) : ce paiement est daté du relevé",
+        )
 
     def _ambiguous(self, line: _Line, indices: list[object], invoices: bool) -> None:
         name = self._invoice_name if invoices else self._bill_name

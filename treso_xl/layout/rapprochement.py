@@ -28,8 +28,9 @@ SECTIONS = (
     (IGNORED, "Lignes ignorées", ("", "Motif")),
 )
 _TEXT = Style(wrap=True, valign="top")
-_TOP = Style(valign="top")
 _ROW = Style(number_format=INTEGER, align="center", valign="top")
+_DATE = styles.DATE_CELL.but(valign="top")
+_MONEY = styles.MONEY.but(valign="top")
 _EMPTY = {
     MATCHED: "Aucune ligne rapprochée.",
     AMBIGUOUS: "Aucun cas ambigu.",
@@ -111,9 +112,9 @@ def rapprochement_layout(result: Reconciliation, date_reference: dt.date) -> She
         for item in sorted(items, key=lambda d: (d.date, d.ligne)):
             first, second = _texts(item)
             sheet.put(row, 1, item.ligne, _ROW)
-            sheet.put(row, 2, item.date, styles.DATE_CELL.but(valign="top"))
+            sheet.put(row, 2, item.date, _DATE)
             sheet.put(row, 3, item.libelle, _TEXT)
-            sheet.put(row, 4, item.montant, styles.MONEY.but(valign="top"))
+            sheet.put(row, 4, item.montant, _MONEY)
             sheet.put(row, 5, first, _TEXT)
             sheet.put(row, 6, second, _TEXT)
             row += 1
