@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ledger_factory import make_ledger
 
 from treso_xl import fold_cache
 from treso_xl.contract import normalize_label, normalize_series
 from treso_xl.core.aging import bucket_of, buckets_of
+from treso_xl.core.cfe import _typed_years
 from treso_xl.core.flows import unify_categories
 from treso_xl.core.urssaf import _cents, _dec, _part, _round
 from treso_xl.reading.values import EMPTY, TEXT, Cells, _slow_code
@@ -132,3 +134,19 @@ def test_unify_categories_as_row_by_row(values, dtype):
         categories = categories.astype("str")
     expected = _unify_row_by_row(categories, "Autres")
     pd.testing.assert_series_equal(unify_categories(categories, "Autres"), expected)
+
+
+def test_cfe_typed_years_expand_only_the_rows_naming_it():
+    rows = [
+        {"date": dt.date(2025, 12, 10), "libelle": "CFE", "montant": 200.0, "categorie": "Impôts",
+         "recurrence": "Annuelle"},
+        {"date": dt.date(2026, 1, 5), "libelle": "Loyer", "montant": 500.0, "categorie": "Loyer",
+         "recurrence": "Mensuelle"},
+        {"date": dt.date(2026, 3, 1), "libelle": "Acompte", "montant": 90.0,
+         "categorie": "Cotisation foncière des entreprises"},
+        {"date": None, "libelle": "CFE", "montant": 10.0, "categorie": "Impôts"},
+    ]  # fmt: skip
+    ledger = make_ledger({"date_solde": dt.date(2025, 11, 30)}, decaissements=rows)
+    assert _typed_years(ledger, dt.date(2027, 12, 31)) == {2025, 2026, 2027}
+    assert _typed_years(ledger, dt.date(2025, 12, 31)) == {2025, 2026}  # one-off rows stay
+    assert _typed_years(ledger, dt.date(2024, 12, 31)) == {2026}

@@ -49,11 +49,13 @@ def _due_date(year: int) -> tuple[dt.date, int | None]:
 
 def _typed_years(ledger: Ledger, until: dt.date) -> set[int]:
     """Years in which a Décaissements row (recurrences expanded) pays the CFE."""
-    dec = expand_recurrences(ledger.decaissements, until)
+    dec = ledger.decaissements
     if dec.empty:
         return set()
     text = normalize_series(dec["libelle"]) + " | " + normalize_series(dec["categorie"])
-    typed = text.str.contains(_TYPED) & dec["date"].notna()
+    named = text.str.contains(_TYPED).to_numpy(dtype=bool)
+    dec = expand_recurrences(dec.loc[named], until)  # row by row: only the rows naming the CFE
+    typed = dec["date"].notna()
     return set(dec.loc[typed, "date"].dt.year.astype(int))
 
 
