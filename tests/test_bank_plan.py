@@ -213,3 +213,34 @@ def test_live_excel_reads_banque_and_writes_rapprochement():
     grid = standin.sheet_data(book, "Rapprochement").grid()
     assert grid[0][0] == "Rapprochement bancaire"
     assert any(row and row[0] == "Rapprochements : 7" for row in grid)
+
+
+def test_statement_imported_by_the_importer_then_refresh(tmp_path):
+    """The real import (bank/importer.py) writes Banque; the refresh gives the hand-computed
+    plan of `test_import_then_refresh_hand_computed_plan` (categories from the default rules)."""
+    from decimal import Decimal
+
+    from treso_xl.bank.importer import import_statements
+    from treso_xl.bank.statement import Balance, BankLine, Statement
+
+    book = sheets()
+    typed = book.pop("Banque")[1:]
+    source = write_workbook(tmp_path / "classeur.xlsx", book)
+    lines = tuple(
+        BankLine(row[0].date(), row[1], Decimal(str(row[2])), row[3], balance_after=Decimal(row[8]))
+        for row in typed
+    )
+    statement = Statement(
+        "releve.ofx", "OFX", "", lines=lines, closing=Balance(dt.date(2026, 2, 4), Decimal(4490))
+    )
+    import_statements(source, [statement])
+    ledger = read_ledger(source)
+    assert len(ledger.banque) == 9
+    assert ledger.banque["solde"].iloc[-1] == 4490.0
+    report, _ = refresh_file(source)
+    assert report.plan.date_solde == dt.date(2026, 2, 4)
+    assert report.plan.opening.tolist() == [4490.0, 4990.0, 4505.30]
+    assert report.plan.closing.tolist() == [4990.0, 4505.30, 3820.50]
+    # a second refresh gives the same plan (Banque is never rewritten by the refresh)
+    again, _ = refresh_file(source)
+    assert again.plan.closing.tolist() == [4990.0, 4505.30, 3820.50]

@@ -358,3 +358,25 @@ def test_payment_typed_in_factures_within_five_days_is_the_bank_line():
     )
     flows = known_flows(ledger, D(2026, 6, 30))
     assert flows[["date", "montant"]].values.tolist() == [[T(2026, 2, 3), 500.0]]
+
+
+def test_aging_reminders_and_habits_follow_the_bank():
+    late = {"echeance": D(2025, 12, 15), "date": D(2025, 11, 15)}
+    ledger = bank_ledger(
+        [
+            line(D(2026, 1, 20), "VIR SEPA DUPONT FACTURE F2025-090", 700.0),
+            line(D(2026, 1, 25), "VIR SEPA DUPONT FACTURE F2025-091", 300.0),
+        ],
+        params={"date_reference": D(2026, 2, 1)},
+        factures=[
+            invoice("F2025-090", "Dupont", 700.0, **late),
+            invoice("F2025-091", "Dupont", 300.0, **late),
+            invoice("F2025-092", "Martin", 400.0, **late),
+        ],
+    )
+    report = compute(ledger)
+    assert [r.facture for r in report.reminders] == ["F2025-092"]
+    assert report.aging.table["Total"].to_dict() == {"Martin": 400.0}
+    habit = report.habits.loc["Dupont"]
+    assert habit["factures_payees"] == 2
+    assert habit["retard_median"] == 38.5  # paid 36 and 41 days after 15/12/2025, by the bank
