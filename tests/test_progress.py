@@ -121,3 +121,21 @@ def test_status_bar_survives_an_excel_that_refuses_it() -> None:
 
     with StatusBar(Refusing()) as status, reporting(status):
         phase("Lecture du classeur")
+
+
+def test_no_lines_in_a_pipe_unless_asked(monkeypatch, capsys) -> None:
+    """A slow machine alone never adds lines to a captured stderr (scripts, CliRunner)."""
+    import math
+
+    from treso_xl.progress import DELAY_VARIABLE, on_terminal
+
+    monkeypatch.delenv(DELAY_VARIABLE, raising=False)
+    with on_terminal() as shown:
+        phase("Lecture du classeur")
+        shown.counter(1, 2)
+    assert shown.delay == math.inf
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv(DELAY_VARIABLE, "0")
+    with on_terminal():
+        phase("Lecture du classeur")
+    assert capsys.readouterr().err == "treso-xl\u00a0: Lecture du classeur…\n"

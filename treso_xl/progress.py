@@ -8,6 +8,7 @@ nothing shown when nobody listens). Reporters never raise: progress is never wor
 from __future__ import annotations
 
 import contextvars
+import math
 import os
 import sys
 import threading
@@ -48,8 +49,8 @@ class TerminalProgress:
     """Phases on standard error, never on standard output (which scripts may read).
 
     Nothing is shown during the first `delay` seconds. After that, on a terminal, one line
-    « treso-xl : Calculs… (3 s) » is rewritten in place every second and erased at the end; when
-    standard error is a file or a pipe, each phase from then on is one plain line.
+    « treso-xl : Calculs… (3 s) » is rewritten in place every second and erased at the end; in a
+    file or a pipe (when asked for, see `on_terminal`), each phase from then on is one line.
     `counter(done, total)` adds « 12/300 » to the line (used by batch).
     """
 
@@ -85,8 +86,11 @@ class TerminalProgress:
 
     def __enter__(self) -> TerminalProgress:
         self.start = time.monotonic()
-        self._thread = threading.Thread(target=self._tick, daemon=True, name="treso-xl progress")
-        self._thread.start()
+        if math.isfinite(self.delay):  # an infinite delay: never shown, no ticking thread
+            self._thread = threading.Thread(
+                target=self._tick, daemon=True, name="treso-xl progress"
+            )
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -176,7 +180,16 @@ def terminal_delay() -> float:
 
 @contextmanager
 def on_terminal(delay: float | None = None) -> Iterator[TerminalProgress]:
-    """The phases of the code run inside shown on standard error (see TerminalProgress)."""
+    """The phases of the code run inside shown on standard error (see TerminalProgress) when it
+    is a terminal. When it is a file or a pipe, nothing is shown unless TRESO_XL_PROGRESS_DELAY
+    (or `delay`) asks for phase lines there too: a script reading our stderr, or a test, never
+    gets lines that a slow machine alone would add."""
+    stream = sys.stderr
+    asked = delay is not None or os.environ.get(DELAY_VARIABLE) is not None
+    if not _is_tty(stream) and not asked:
+        with TerminalProgress(stream, delay=math.inf, tty=False) as silent, reporting(None):
+            yield silent
+        return
     wait = terminal_delay() if delay is None else delay
-    with TerminalProgress(delay=wait) as shown, reporting(shown):
+    with TerminalProgress(stream, delay=wait) as shown, reporting(shown):
         yield shown
