@@ -380,3 +380,13 @@ def test_aging_reminders_and_habits_follow_the_bank():
     habit = report.habits.loc["Dupont"]
     assert habit["factures_payees"] == 2
     assert habit["retard_median"] == 38.5  # paid 36 and 41 days after 15/12/2025, by the bank
+
+
+def test_manual_status_without_invoice_is_not_matched_automatically():
+    ledger = bank_ledger(
+        [line(D(2026, 2, 6), "VIR DUPONT F2026-014", 500.0, statut_rapprochement="Manuel")],
+        factures=[invoice("F2026-014", "Dupont", 500.0)],
+    )
+    result = reconcile(ledger)
+    assert decision(result, 2).kind == FREE
+    assert position(result, "F2026-014")["reste_du"] == 500.0

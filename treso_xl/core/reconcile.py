@@ -341,6 +341,10 @@ class _Reconciler:
         return "montant nul"
 
     def _free_reason(self, line: _Line) -> str:
+        unknown = f"facture {quote(line.facture)} introuvable ; " if line.facture else ""
+        return unknown + self._flow_reason(line)
+
+    def _flow_reason(self, line: _Line) -> str:
         category = line.categorie or (
             "Autres encaissements" if line.montant > 0 else "Autres décaissements"
         )

@@ -45,9 +45,9 @@ def previsionnel_layout(
         2,
         1,
         f"{opening} ; seuil d'alerte {euros(plan.threshold)} ; date de référence "
-        f"{day(date_reference)}. Les mouvements datés jusqu'au solde "
-        f"{'du relevé' if bank_opening is not None else 'initial'} inclus sont déjà dans ce "
-        "solde.",
+        f"{day(date_reference)}. Les mouvements datés jusqu'au "
+        f"{day(bank_opening) if bank_opening is not None else 'solde initial'} inclus sont déjà "
+        "dans ce solde.",
         styles.SUBTITLE,
     )
     sheet.put(3, 1, "Mois sous le seuil", styles.ALERT)
