@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.progress import on_terminal
-from treso_xl.render.safe_write import backup_path
 
 EML, OUTLOOK = "eml", "outlook"
 
@@ -203,6 +202,8 @@ def envoyer_command(
             fail(f"{describe(error)}\n{kept}", EXIT_USAGE)
         click.echo(f"{note}Brouillon non envoyé écrit : {eml}")
         if replaced:
+            from treso_xl.render.safe_write import backup_path
+
             click.echo(f"Le brouillon précédent est conservé : {backup_path(eml)}")
         click.echo(
             "Ouvrez-le dans votre messagerie (Outlook, Thunderbird…), vérifiez-le et "

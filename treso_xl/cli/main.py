@@ -20,7 +20,6 @@ from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.errors import FileError
 from treso_xl.french import quote
 from treso_xl.progress import on_terminal
-from treso_xl.render.safe_write import backup_path
 from treso_xl.workbooks import sample_path, template_path
 
 if TYPE_CHECKING:  # pandas, openpyxl and the engine are imported by the commands that use them
@@ -73,6 +72,8 @@ def _run_refresh(
 
 def _replace_hint(source: Path, conflicts: list[tuple[str, str]]) -> str:
     """How to confirm that sheets bearing a tab's exact name are tabs of an older version."""
+    from treso_xl.render.safe_write import backup_path
+
     legacy = [sheet for sheet, tab in conflicts if sheet == tab]
     if not legacy:
         return ""
