@@ -58,3 +58,15 @@ def test_the_excel_path_does_not_import_openpyxl() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_help_and_ribbon_import_no_engine() -> None:
+    """`treso-xl --help` and the ribbon module load neither pandas nor openpyxl (issue 16)."""
+    code = (
+        "import sys\n"
+        "import treso_xl.cli.main, treso_xl.excel.ribbon\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'openpyxl', 'holidays', 'python_calamine', 'lxml'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

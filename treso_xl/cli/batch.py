@@ -117,7 +117,7 @@ def register(cli: click.Group) -> None:
             fail(f"Aucun classeur .xlsx ou .xlsm dans {quote(dossier)}.", EXIT_USAGE)
         with on_terminal() as shown:
             phase(f"Actualisation de {_plural(len(sources), 'classeur')}")
-            outcomes = run_batch(sources, dossier_sortie, jobs, today, shown.counter)
+            outcomes = run_batch(sources, dossier_sortie, jobs or _cores(), today, shown.counter)
             phase("Écriture de la synthèse")
             data = summary_workbook(outcomes, today or dt.date.today())
             with expected_failures():
