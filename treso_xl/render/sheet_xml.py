@@ -16,6 +16,7 @@ import numbers
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import IO
 
 from lxml import etree
@@ -107,19 +108,19 @@ class _Xfs:
         self._by_key: dict[tuple[object, str | None], int] = {}
         # by the identity of the style object (shared by many cells; styles are immutable and
         # stay alive in the layouts being written), to skip hashing a Style per cell
-        self._by_id: dict[tuple[int, str | None], int] = {}
+        self.by_id: dict[tuple[int, str | None], int] = {}
         self._alive: list[object] = []
 
     def get(self, style: object, number_format: str | None) -> int:
         fast = (id(style), number_format)
-        found = self._by_id.get(fast)
+        found = self.by_id.get(fast)
         if found is not None:
             return found
         key = (style, number_format)
         found = self._by_key.get(key)
         if found is None:
             found = self._by_key[key] = self._allocate(style, number_format)
-        self._by_id[fast] = found
+        self.by_id[fast] = found
         self._alive.append(style)  # its id is never reused while this cache lives
         return found
 
@@ -251,6 +252,9 @@ def _prepared(
     return cells, links
 
 
+_first = itemgetter(0)
+
+
 class _Letters(dict):
     def __missing__(self, col: int) -> str:
         letter = self[col] = get_column_letter(col)
@@ -364,6 +368,7 @@ def write_sheet(
         by_row.setdefault(row, [])
     out: list[str] = []
     get_xf = xfs.get
+    by_id = xfs.by_id
     count = 0
     for row in sorted(by_row):
         height = heights.get(row)
@@ -372,13 +377,18 @@ def write_sheet(
         else:
             out.append(f'<row r="{row}" ht="{_num(height)}" customHeight="1">')
         srow = str(row)
-        for col, cell in sorted(by_row[row], key=lambda item: item[0]):
+        row_cells = by_row[row]
+        if len(row_cells) > 1:
+            row_cells.sort(key=_first)
+        for col, cell in row_cells:
             value, style = cell.value, cell.style
             ref = letters[col] + srow
             if value.__class__ is str:  # the common case, inlined
                 text = _ILLEGAL.sub("", value)[:MAX_TEXT]
                 fmt = style.number_format if style.__class__ is Style else None
-                s = get_xf(style, fmt)
+                s = by_id.get((id(style), fmt))
+                if s is None:
+                    s = get_xf(style, fmt)
                 style_attr = f' s="{s}"' if s else ""
                 if text:
                     space = ' xml:space="preserve"' if text != text.strip() else ""
