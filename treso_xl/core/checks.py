@@ -1081,35 +1081,45 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
         & (((statuses == "Réalisé") & (days > today)) | ((statuses == "Prévu") & (days < today)))
     )
     fields = ["date", "ligne", "libelle", "statut", *(["recurrence"] if recurring else [])]
-    for _, row in _selected(frame, flagged, fields):
-        day = row["date"]
-        if not _is_set(day):
+    rows = frame.loc[flagged, fields]
+    shown: dict[Any, str] = {}  # each date written once: a sheet may flag thousands of rows
+    reference_shown = _date(reference)
+    for when, ligne, libelle, statut, recurrence in zip(
+        rows["date"].tolist(),
+        rows["ligne"].tolist(),
+        rows["libelle"].tolist(),
+        rows["statut"].tolist(),
+        rows["recurrence"].tolist() if recurring else [None] * len(rows),
+        strict=True,
+    ):
+        if not _is_set(when):
             continue
-        ligne = int(row["ligne"])
-        libelle = quote(_text(row["libelle"]))
-        if row["statut"] == "Réalisé" and day > today:
+        ligne = int(ligne)
+        libelle = quote(_text(libelle))
+        written = shown.get(when) or shown.setdefault(when, _date(when))
+        if statut == "Réalisé" and when > today:
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     feuille,
                     ligne,
-                    f"{quote('Réalisé')} en date future : {libelle} daté du {_date(day)}, "
-                    f"après la date de référence ({_date(reference)}).",
+                    f"{quote('Réalisé')} en date future : {libelle} daté du {written}, "
+                    f"après la date de référence ({reference_shown}).",
                     "Un mouvement réalisé a déjà eu lieu : corrigez la date, ou passez le "
                     f"statut à {quote('Prévu')} s'il reste à venir.",
                     "realise_futur",
                 )
             )
-        elif row["statut"] == "Prévu" and day < today:
-            if recurring and row["recurrence"] not in ("Aucune", "", None):
+        elif statut == "Prévu" and when < today:
+            if recurring and recurrence not in ("Aucune", "", None):
                 continue  # the first date of a series may be past: the series goes on
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     feuille,
                     ligne,
-                    f"{quote('Prévu')} en date passée : {libelle} daté du {_date(day)}, "
-                    f"avant la date de référence ({_date(reference)}).",
+                    f"{quote('Prévu')} en date passée : {libelle} daté du {written}, "
+                    f"avant la date de référence ({reference_shown}).",
                     "Mettez la ligne à jour : a-t-elle été payée ? Si oui, passez le statut à "
                     f"{quote('Réalisé')} avec la date réelle ; sinon reportez la date au jour "
                     "attendu.",
