@@ -94,8 +94,7 @@ class Cells:
         self.raw = raw
         self.codes: np.ndarray = _type_codes(raw)
         values = raw.to_numpy(dtype=object)
-        is_text = self.codes == TEXT
-        if is_text.all():  # only str cells: nothing missing, every cell a text
+        if raw.dtype == object and (self.codes == TEXT).all():  # only str cells, none missing
             positions, texts = np.arange(len(values)), values
         else:
             self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
