@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -211,4 +211,7 @@ def _reminder(row, level: str, days_late: int, params: Params, figures: _Figures
         promesse=promise_text(promises, ref),
     )
     text = reminder_text(reminder, params, next_action=action, promised=promised)
-    return replace(reminder, texte=text)
+    # the text is read from the reminder itself: set on this new, not yet shared, instance
+    # (what dataclasses.replace would copy field by field, thousands of times)
+    object.__setattr__(reminder, "texte", text)
+    return reminder
