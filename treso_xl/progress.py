@@ -66,6 +66,7 @@ class TerminalProgress:
         self.shown = False  # something was written (a line to erase on a terminal)
         self._printed = ""  # the last plain line printed, not to repeat it
         self._printed_label = ""
+        self._width = 0  # the longest line written on the terminal, to blank it out
         self._printed_at = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -99,7 +100,7 @@ class TerminalProgress:
             self._thread.join()
         with self._lock:
             if self.tty and self.shown:
-                self._write("\r\x1b[2K")
+                self._write("\r" + " " * self._width + "\r")
 
     def _tick(self) -> None:
         if self._stop.wait(self.delay):
@@ -116,7 +117,10 @@ class TerminalProgress:
             return
         text = f"treso-xl\u00a0: {self.label}…" + (f" {self.count}" if self.count else "")
         if self.tty:
-            self._write(f"\r\x1b[2K{text} ({int(elapsed)}\u00a0s)")
+            line = f"{text} ({int(elapsed)}\u00a0s)"
+            # spaces rather than an ANSI erase: the Windows console may not understand escapes
+            self._write("\r" + line.ljust(self._width))
+            self._width = max(self._width, len(line))
         else:  # a log: a line per phase, a changing count at most every 5 seconds
             now = time.monotonic()
             if self.label == self._printed_label and now - self._printed_at < 5.0:
