@@ -30,7 +30,7 @@ def column_letter(index: int) -> str:
 
 @cache
 def column_index(letters: str) -> int:
-    """"A" -> 1, "ab" -> 28; ValueError for anything but one to three letters."""
+    """ "A" -> 1, "ab" -> 28; ValueError for anything but one to three letters."""
     text = letters.upper()
     if not (1 <= len(text) <= 3 and text.isascii() and text.isalpha()):
         raise ValueError(f"{letters!r} is not a valid column name")
@@ -41,7 +41,7 @@ def column_index(letters: str) -> int:
 
 
 def coordinate(reference: str) -> tuple[str, int]:
-    """"B5" or "$B$5" -> ("B", 5) (letters kept as typed); ValueError when not a cell."""
+    """ "B5" or "$B$5" -> ("B", 5) (letters kept as typed); ValueError when not a cell."""
     match = _COORDINATE.match(reference)
     if match is None or int(match.group(2)) < 1:
         raise ValueError(f"Invalid cell coordinates ({reference})")
