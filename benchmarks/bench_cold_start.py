@@ -61,6 +61,17 @@ print(json.dumps({"warm": time.process_time() - start}))
 
 
 QUIET = dict(os.environ, TRESO_XL_PROGRESS_DELAY="3600")  # no progress lines in the output
+QUIET.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's install has its bytecode cached
+
+
+def compile_package() -> None:
+    """Write the bytecode of treso_xl as an installation does: without it, every module edited
+    since the last cached compile is compiled again at each start (0.15 s seen here)."""
+    import compileall
+
+    import treso_xl
+
+    compileall.compile_dir(Path(treso_xl.__file__).parent, quiet=1)
 
 
 def _wall(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -79,7 +90,7 @@ def _wall(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def _json(command: list[str], cwd: Path) -> dict[str, float]:
-    done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True, env=QUIET)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -105,6 +116,7 @@ def run(runs: int, workdir: Path) -> list[str]:
     from treso_xl.workbooks import sample_path
 
     python = sys.executable
+    compile_package()
     sample = workdir / "exemple.xlsx"
     shutil.copy(sample_path(), sample)
     treso = _treso_xl()
