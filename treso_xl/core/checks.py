@@ -133,14 +133,15 @@ def _penalty_rate_floor(rate: float | None, reference: dt.date) -> list[Finding]
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Gravité (erreur, avertissement, conseil), then sheet in workbook order, then row."""
 
+    sheets: dict[str, int] = {}
+    for position, name in enumerate(_SHEET_ORDER):
+        sheets.setdefault(name, position)
+    gravites = {gravite: position for position, gravite in enumerate(GRAVITES)}
+
     def key(finding: Finding) -> tuple[int, int, str, int]:
-        sheet = (
-            _SHEET_ORDER.index(finding.feuille)
-            if finding.feuille in _SHEET_ORDER
-            else len(_SHEET_ORDER)
-        )
+        sheet = sheets.get(finding.feuille, len(_SHEET_ORDER))
         row = -1 if finding.ligne is None else finding.ligne
-        return GRAVITES.index(finding.gravite), sheet, finding.feuille, row
+        return gravites[finding.gravite], sheet, finding.feuille, row
 
     return sorted(findings, key=key)
 
