@@ -263,6 +263,8 @@ DATA_SHEETS: tuple[Sheet, ...] = (
     STOCK,
     PROJETS,
 )
+# Input sheets the accountant's export copies as values: the data sheets and the bank lines.
+EXPORTED_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, BANQUE)
 
 PARAMETRES_SHEET = "Paramètres"
 
@@ -449,6 +451,9 @@ GENERATED_TABS: tuple[str, ...] = (
     TAB_URSSAF,
     TAB_CONTROLES,
 )
+
+# Every tab the tool may write: the fixed ones, and Rapprochement when Banque has lines.
+TOOL_TABS: tuple[str, ...] = (*GENERATED_TABS, TAB_RAPPROCHEMENT)
 
 # Fixed row labels of the Prévisionnel tab.
 LABEL_OPENING = "Solde d'ouverture"

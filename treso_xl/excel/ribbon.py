@@ -333,14 +333,14 @@ def _export_inputs(
     """The export's input sheets from the grids read in Excel, as `read_input_sheets` gives
     them from a file: the contract's data sheets, and the names of the user's other sheets
     (neither an input sheet nor one of `generated`, the tool's own tabs)."""
-    from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
+    from treso_xl.contract import EXPORTED_SHEETS, PARAMETRES_SHEET
     from treso_xl.export.workbook import InputSheets
     from treso_xl.reading.tables import find_sheet, grid_from_rows
 
     frames = {}
     known = set(generated)
     known.add(find_sheet(names, PARAMETRES_SHEET) or PARAMETRES_SHEET)
-    for sheet in DATA_SHEETS:
+    for sheet in EXPORTED_SHEETS:
         title = find_sheet(names, sheet.name)
         if title is not None and title in grids:
             known.add(title)
@@ -351,11 +351,11 @@ def _export_inputs(
 
 def _generated_sheets(book: Any) -> set[str]:
     """The sheets of `book` that are the tool's generated tabs (they carry their marker)."""
-    from treso_xl.contract import GENERATED_TABS
+    from treso_xl.contract import TOOL_TABS
     from treso_xl.excel.render_xlwings import tab_markers
     from treso_xl.tab_identity import sheet_key
 
-    keys = {sheet_key(tab) for tab in GENERATED_TABS}
+    keys = {sheet_key(tab) for tab in TOOL_TABS}
     sheets = book.sheets
     return {
         name

@@ -59,6 +59,7 @@ INPUT_DESCRIPTIONS: dict[str, str] = {
     contract.FOURNISSEURS.name: "Saisie : factures fournisseurs (valeurs).",
     contract.STOCK.name: "Saisie : stock de marchandises (valeurs).",
     contract.PROJETS.name: "Saisie : projets facturés par étapes (valeurs).",
+    contract.BANQUE.name: "Opérations bancaires importées des relevés (valeurs).",
 }
 GENERATED_DESCRIPTIONS: dict[str, str] = {
     contract.TAB_TABLEAU_DE_BORD: (
@@ -84,6 +85,10 @@ GENERATED_DESCRIPTIONS: dict[str, str] = {
         "cotisations, échéance."
     ),
     contract.TAB_CONTROLES: "Anomalies et points à vérifier dans les données saisies.",
+    contract.TAB_RAPPROCHEMENT: (
+        "Rapprochement bancaire : opérations rapprochées et pourquoi, cas ambigus, opérations "
+        "non rapprochées."
+    ),
 }
 
 _LABEL = Style(bold=True, valign="top")

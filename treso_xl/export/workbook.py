@@ -29,7 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.writer.excel import ExcelWriter
 
 from treso_xl import __version__
-from treso_xl.contract import DATA_SHEETS, PARAMETRES_SHEET
+from treso_xl.contract import EXPORTED_SHEETS, PARAMETRES_SHEET
 from treso_xl.core.checks import ERREUR
 from treso_xl.core.dashboard import balance_on
 from treso_xl.core.money import cents
@@ -119,7 +119,7 @@ def read_input_sheets(path: Path) -> InputSheets:
         grids: dict[str, pd.DataFrame] = {}
         known = _generated_tabs(Path(path))
         known.add(find_sheet(names, PARAMETRES_SHEET) or PARAMETRES_SHEET)
-        for sheet in DATA_SHEETS:
+        for sheet in EXPORTED_SHEETS:
             title = find_sheet(names, sheet.name)
             if title is None:
                 continue
@@ -185,7 +185,7 @@ def build_export(
     summary = export_summary(report, period, register_total(recettes), purchases)
 
     inputs_layouts = [parametres_layout(params)]
-    for sheet in DATA_SHEETS:
+    for sheet in EXPORTED_SHEETS:
         grid = inputs.grids.get(sheet.name)
         if grid is not None:
             inputs_layouts.append(input_sheet_layout(sheet, grid))
