@@ -136,7 +136,11 @@ def _guarded(book: Any, action: str, work: Callable[[], T], today: dt.date | Non
     message box and a Contrôles line."""
     on = today or dt.date.today()
     try:
-        with StatusBar(book.app) as status, reporting(status):
+        app = book.app
+    except Exception:  # no application to show a status in: the work runs all the same
+        app = None
+    try:
+        with StatusBar(app) as status, reporting(status):
             return work()
     except _input_error() as error:
         findings = problem_findings(error.problems)
