@@ -40,3 +40,15 @@ def test_ribbon_counts_rapprochement_among_the_tools_tabs(tmp_path):
     refresh_file(source)
     book = standin.open_book(source)
     assert TAB_RAPPROCHEMENT in ribbon._generated_sheets(book)
+
+
+def test_a_stale_rapprochement_is_rewritten_when_banque_is_emptied(tmp_path):
+    source = write_workbook(tmp_path / "classeur.xlsx", _with_siren())
+    refresh_file(source)
+    book = openpyxl.load_workbook(source)
+    book["Banque"].delete_rows(2, 20)  # the user empties Banque (Excel keeps the tab's name)
+    book.save(source)
+    report, _ = refresh_file(source)
+    assert TAB_RAPPROCHEMENT in [layout.name for layout in report.layouts]
+    text = openpyxl.load_workbook(source)[TAB_RAPPROCHEMENT]["A2"].value
+    assert "0 ligne de la feuille Banque" in text, text

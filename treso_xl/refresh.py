@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from treso_xl.contract import TAB_RAPPROCHEMENT
 from treso_xl.core.aging import Aging, aging, dso_days
 from treso_xl.core.bfr import WorkingCapital, financing_gap_levers, working_capital
 from treso_xl.core.cfe import cfe_findings, cfe_flows, cfe_years
@@ -108,8 +109,12 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
     ]
 
 
-def compute(ledger: Ledger) -> Report:
+def compute(ledger: Ledger, tabs_present: Collection[str] = ()) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab.
+
+    `tabs_present`: the tool's tabs the workbook already holds. A Rapprochement tab written
+    earlier is rewritten (saying there is no bank line) when Banque has been emptied or removed,
+    so that a stale reconciliation never stays in the workbook.
 
     The bank lines are reconciled first (`core.reconcile`): the engine then works on the
     reconciled ledger, where they are realised rows (`Report.ledger`); the spending review keeps
@@ -193,7 +198,7 @@ def compute(ledger: Ledger) -> Report:
         urssaf_layout(urssaf, params),
         controles_layout(findings, params.date_reference),
     ]
-    if bank.decisions:
+    if bank.decisions or TAB_RAPPROCHEMENT in tabs_present:
         layouts.append(rapprochement_layout(bank, params.date_reference))
     set_footers(layouts, params.entreprise, dt.date.today())
     return Report(
@@ -214,6 +219,20 @@ def compute(ledger: Ledger) -> Report:
         layouts=layouts,
         bank=bank if bank.decisions else None,
     )
+
+
+def _tool_tabs(source: Path) -> list[str]:
+    """The tool's tabs in the workbook file (none when it is not a package it can write into)."""
+    from treso_xl.errors import FileError
+    from treso_xl.render.files import XLSX, workbook_format
+    from treso_xl.render.package import generated_tab_names
+
+    if workbook_format(source) != XLSX:
+        return []
+    try:
+        return generated_tab_names(source.read_bytes())
+    except (OSError, FileError):
+        return []
 
 
 def read(path: Path, today: dt.date | None = None) -> Ledger:
@@ -239,7 +258,7 @@ def refresh_file(
     from treso_xl.render.files import check_target, write_tabs
 
     check_target(source, output)
-    report = compute(read(source, today))
+    report = compute(read(source, today), _tool_tabs(source))
     phase("Écriture du classeur")
     written = write_tabs(source, report.layouts, output, replace)
     return report, written

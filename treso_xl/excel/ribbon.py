@@ -217,7 +217,7 @@ def actualiser(book: Any, today: dt.date | None = None) -> Any:
     from treso_xl.refresh import compute
 
     def work() -> Any:
-        report = compute(_read(book, today))
+        report = compute(_read(book, today), _generated_sheets(book))
         phase("Écriture des onglets dans Excel")
         with _quiet(book.app):
             left_out = write_layouts(book, report.layouts)
