@@ -254,7 +254,7 @@ def test_bad_data_go_to_controles_and_a_message_box(tmp_path: Path) -> None:
 def test_an_internal_error_is_a_french_message_not_a_traceback(monkeypatch) -> None:
     import treso_xl.refresh
 
-    def broken(ledger):
+    def broken(ledger, tabs_present=()):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(treso_xl.refresh, "compute", broken)
