@@ -59,6 +59,14 @@ def test_help_is_french():
     assert "Actualiser les onglets générés de FICHIER" in refresh_help
 
 
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_help_never_starts_a_line_with_french_high_punctuation(command: str):
+    """French keeps « : ; ! ? » on their word: a wrapped help line never starts with one."""
+    lines = run(command, "--help").output.splitlines()
+    assert lines
+    assert not [line for line in lines if line.lstrip()[:1] in {":", ";", "!", "?", "»"}]
+
+
 def test_usage_errors_exit_2_in_french(tmp_path: Path):
     result = run("refresh")
     assert result.exit_code == 2

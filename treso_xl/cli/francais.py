@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 FRENCH = {
     "Usage:": "Utilisation :",
@@ -80,11 +81,31 @@ def ntranslate(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
 
 
+# French typography: a no-break space before « : ; ! ? » and inside « », so that wrapping a help
+# text never starts a line with them nor leaves a guillemet alone at a line's end.
+_BEFORE = re.compile(r" ([:;!?»])")
+_AFTER = re.compile(r"« ")
+
+
+def no_break(text: str) -> str:
+    """`text` with the spaces French keeps attached to punctuation made no-break."""
+    return _AFTER.sub("«\u00a0", _BEFORE.sub("\u00a0\\1", text))
+
+
 def apply() -> None:
-    """Point click's `_` and `ngettext` at the French table."""
+    """Point click's `_` and `ngettext` at the French table; wrap help texts the French way."""
     for name in ("core", "exceptions", "parser", "types", "decorators", "formatting", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = translate
         if hasattr(module, "ngettext"):
             module.ngettext = ntranslate
+    formatting = importlib.import_module("click.formatting")
+    wrap = formatting.wrap_text
+    if not getattr(wrap, "french", False):
+
+        def wrap_text(text: str, *args: object, **kwargs: object) -> str:
+            return wrap(no_break(text), *args, **kwargs)
+
+        wrap_text.french = True  # type: ignore[attr-defined]
+        formatting.wrap_text = wrap_text

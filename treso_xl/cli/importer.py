@@ -45,7 +45,7 @@ def register(group: click.Group) -> None:
         (OFX/QFX, CSV, CFONB 120, CAMT.053, QIF, MT940), sans jamais compter deux fois une
         opération déjà importée.
 
-        La feuille « Banque » est créée au premier import, puis seulement complétée : les
+        La feuille « Banque » est créée au premier import, puis seulement complétée\u00a0: les
         lignes existantes, et les colonnes Catégorie et Facture que vous avez remplies, ne
         sont jamais réécrites. Chaque opération reçoit une catégorie d'après la feuille
         « Règles bancaires » (créée au premier import, modifiable). Un relevé d'un autre
