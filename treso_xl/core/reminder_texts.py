@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,36 @@ class ReminderText:
 
     subject: str
     body: str
+
+
+class LazyReminderText(ReminderText):
+    """A reminder text whose body is written on first use: thousands of reminders are listed
+    with their subject, but only the letters printed or drafted need a body."""
+
+    def __init__(self, subject: str, build: Callable[[], ReminderText]) -> None:
+        object.__setattr__(self, "subject", subject)
+        object.__setattr__(self, "_build", build)
+        object.__setattr__(self, "_body", None)
+
+    @property
+    def body(self) -> str:  # type: ignore[override]
+        if self._body is None:
+            object.__setattr__(self, "_body", self._build().body)
+        return self._body
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReminderText):
+            return NotImplemented
+        return (self.subject, self.body) == (other.subject, other.body)
+
+    def __hash__(self) -> int:
+        return hash((self.subject, self.body))
+
+    def __repr__(self) -> str:
+        return f"ReminderText(subject={self.subject!r}, body={self.body!r})"
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return ReminderText, (self.subject, self.body)
 
 
 def _how_to_pay(r: Reminder, params: Params) -> list[str]:
@@ -58,6 +89,29 @@ def _signature(params: Params) -> list[str]:
     if params.adresse:
         lines.append(params.adresse)
     return lines
+
+
+def reminder_subject(r: Reminder, promised: dt.date | None = None) -> str:
+    """The subject of `reminder_text` alone (the same words, without writing the body)."""
+    if promised is not None and r.niveau != "Avant échéance":
+        return f"Facture {r.facture} : votre engagement de paiement au {day(promised)}"
+    if r.niveau == "Avant échéance":
+        return f"Facture {r.facture} : échéance le {day(r.echeance)}"
+    if r.niveau == "J+1":
+        return f"Facture {r.facture} : rappel de paiement"
+    if r.niveau == "J+15":
+        return f"Deuxième relance : facture {r.facture} échue le {day(r.echeance)}"
+    return f"Mise en demeure de payer : facture {r.facture}"
+
+
+def lazy_reminder_text(
+    r: Reminder, params: Params, next_action: str = "", promised: dt.date | None = None
+) -> ReminderText:
+    """`reminder_text` with its subject written now and its body on first use."""
+    return LazyReminderText(
+        reminder_subject(r, promised),
+        lambda: reminder_text(r, params, next_action=next_action, promised=promised),
+    )
 
 
 def reminder_text(

@@ -15,7 +15,7 @@ from treso_xl.core.penalties import (
     recovery_indemnity,
 )
 from treso_xl.core.records import Params
-from treso_xl.core.reminder_texts import ReminderText, reminder_text
+from treso_xl.core.reminder_texts import ReminderText, lazy_reminder_text
 from treso_xl.french import day, euros
 from treso_xl.rules.lookup import RuleNotCovered, rule
 
@@ -210,7 +210,8 @@ def _reminder(row, level: str, days_late: int, params: Params, figures: _Figures
         erreur_taux=error,
         promesse=promise_text(promises, ref),
     )
-    text = reminder_text(reminder, params, next_action=action, promised=promised)
+    # the body is written on first use: only the letters printed or drafted need one
+    text = lazy_reminder_text(reminder, params, next_action=action, promised=promised)
     # the text is read from the reminder itself: set on this new, not yet shared, instance
     # (what dataclasses.replace would copy field by field, thousands of times)
     object.__setattr__(reminder, "texte", text)
