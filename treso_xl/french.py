@@ -40,6 +40,12 @@ def quote(text: object) -> str:
     return f"«\u00a0{text}\u00a0»"
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """« 0 opération », « 1 opération », « 2 opérations » (French: plural from 2 on)."""
+    word = singular if n < 2 else plural or f"{singular}s"
+    return f"{n:,}".replace(",", NNBSP) + f" {word}"
+
+
 def euros(value: float, decimals: int = 2) -> str:
     """1 234,50 € (narrow no-break space between thousands, no-break space before €)."""
     text = f"{value:,.{decimals}f}".replace(",", NNBSP).replace(".", ",")

@@ -16,6 +16,7 @@ from treso_xl.bank.formats.common import (
     ymd_date,
 )
 from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
+from treso_xl.french import count
 
 FORMAT = "CAMT.053"
 
@@ -173,8 +174,10 @@ def _statement(stmt, ns: dict[str, str], source: str) -> Statement:
         lines.append(_line(entry, ns, source))
     notes: list[str] = []
     if skipped:
-        notes.append(f"{skipped} opération(s) non comptabilisée(s) (statut autre que BOOK) "
-                     "ignorée(s).")
+        notes.append(
+            count(skipped, "opération non comptabilisée ignorée", "opérations non comptabilisées "
+                  "ignorées") + " (statut autre que BOOK)."
+        )
     return Statement(
         source=source,
         format=FORMAT,

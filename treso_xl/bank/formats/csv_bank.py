@@ -30,6 +30,7 @@ from treso_xl.bank.formats.csv_values import (
     parse_date,
 )
 from treso_xl.bank.statement import Balance, BankLine, Statement, StatementError
+from treso_xl.french import count as french_count
 from treso_xl.french import quote
 
 SEPARATORS = (";", "\t", ",", "|")
@@ -610,8 +611,11 @@ def _build(
     if not lines:
         raise StatementError(source, "aucune opération trouvée sous la ligne d'en-tête")
 
-    for status, count in skipped_status.items():
-        notes.append(f"{count} opération(s) au statut {quote(status)} ignorée(s)")
+    for status, number in skipped_status.items():
+        notes.append(
+            french_count(number, "opération ignorée", "opérations ignorées")
+            + f"\u00a0: statut {quote(status)} dans le relevé"
+        )
     for row in totals:
         _check_total(row, table, parser, lines, source, stated, notes)
     if trailers:
