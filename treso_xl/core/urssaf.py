@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -58,16 +59,34 @@ def is_turnover(categories: pd.Series) -> pd.Series:
 def turnover_receipts(flows: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
     """The receipts of a flow frame that are turnover (chiffre d'affaires encaissé), sorted by
     date, up to `until` inclusive. Invoice payments and expected invoice rests are turnover."""
+    receipts = _all_turnover_receipts(flows)
+    if until is not None:
+        dates = receipts["date"].to_numpy(dtype="datetime64[ns]")
+        last = pd.Timestamp(until).to_datetime64()
+        receipts = receipts.iloc[: int(np.searchsorted(dates, last, side="right"))]
+    return receipts.copy()
+
+
+_last_turnover: tuple[weakref.ref[pd.DataFrame], pd.DataFrame] | None = None
+
+
+def _all_turnover_receipts(flows: pd.DataFrame) -> pd.DataFrame:
+    """`turnover_receipts` of every date, sorted by date; the last frame's answer is kept, as
+    the plan's receipts are asked for four times (flow frames are never changed in place)."""
+    global _last_turnover
+    if _last_turnover is not None and _last_turnover[0]() is flows:
+        return _last_turnover[1]
     dates = pd.to_datetime(flows["date"]).dt.normalize()
     wanted = (flows["sens"] == IN) & dates.notna() & is_turnover(flows["categorie"])
-    if until is not None:
-        wanted &= dates <= pd.Timestamp(until)
     receipts = flows.loc[wanted].copy()  # one selection of the rows, every test made
     receipts["date"] = dates[wanted]
     receipts["montant"] = receipts["montant"].astype("float64")
     if receipts["date"].is_monotonic_increasing:  # the plan's flows come sorted by date
-        return receipts.reset_index(drop=True)
-    return receipts.sort_values("date", kind="stable", ignore_index=True)
+        receipts = receipts.reset_index(drop=True)
+    else:
+        receipts = receipts.sort_values("date", kind="stable", ignore_index=True)
+    _last_turnover = (weakref.ref(flows), receipts)
+    return receipts
 
 
 # --- Calendar --------------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+"""Shortcuts of the compute (issue 16: remembered answers, fast paths) give the plain answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from treso_xl.core.urssaf import is_turnover, turnover_receipts
+
+
+def _turnover_plain(flows: pd.DataFrame, until: dt.date | None) -> pd.DataFrame:
+    """The former implementation: every test made on each call."""
+    dates = pd.to_datetime(flows["date"]).dt.normalize()
+    wanted = (flows["sens"] == "encaissement") & dates.notna() & is_turnover(flows["categorie"])
+    if until is not None:
+        wanted &= dates <= pd.Timestamp(until)
+    receipts = flows.loc[wanted].copy()
+    receipts["date"] = dates[wanted]
+    receipts["montant"] = receipts["montant"].astype("float64")
+    return receipts.sort_values("date", kind="stable", ignore_index=True)
+
+
+def _flows(shift: int) -> pd.DataFrame:
+    days = [dt.datetime(2026, 1, 1, 9) + dt.timedelta(days=(7 * i + shift) % 40) for i in range(30)]
+    return pd.DataFrame(
+        {
+            "date": days,
+            "sens": ["encaissement" if i % 3 else "décaissement" for i in range(30)],
+            "libelle": [f"ligne {i}" for i in range(30)],
+            "categorie": ["Apport" if i % 5 == 0 else "Ventes" for i in range(30)],
+            "montant": [float(10 * i + shift) for i in range(30)],
+            "ligne": list(range(2, 32)),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "until", [None, dt.date(2026, 1, 1), dt.date(2026, 1, 20), dt.date(2027, 1, 1)]
+)
+def test_turnover_receipts_as_the_plain_selection(until):
+    for shift in (0, 3, 0):  # the same frame again, another one, a third one
+        flows = _flows(shift)
+        for _ in range(2):  # the second call uses the remembered selection
+            got = turnover_receipts(flows, until)
+            pd.testing.assert_frame_equal(got, _turnover_plain(flows, until))
+            got.loc[:, "montant"] = -1.0  # the caller's copy: changing it changes nothing after
+
+
+def test_turnover_receipts_of_a_sorted_frame_and_of_an_empty_one():
+    flows = _flows(0).sort_values("date", kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(
+        turnover_receipts(flows, dt.date(2026, 1, 25)), _turnover_plain(flows, dt.date(2026, 1, 25))
+    )
+    empty = flows.iloc[:0]
+    assert turnover_receipts(empty, dt.date(2026, 1, 25)).empty
