@@ -163,11 +163,17 @@ def empty_column(col: Column, length: int) -> pd.Series:
     return pd.Series(filler, index=index, dtype="str")
 
 
+_EMPTY_FRAMES: dict[Sheet, pd.DataFrame] = {}  # built once per sheet, handed out as copies
+
+
 def empty_frame(sheet: Sheet) -> pd.DataFrame:
-    """The frame of a sheet with no rows, with its columns and dtypes."""
-    frame = pd.DataFrame({col.field: empty_column(col, 0) for col in sheet.columns})
-    frame[LIGNE] = pd.Series([], dtype="int64")
-    return frame
+    """The frame of a sheet with no rows, with its columns and dtypes (a fresh copy)."""
+    template = _EMPTY_FRAMES.get(sheet)
+    if template is None:
+        template = pd.DataFrame({col.field: empty_column(col, 0) for col in sheet.columns})
+        template[LIGNE] = pd.Series([], dtype="int64")
+        _EMPTY_FRAMES[sheet] = template
+    return template.copy()
 
 
 def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Table:
@@ -178,10 +184,10 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
     is parsed per its column kind; bad and missing required cells become problems.
     """
     title = title or sheet.name
-    table = Table(sheet, title, empty_frame(sheet))
     top = header_row(grid)
     if top is None:  # an empty sheet: no rows, nothing to complain about
-        return table
+        return Table(sheet, title, empty_frame(sheet))
+    table = Table(sheet, title, pd.DataFrame())  # its frame is set below
     headers = list(grid.loc[top].items())
     found = match_headers(headers, sheet.columns)
     table.headers = {name: shown for name, (_, shown) in found.items()}
