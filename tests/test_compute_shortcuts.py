@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from treso_xl.contract import _fold
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -55,3 +59,28 @@ def test_turnover_receipts_of_a_sorted_frame_and_of_an_empty_one():
     )
     empty = flows.iloc[:0]
     assert turnover_receipts(empty, dt.date(2026, 1, 25)).empty
+
+
+def _fold_plain(text: str) -> str:
+    """The former fold, without the shortcut for ASCII texts."""
+    s = text.strip()
+    if s.endswith(")") and "(" in s:
+        head = s[: s.rindex("(")].rstrip()
+        if head:
+            s = head
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("’", "'").replace("º", "°")
+    return " ".join(s.lower().split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ9 -()_\t\n°’ºéÉ'.ﬁ\u0301")), max_size=20))
+def test_fold_as_the_plain_fold(text):
+    assert _fold.__wrapped__(text) == _fold_plain(text)
+
+
+def test_fold_of_every_ascii_character():
+    for code in range(128):
+        text = f" A{chr(code)}b "
+        assert _fold.__wrapped__(text) == _fold_plain(text)

@@ -29,6 +29,8 @@ def _fold(text: str) -> str:
         head = s[: s.rindex("(")].rstrip()
         if head:
             s = head
+    if s.isascii():  # nothing to decompose nor drop: the usual invoice number or label
+        return " ".join(s.lower().split())
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.replace("’", "'").replace("º", "°")
