@@ -40,7 +40,8 @@ def sheet_rows(path: Path, name: str) -> list[list[object]]:
 def test_import_then_the_same_file_again(book: Path):
     first = run("importer", book, QONTO)
     assert first.exit_code == 0, first.output
-    assert "11 opérations ajoutées à la feuille «\u00a0Banque\u00a0» (ligne 2)." in first.output
+    added = "11 opérations ajoutées à la feuille «\u00a0Banque\u00a0», lignes 2 à 12."
+    assert added in first.output
     assert "Feuille «\u00a0Règles bancaires\u00a0» créée." in first.output
     rows = sheet_rows(book, "Banque")
     assert len(rows) == 12 and rows[0][0] == "Date"

@@ -108,7 +108,13 @@ class ImportResult:
         if self.rows:
             noun = "opération ajoutée" if self.added == 1 else "opérations ajoutées"
             sheet = quote(BANQUE.name)
-            out.append(f"{self.added} {noun} à la feuille {sheet} (ligne {self.first_row}).")
+            last = self.first_row + self.added - 1
+            rows = (
+                f"ligne {self.first_row}"
+                if self.added == 1
+                else f"lignes {self.first_row} à {last}"
+            )
+            out.append(f"{self.added} {noun} à la feuille {sheet}, {rows}.")
         else:
             out.append(
                 "Aucune nouvelle opération : toutes étaient déjà dans la feuille "
