@@ -80,6 +80,11 @@ def shown_text(value: object, number_format: str | None) -> str:
     """About what a cell shows with French settings (for widths only)."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is float or kind is int:
+        return _shown_number(float(value), number_format)
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -90,20 +95,23 @@ def shown_text(value: object, number_format: str | None) -> str:
         fmt = number_format or "dd/mm/yyyy"
         return "sept. 2026" if "mmm" in fmt else "00/00/0000"
     if isinstance(value, numbers.Real):
-        number = float(value)
-        if not math.isfinite(number):
-            return ""
-        fmt = number_format or "General"
-        if "%" in fmt:
-            return f"{number * 100:.1f} %"
-        decimals = 2 if "0.00" in fmt else 0
-        text = _group(f"{number:.{decimals}f}") if "#,##0" in fmt else f"{number:.{decimals}f}"
-        if "€" in fmt:
-            text += " €"
-        elif '"j"' in fmt:
-            text += " j"
-        return text
+        return _shown_number(float(value), number_format)
     return str(value)
+
+
+def _shown_number(number: float, number_format: str | None) -> str:
+    if not math.isfinite(number):
+        return ""
+    fmt = number_format or "General"
+    if "%" in fmt:
+        return f"{number * 100:.1f} %"
+    decimals = 2 if "0.00" in fmt else 0
+    text = _group(f"{number:.{decimals}f}") if "#,##0" in fmt else f"{number:.{decimals}f}"
+    if "€" in fmt:
+        text += " €"
+    elif '"j"' in fmt:
+        text += " j"
+    return text
 
 
 class _Fitter:
@@ -126,6 +134,34 @@ class _Fitter:
         ]
         self.note_col = min([self.last_col, *(c - 1 for c in chart_cols if c > 2)])
         self.to_wrap: set[tuple[int, Style]] = set()
+        # per style (by identity: styles are immutable and shared by many cells)
+        self._wrapped: dict[int, tuple[Style, Style]] = {}
+        self._per: dict[int, tuple[Style, float]] = {}
+        self._lines: dict[tuple[str, float, float], int] = {}
+
+    def wrapped(self, style: Style) -> Style:
+        """`style` wrapped, top-aligned unless it says otherwise (one new Style per style)."""
+        known = self._wrapped.get(id(style))
+        if known is None:
+            known = (style, style.but(wrap=True, valign=style.valign or "top"))
+            self._wrapped[id(style)] = known
+        return known[1]
+
+    def per_width(self, style: Style) -> float:
+        """`_chars_per_width(style)`, looked up once per style."""
+        known = self._per.get(id(style))
+        if known is None:
+            known = (style, _chars_per_width(style))
+            self._per[id(style)] = known
+        return known[1]
+
+    def lines(self, text: str, width: float, style: Style) -> int:
+        """`text_lines`, computed once per text, width and font."""
+        key = (text, width, self.per_width(style))
+        count = self._lines.get(key)
+        if count is None:
+            count = self._lines[key] = text_lines(text, width, style)
+        return count
 
     def width(self, col: int) -> float:
         return self.sheet.column_widths.get(col, DEFAULT_WIDTH)
@@ -154,7 +190,8 @@ class _Fitter:
                 self._extend_banner(row, cols)
                 continue  # styled cells already span the row
             lone = len(cols) == 1
-            overflows = text_lines(cell.value, self.width(col), cell.style.but(wrap=True)) > 1
+            # the wrap flag does not change the characters per line: the style as it is
+            overflows = self.lines(cell.value, self.width(col), cell.style) > 1
             if not overflows and not (lone and cell.style.fill):
                 continue
             if col < last:
@@ -163,8 +200,7 @@ class _Fitter:
                 for c in range(col, last + 1):
                     self.merged[(row, c)] = box
             if overflows and col < last:
-                valign = cell.style.valign or "top"
-                sheet.cells[(row, col)] = Cell(cell.value, cell.style.but(wrap=True, valign=valign))
+                sheet.cells[(row, col)] = Cell(cell.value, self.wrapped(cell.style))
             elif overflows:
                 self.to_wrap.add((col, cell.style))
         self._wrap_columns()
@@ -173,10 +209,12 @@ class _Fitter:
         """Wrap every cell of a column sharing a style one of them needed wrapped (formats stay
         whole blocks, which live Excel writes in few calls)."""
         sheet = self.sheet
+        if not self.to_wrap:
+            return
+        cols = {col for col, _ in self.to_wrap}
         for (row, col), cell in list(sheet.cells.items()):
-            if (col, cell.style) in self.to_wrap and (row, col) not in self.merged:
-                style = cell.style.but(wrap=True, valign=cell.style.valign or "top")
-                sheet.cells[(row, col)] = Cell(cell.value, style)
+            if col in cols and (col, cell.style) in self.to_wrap and (row, col) not in self.merged:
+                sheet.cells[(row, col)] = Cell(cell.value, self.wrapped(cell.style))
         self.to_wrap.clear()
 
     def _extend_banner(self, row: int, cols: list[int]) -> None:
@@ -199,17 +237,40 @@ class _Fitter:
         """Widen each column to its longest shown value and its headers' longest word."""
         sheet = self.sheet
         needed: dict[int, float] = {}
-        values = {key for key, cell in sheet.cells.items() if cell.value is not None}
+        rightmost: dict[int, int] = {}  # row -> last column holding a value
         for (row, col), cell in sheet.cells.items():
-            if cell.value is None or (row, col) in self.merged:
+            if cell.value is not None and col > rightmost.get(row, 0):
+                rightmost[row] = col
+        longest: dict[str, int] = {}  # text -> its longest word
+        merged = self.merged
+        # plain numbers: the longest shown is the largest or the most negative of a column's
+        # numbers of one style (fixed decimals: the text grows with the magnitude)
+        extremes: dict[tuple[int, int], list] = {}  # (col, style id) -> [style, low, high]
+        for (row, col), cell in sheet.cells.items():
+            value = cell.value
+            if value is None or (merged and (row, col) in merged):
                 continue
             style = cell.style
-            per = _chars_per_width(style)
+            kind = type(value)
+            if (kind is float or kind is int) and math.isfinite(value):
+                known = extremes.get((col, id(style)))
+                if known is None:
+                    extremes[(col, id(style))] = [style, value, value]
+                    needed.setdefault(col, 0.0)  # the columns widened in the cells' order
+                elif value < known[1]:
+                    known[1] = value
+                elif value > known[2]:
+                    known[2] = value
+                continue
+            per = self.per_width(style)
             if isinstance(cell.value, str):
-                words = _WORD.findall(cell.value) or [""]
                 if style.wrap:
-                    want = max(len(w) for w in words) / per + 1.5
-                elif not any((row, c) in values for c in range(col + 1, self.last_col + 1)):
+                    word = longest.get(cell.value)
+                    if word is None:
+                        words = _WORD.findall(cell.value) or [""]
+                        word = longest[cell.value] = max(len(w) for w in words)
+                    want = word / per + 1.5
+                elif rightmost[row] <= col:
                     continue  # nothing to its right: free to overflow, it widens nothing
                 else:  # widened a little, else wrapped: one long name must not widen a table
                     cap = min(max(self.width(col) * TEXT_GROWTH, MIN_TEXT_WIDTH), MAX_WIDTH)
@@ -220,6 +281,12 @@ class _Fitter:
                 text = shown_text(cell.value, style.number_format)
                 want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
             needed[col] = max(needed.get(col, 0.0), want)
+        for (col, _), (style, low, high) in extremes.items():
+            text = max(
+                shown_text(low, style.number_format), shown_text(high, style.number_format), key=len
+            )
+            want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
+            needed[col] = max(needed.get(col, 0.0), want)
         self._wrap_columns()
         for col, want in needed.items():
             if want > self.width(col):
@@ -229,17 +296,20 @@ class _Fitter:
         """Give each row holding wrapped or large text the height its lines take."""
         sheet = self.sheet
         wanted: dict[int, float] = {}
+        merged = self.merged
         for (row, col), cell in sheet.cells.items():
             if cell.value is None:
                 continue
-            box = self.merged.get((row, col))
+            box = merged.get((row, col)) if merged else None
             if box is not None and (box[0] != row or box[1] != col or box[2] != row):
                 continue  # inside a merge, or a merge over several rows
             style = cell.style
+            if not style.wrap and not style.size:
+                continue  # one line of the default height
             lines = 1
             if style.wrap and isinstance(cell.value, str):
                 first, last = (box[1], box[3]) if box else (col, col)
-                lines = text_lines(cell.value, self.span_width(first, last), style)
+                lines = self.lines(cell.value, self.span_width(first, last), style)
             height = lines * _line_height(style) + (3.0 if lines > 1 else 0.0)
             if height > DEFAULT_HEIGHT:
                 wanted[row] = max(wanted.get(row, 0.0), height)
