@@ -65,6 +65,10 @@ class BanqueState:
     columns: dict[str, int] = field(default_factory=dict)  # field -> 1-based column
     refs: set[str] = field(default_factory=set)
     rows: int = 0  # lines already in the sheet (rows with a Réf. banque or a date)
+    # (date, amount in cents) of the lines already there -> their Excel rows: a new line of
+    # another id on the same day for the same amount may be the same operation imported from
+    # another format of statement (OFX ids, CSV hashes): said, never dropped by guess
+    day_amounts: dict[tuple[dt.date, int], list[int]] = field(default_factory=dict)
 
     @property
     def create(self) -> bool:
@@ -100,13 +104,34 @@ def banque_state(title: str | None, grid: pd.DataFrame | None) -> BanqueState:
     body = grid.loc[top + 1 :]
     refs = body[found["ref_banque"][0]]
     dates = body[found["date"][0]]
-    for ref, date in zip(refs.tolist(), dates.tolist(), strict=True):
+    amounts = body[found["montant"][0]]
+    for row, ref, date, amount in zip(
+        body.index.tolist(), refs.tolist(), dates.tolist(), amounts.tolist(), strict=True
+    ):
         text = format_value(ref) if not isinstance(ref, str) else ref.strip()
         if text:
             state.refs.add(text)
         if text or (date is not None and format_value(date)):
             state.rows += 1
+        key = _day_amount(date, amount)
+        if key is not None:
+            state.day_amounts.setdefault(key, []).append(int(row))
     return state
+
+
+def _day_amount(date: object, amount: object) -> tuple[dt.date, int] | None:
+    """(day, cents) of a line already in Banque, None when either cell is not a plain value."""
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date) or isinstance(amount, bool):
+        return None
+    if not isinstance(amount, int | float | Decimal):
+        return None
+    try:
+        return date, round(Decimal(str(amount)) * 100)
+    except (ArithmeticError, ValueError):
+        return None
+
 
 
 def rows_spec(state: BanqueState, rows: Sequence[BanqueRow]) -> SheetRows:

@@ -26,7 +26,7 @@ from treso_xl.bank.sheet_rows import TEXT, SheetRows
 from treso_xl.bank.statement import BankLine, Statement, StatementError
 from treso_xl.contract import BANQUE, PARAMETRES_SHEET
 from treso_xl.errors import DataError, FileError, TresoError
-from treso_xl.french import euros, quote
+from treso_xl.french import count, euros, quote
 from treso_xl.reading.problems import InputError, Problem
 from treso_xl.reading.tables import ambiguous_sheet, sheet_candidates
 
@@ -60,6 +60,7 @@ class FileResult:
     last: dt.date | None = None
     closing: tuple[dt.date, Decimal] | None = None
     notes: list[str] = field(default_factory=list)
+    twins: list[int] = field(default_factory=list)  # Banque rows with a line's day and amount
 
     def line(self) -> str:
         """A French summary line for this file."""
@@ -322,9 +323,13 @@ def plan_rows(
     existing: set[str],
     rules: list[Rule],
     iban: str = "",
+    day_amounts: dict[tuple[dt.date, int], list[int]] | None = None,
 ) -> tuple[list[BanqueRow], list[FileResult]]:
     """The new Banque rows (oldest first) and a result per file; lines whose id is in
-    `existing` or earlier in the batch are counted as already present."""
+    `existing` or earlier in the batch are counted as already present. A new line on the same
+    day for the same amount as a line already in Banque (`day_amounts`: their Excel rows) under
+    another id is added and said in its file's notes: the same statement downloaded in another
+    format has other ids, and two identical card payments in one day are real."""
     from stdnum import iban as stdnum_iban
 
     seen = set(existing)
@@ -352,6 +357,9 @@ def plan_rows(
                 continue
             seen.add(ids[i])
             result.added += 1
+            twins = (day_amounts or {}).get((line.date, round(Decimal(line.amount) * 100)), [])
+            if twins:
+                result.twins.extend(twins)
             label = line.label
             if line.counterparty and line.counterparty.casefold() not in label.casefold():
                 label = f"{label} {line.counterparty}".strip()
@@ -366,6 +374,8 @@ def plan_rows(
                     balance=balances.get(i),
                 )
             )
+        if result.twins and statement is _last_of(statements, statement.source):
+            result.notes.append(_twins_note(result.twins))
         closing = statement.closing
         if closing is not None:
             if result.closing is None or closing.date >= result.closing[0]:
@@ -451,6 +461,22 @@ def _open_inputs(workbook: Path) -> tuple[WorkbookInputs, list[str]]:
         book.close()
 
 
+def _last_of(statements: Sequence[Statement], source: str) -> Statement:
+    return [s for s in statements if s.source == source][-1]
+
+
+def _twins_note(rows: list[int]) -> str:
+    from treso_xl.core.checks import compact_rows
+
+    where = compact_rows(sorted(set(rows)), max_pieces=10).lower()
+    return (
+        f"{count(len(rows), 'opération ajoutée a', 'opérations ajoutées ont')} la date et le "
+        f"montant d'une ligne déjà dans {quote(BANQUE.name)} sous une autre référence "
+        f"({where}){NBSP}: si c'est le même relevé téléchargé dans un autre format, mettez "
+        f"{quote('Ignoré')} dans la colonne Statut du rapprochement des lignes en double."
+    )
+
+
 def import_files(
     workbook: Path, statements: Sequence[Path], output: Path | None = None
 ) -> ImportResult:
@@ -493,7 +519,9 @@ def _apply(
 
     check_accounts(parsed, inputs.iban)
     rules = inputs.rules if inputs.rules is not None else default_rules()
-    rows, files = plan_rows(parsed, inputs.banque.refs, rules, inputs.iban)
+    rows, files = plan_rows(
+        parsed, inputs.banque.refs, rules, inputs.iban, inputs.banque.day_amounts
+    )
     result = ImportResult(files, rows)
     if not rows:
         return result

@@ -112,7 +112,9 @@ def import_into_book(book: Any, paths: Sequence[Path]) -> ImportResult:
     parsed = parse_statements(paths, inputs.mapping, inputs.has_mapping_sheet)
     check_accounts(parsed, inputs.iban)
     rules = inputs.rules if inputs.rules is not None else default_rules()
-    rows, files = plan_rows(parsed, inputs.banque.refs, rules, inputs.iban)
+    rows, files = plan_rows(
+        parsed, inputs.banque.refs, rules, inputs.iban, inputs.banque.day_amounts
+    )
     result = ImportResult(files, rows)
     if not rows:
         return result
