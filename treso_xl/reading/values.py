@@ -100,10 +100,7 @@ class Cells:
             self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
             positions = np.flatnonzero(self.codes == TEXT)
             texts = values[positions]
-        empty = texts == ""  # what python-calamine gives for an empty cell
-        self.codes[positions[empty]] = EMPTY
-        positions, texts = positions[~empty], texts[~empty]
-        stripped = _stripped(texts)
+        stripped = _stripped(texts)  # "" (python-calamine's empty cell) stays ""
         blank = stripped == ""
         self.codes[positions[blank]] = EMPTY
         self._text_positions: np.ndarray = positions[~blank]
@@ -142,17 +139,12 @@ class Cells:
         return pd.Series(self.codes == EMPTY, index=self.raw.index)
 
 
-_SAMPLE = 1_000  # texts looked at to tell a column of repeated texts
-
-
 def _stripped(texts: np.ndarray) -> np.ndarray:
-    """Each text stripped: once per distinct text in a column of repeated texts (clients,
-    categories, statuses), else in one plain loop (what pandas' .str.strip() does, without its
-    overhead), which a column of distinct texts (invoice numbers) needs anyway."""
-    if len(texts) > 2 * _SAMPLE and len(set(texts[:_SAMPLE].tolist())) < _SAMPLE // 2:
-        codes, distinct = pd.factorize(texts)
-        return np.array([text.strip() for text in distinct.tolist()], dtype=object)[codes]
-    return np.array([text.strip() for text in texts], dtype=object)
+    """Each text stripped, in one C-level pass (`str.strip` mapped over the list: twice as fast
+    as a comprehension, and faster than stripping each distinct text of a factorized column)."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = list(map(str.strip, texts.tolist()))
+    return out
 
 
 _UNIFORM_CODES = {
