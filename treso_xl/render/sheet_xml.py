@@ -168,6 +168,15 @@ def _excel_date(value: dt.date) -> float | int:
     return to_excel(value)
 
 
+def _text_body(value: str) -> str:
+    """The <is> element of an inline text, "" for an empty one."""
+    text = _ILLEGAL.sub("", value)[:MAX_TEXT]
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{_escape(text)}</t></is>"
+
+
 def _cell_xml(ref: str, value: object, style: object, number_format: str | None, xfs: _Xfs) -> str:
     """One <c> element of a value that is not a text ("" when there is nothing to write)."""
     body = ""
@@ -369,6 +378,7 @@ def write_sheet(
     out: list[str] = []
     get_xf = xfs.get
     by_id = xfs.by_id
+    texts: dict[str, str] = {}  # a text -> its <is> element (many cells repeat a text)
     count = 0
     for row in sorted(by_row):
         height = heights.get(row)
@@ -383,21 +393,31 @@ def write_sheet(
         for col, cell in row_cells:
             value, style = cell.value, cell.style
             ref = letters[col] + srow
-            if value.__class__ is str:  # the common case, inlined
-                text = _ILLEGAL.sub("", value)[:MAX_TEXT]
+            kind = value.__class__
+            if kind is str:  # the common case, inlined
                 fmt = style.number_format if style.__class__ is Style else None
                 s = by_id.get((id(style), fmt))
                 if s is None:
                     s = get_xf(style, fmt)
                 style_attr = f' s="{s}"' if s else ""
-                if text:
-                    space = ' xml:space="preserve"' if text != text.strip() else ""
-                    out.append(
-                        f'<c r="{ref}"{style_attr} t="inlineStr"><is><t{space}>'
-                        f"{_escape(text)}</t></is></c>"
-                    )
+                body = texts.get(value)
+                if body is None:
+                    body = texts[value] = _text_body(value)
+                if body:
+                    out.append(f'<c r="{ref}"{style_attr} t="inlineStr">{body}</c>')
                 else:  # as openpyxl writes an empty text
                     out.append(f'<c r="{ref}"{style_attr} t="inlineStr"/>')
+            elif (kind is float or kind is int) and style.__class__ is Style:
+                # a plain number, inlined: what _cell_xml writes for it
+                fmt = style.number_format
+                s = by_id.get((id(style), fmt))
+                if s is None:
+                    s = get_xf(style, fmt)
+                if kind is int or math.isfinite(value):
+                    style_attr = f' s="{s}"' if s else ""
+                    out.append(f'<c r="{ref}"{style_attr}><v>{value:.16g}</v></c>')
+                elif s:
+                    out.append(f'<c r="{ref}" s="{s}"/>')
             else:
                 fmt = style.number_format if style.__class__ is Style else None
                 out.append(_cell_xml(ref, value, style, fmt, xfs))
