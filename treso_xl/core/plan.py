@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.core.calendar import add_months, month_end, month_start, month_starts
@@ -144,19 +146,20 @@ def plan_from_flows(
 
     signed = applied["montant"].where(applied["sens"] == IN, -applied["montant"])
     daily = signed.groupby(applied["date"].dt.normalize()).sum().sort_index()
-    daily.index = daily.index.date  # grouped by day without a date object per flow
+    days = list(daily.index.date)  # grouped by day without a date object per flow
+    amounts = daily.to_numpy(dtype="float64")
     low, low_day = [], []
     for i, month in enumerate(months):
         first_day = max(month, date_solde)
         last_day = month_end(month)
-        in_month = daily.loc[(daily.index >= first_day) & (daily.index <= last_day)]
+        start, stop = bisect_left(days, first_day), bisect_right(days, last_day)
         # end-of-day balances: the carried opening counts unless a flow falls on the first day
         candidates = {}
-        if in_month.empty or in_month.index[0] != first_day or first_day == date_solde:
+        if start == stop or days[start] != first_day or first_day == date_solde:
             candidates[first_day] = opening[i]
-        if not in_month.empty:
-            balances = (opening[i] + in_month.cumsum()).round(2)
-            candidates.update(balances.items())
+        if start < stop:
+            balances = np.round(opening[i] + np.cumsum(amounts[start:stop]), 2)
+            candidates.update(zip(days[start:stop], balances.tolist(), strict=True))
         day = min(candidates, key=lambda d: (candidates[d], d))
         low.append(candidates[day])
         low_day.append(day)
