@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from treso_xl.batch import SUMMARY_NAME
+from treso_xl.cli.dates import parse_date
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
-from treso_xl.french import quote
+from treso_xl.french import count, quote
 
 NBSP = "\u00a0"
 
@@ -21,21 +22,6 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise click.BadParameter(f"{quote(value)} n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj).")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 def register(cli: click.Group) -> None:
@@ -95,7 +81,7 @@ def register(cli: click.Group) -> None:
         from treso_xl.progress import on_terminal, phase
         from treso_xl.render.safe_write import check_writable, write_atomically
 
-        today = _date(date_reference)
+        today = parse_date(date_reference)
         summary = sortie if sortie is not None else dossier / SUMMARY_NAME
         if summary.suffix.lower() != ".xlsx":
             fail(f"{quote(summary)}{NBSP}: le nom de la synthèse doit finir par .xlsx.", EXIT_USAGE)
@@ -116,7 +102,7 @@ def register(cli: click.Group) -> None:
         if not sources:
             fail(f"Aucun classeur .xlsx ou .xlsm dans {quote(dossier)}.", EXIT_USAGE)
         with on_terminal() as shown:
-            phase(f"Actualisation de {_plural(len(sources), 'classeur')}")
+            phase(f"Actualisation de {count(len(sources), 'classeur')}")
             outcomes = run_batch(sources, dossier_sortie, jobs or _cores(), today, shown.counter)
             phase("Écriture de la synthèse")
             data = summary_workbook(outcomes, today or dt.date.today())
@@ -134,7 +120,7 @@ def register(cli: click.Group) -> None:
             parts.append(f"{to_fix} avec des données à corriger")
         if failed:
             parts.append(f"{failed} en échec")
-        click.echo(f"{_plural(len(outcomes), 'classeur')}{NBSP}: {', '.join(parts)}.")
+        click.echo(f"{count(len(outcomes), 'classeur')}{NBSP}: {', '.join(parts)}.")
         click.echo(f"Synthèse écrite{NBSP}: {summary}")
         if failed:
             sys.exit(EXIT_USAGE)

@@ -13,31 +13,13 @@ if TYPE_CHECKING:
     from treso_xl.export.workbook import Export
     from treso_xl.refresh import Report
 
+from treso_xl.cli.dates import DATE
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.progress import on_terminal
 
 EML, OUTLOOK = "eml", "outlook"
 
 
-class DateType(click.ParamType):
-    """A date typed jj/mm/aaaa or aaaa-mm-jj."""
-
-    name = "date"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(str(value), fmt).date()
-            except ValueError:
-                continue
-        self.fail(f"« {value} » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj).", param, ctx)
-
-
-DATE = DateType()
 
 
 def _common_params() -> list[click.Parameter]:

@@ -14,6 +14,7 @@ from treso_xl import __version__
 from treso_xl.cli import francais
 from treso_xl.cli.addin import register as register_addin
 from treso_xl.cli.batch import register as register_batch
+from treso_xl.cli.dates import parse_date
 from treso_xl.cli.export import register as register_export
 from treso_xl.cli.importer import register as register_importer
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
@@ -106,17 +107,6 @@ def _replace_option(
     return value
 
 
-def _date_option(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise click.BadParameter(f"« {value} » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj).")
-
-
 @click.group(
     cls=FrenchGroup, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]..."
 )
@@ -194,7 +184,7 @@ def refresh_cmd(
     fichier: Path, sortie: Path | None, date_reference: str | None, remplacer: tuple[str, ...]
 ) -> None:
     """Actualiser les onglets générés de FICHIER (plan de trésorerie, …)."""
-    today = _date_option(date_reference)
+    today = parse_date(date_reference)
     result = _run_refresh(fichier, sortie, today, remplacer)
     if result is None:
         return
@@ -228,7 +218,7 @@ def check_cmd(fichier: Path, date_reference: str | None) -> None:
     from treso_xl.refresh import compute, read
 
     with expected_failures(), on_terminal():
-        report = compute(read(fichier, _date_option(date_reference)))
+        report = compute(read(fichier, parse_date(date_reference)))
     _echo_sheet_conflicts(fichier)
     errors = _echo_controles(
         report.findings, "l'onglet « Contrôles » les liste après actualisation"
@@ -304,7 +294,7 @@ def relances_cmd(fichier: Path, dossier: Path, date_reference: str | None, rempl
     from treso_xl.refresh import compute, read
 
     with expected_failures(), on_terminal():
-        report = compute(read(fichier, _date_option(date_reference)))
+        report = compute(read(fichier, parse_date(date_reference)))
     if not report.reminders:
         click.echo("Aucune relance à faire à la date de référence.")
         return
