@@ -397,9 +397,10 @@ def _pattern_texts(
     values = pd.Series("", index=cells.raw.index, dtype=object)
     ok = cells.mask(EMPTY).copy()
     if cells.has(TEXT):
-        texts = cells.texts()
-        values[cells.mask(TEXT)] = texts.to_numpy()
-        ok[cells.mask(TEXT)] = texts.str.contains(pattern).to_numpy()
+        texts = cells._texts.tolist()
+        matched = {text: pattern.search(text) is not None for text in set(texts)}  # once each
+        values[cells.mask(TEXT)] = cells._texts
+        ok[cells.mask(TEXT)] = np.fromiter(map(matched.__getitem__, texts), bool, len(texts))
     return cells, values, ok
 
 
@@ -412,8 +413,11 @@ def parse_emails(raw: pd.Series | Cells) -> Parsed:
 def parse_urls(raw: pd.Series | Cells) -> Parsed:
     """Links starting with http://, https:// or www. (then given https://)."""
     cells, values, ok = _pattern_texts(raw, _URL_RE)
-    www = values.str.lower().str.startswith("www.")
-    values = values.where(~www, "https://" + values)
+    if cells.has(TEXT):
+        texts = cells._texts.tolist()
+        www = {text: text.lower().startswith("www.") for text in set(texts)}
+        linked = ["https://" + text if www[text] else text for text in texts]
+        values[cells.mask(TEXT)] = np.array(linked, dtype=object)
     return values.where(ok, "").astype("str"), _bad_mask(cells, ok)
 
 
