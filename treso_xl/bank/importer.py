@@ -511,21 +511,27 @@ def import_statements(
     return _apply(workbook, target, inputs, list(statements))
 
 
+def plan_import(inputs: WorkbookInputs, parsed: list[Statement]) -> ImportResult:
+    """The lines to add, with the statements' accounts checked against Paramètres' IBAN and
+    categories from the workbook's rules (the defaults when it has none); nothing written."""
+    check_accounts(parsed, inputs.iban)
+    rules = inputs.rules if inputs.rules is not None else default_rules()
+    rows, files = plan_rows(
+        parsed, inputs.banque.refs, rules, inputs.iban, inputs.banque.day_amounts
+    )
+    return ImportResult(files, rows)
+
+
 def _apply(
     workbook: Path, target: Path, inputs: WorkbookInputs, parsed: list[Statement]
 ) -> ImportResult:
     from treso_xl.bank.append import append_rows
     from treso_xl.render.safe_write import write_atomically
 
-    check_accounts(parsed, inputs.iban)
-    rules = inputs.rules if inputs.rules is not None else default_rules()
-    rows, files = plan_rows(
-        parsed, inputs.banque.refs, rules, inputs.iban, inputs.banque.day_amounts
-    )
-    result = ImportResult(files, rows)
-    if not rows:
+    result = plan_import(inputs, parsed)
+    if not result.rows:
         return result
-    spec = rows_spec(inputs.banque, rows)
+    spec = rows_spec(inputs.banque, result.rows)
     writes = [spec]
     if inputs.banque.create:
         result.created.append(BANQUE.name)

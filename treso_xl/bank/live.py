@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from treso_xl.bank.banque_sheet import rows_spec
-from treso_xl.bank.categories import RULES_SHEET, default_rules
+from treso_xl.bank.categories import RULES_SHEET
 from treso_xl.bank.importer import (
     MAPPING_SHEET_NAME,
     ImportResult,
-    check_accounts,
     parse_statements,
-    plan_rows,
+    plan_import,
     read_inputs,
     rules_spec,
 )
@@ -110,12 +109,8 @@ def import_into_book(book: Any, paths: Sequence[Path]) -> ImportResult:
     grids = _grids(book, names)
     inputs = read_inputs(names, lambda title: grid_from_rows(grids[title]))
     parsed = parse_statements(paths, inputs.mapping, inputs.has_mapping_sheet)
-    check_accounts(parsed, inputs.iban)
-    rules = inputs.rules if inputs.rules is not None else default_rules()
-    rows, files = plan_rows(
-        parsed, inputs.banque.refs, rules, inputs.iban, inputs.banque.day_amounts
-    )
-    result = ImportResult(files, rows)
+    result = plan_import(inputs, parsed)
+    rows = result.rows
     if not rows:
         return result
     spec = rows_spec(inputs.banque, rows)
