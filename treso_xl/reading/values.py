@@ -355,11 +355,15 @@ def parse_choices(raw: pd.Series | Cells, choices: Sequence[str], default: objec
     values = pd.Series(empty_value, index=cells.raw.index, dtype=object)
     ok = cells.mask(EMPTY).copy()
     if cells.has(TEXT):
-        texts = cells.texts()
-        lookup = {text: canonical.get(normalize_label(text)) for text in texts.unique()}
-        matched = texts.map(lookup)
-        values[cells.mask(TEXT)] = matched.fillna("").to_numpy()
-        ok[cells.mask(TEXT)] = matched.notna().to_numpy()
+        texts = cells._texts.tolist()
+        distinct = list(set(texts))  # each spelling matched once
+        found = [canonical.get(normalize_label(text)) for text in distinct]  # None: no choice
+        index = {text: position for position, text in enumerate(distinct)}
+        codes = np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
+        shown = np.empty(len(found), dtype=object)
+        shown[:] = ["" if choice is None else choice for choice in found]
+        values[cells.mask(TEXT)] = shown[codes]
+        ok[cells.mask(TEXT)] = np.array([choice is not None for choice in found], bool)[codes]
     if cells.has(BOOL) and {"oui", "non"} <= canonical.keys():
         flags = cells.subset(BOOL).astype(bool)
         values[cells.mask(BOOL)] = np.where(flags, canonical["oui"], canonical["non"])
