@@ -43,6 +43,7 @@ from treso_xl.core.thresholds import (
 )
 from treso_xl.core.urssaf import UrssafSchedule, estimated_flows, next_payment, urssaf_schedule
 from treso_xl.core.vat import vat_flows, vat_schedule
+from treso_xl.gc_pause import paused_gc
 from treso_xl.layout.balance_agee import balance_agee_layout
 from treso_xl.layout.bfr import bfr_layout
 from treso_xl.layout.controles import controles_layout
@@ -109,6 +110,7 @@ def _reminder_findings(items: list[Reminder]) -> list[Finding]:
     ]
 
 
+@paused_gc()
 def compute(ledger: Ledger, tabs_present: Collection[str] = ()) -> Report:
     """Run the engine on a validated ledger and lay out every generated tab.
 
@@ -235,6 +237,7 @@ def _tool_tabs(source: Path) -> list[str]:
         return []
 
 
+@paused_gc()
 def read(path: Path, today: dt.date | None = None) -> Ledger:
     """Read and validate a workbook (raises the reader's InputError with every problem)."""
     from treso_xl.reading.workbook import read_ledger

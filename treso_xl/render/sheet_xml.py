@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.xml.functions import tostring
 
+from treso_xl.gc_pause import paused_gc
 from treso_xl.layout.model import DATE, Cell, SheetLayout, Style
 from treso_xl.layout.page import finished
 from treso_xl.render.package import (
@@ -564,6 +565,7 @@ def _declared(xml: bytes | str) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml
 
 
+@paused_gc()
 def write_layouts(
     user_xlsx: bytes,
     layouts: Sequence[SheetLayout],
