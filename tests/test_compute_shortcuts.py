@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treso_xl.contract import _fold
+from treso_xl.core.flow_order import FLOW_ORDER, sort_flows
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -84,3 +85,33 @@ def test_fold_of_every_ascii_character():
     for code in range(128):
         text = f" A{chr(code)}b "
         assert _fold.__wrapped__(text) == _fold_plain(text)
+
+
+ROW = st.tuples(
+    st.one_of(st.none(), st.integers(0, 5)),  # day offset, None: no date
+    st.sampled_from([0, 0, 0, 7]),  # hours: 7 makes dates that are not whole days
+    st.sampled_from(["encaissement", "décaissement", None, "autre"]),
+    st.one_of(st.none(), st.integers(-2, 3), st.just(2**45)),  # ligne: negative, huge
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ROW, max_size=30), st.sampled_from(["object", "str"]))
+def test_sort_flows_as_pandas_with_times_negative_and_huge_rows(rows, text_dtype):
+    start = pd.Timestamp("2026-01-01")
+    frame = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [
+                    start + pd.Timedelta(days=d, hours=h) if d is not None else pd.NaT
+                    for d, h, _, _ in rows
+                ],
+                dtype="datetime64[ns]",
+            ),
+            "sens": pd.Series([s for _, _, s, _ in rows], dtype=text_dtype),
+            "ligne": pd.array([line for *_, line in rows], dtype="Int64"),
+            "position": range(len(rows)),
+        }
+    )
+    expected = frame.sort_values(FLOW_ORDER, kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(sort_flows(frame), expected)

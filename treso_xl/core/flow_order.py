@@ -30,6 +30,9 @@ def flow_order(flows: pd.DataFrame) -> np.ndarray | None:
     stamps = date.to_numpy()
     lines = ligne.to_numpy(dtype="float64", na_value=np.nan)
     sens = _sens_codes(flows["sens"])
+    packed = _packed_order(stamps, sens, lines)
+    if packed is not None:
+        return packed
     keys = [
         lines,  # NaN (no row) sorts last
         _last_when_missing(sens.astype(np.int64), sens < 0),
@@ -38,10 +41,43 @@ def flow_order(flows: pd.DataFrame) -> np.ndarray | None:
     return np.lexsort(keys)
 
 
+_PACKED_LIMIT = 2**62
+
+
+def _packed_order(stamps: np.ndarray, sens: np.ndarray, lines: np.ndarray) -> np.ndarray | None:
+    """The same order from one stable argsort of a packed integer key (day, sens, ligne), when
+    the dates are whole days and the rows whole numbers >= 0, the usual case; None otherwise.
+    Much faster than three sorts on frames stacked from parts already in order (runs)."""
+    nat = np.isnat(stamps)
+    days = stamps.astype("datetime64[D]")
+    if not ((days == stamps) | nat).all():
+        return None
+    missing_line = np.isnan(lines)
+    present = lines[~missing_line]
+    top_line = float(present.max()) if present.size else 0.0
+    if present.size and (present.min() < 0 or top_line >= 2**40):
+        return None
+    if not (present == np.floor(present)).all():
+        return None
+    ticks = days.view("int64")
+    present_days = ticks[~nat]
+    first_day = int(present_days.min()) if present_days.size else 0
+    span = (int(present_days.max()) - first_day + 2) if present_days.size else 1
+    top_sens = int(sens.max()) + 1 if sens.size else 0
+    width_sens, width_line = top_sens + 1, int(top_line) + 2
+    if span * width_sens * width_line >= _PACKED_LIMIT:
+        return None
+    day_key = np.where(nat, span - 1, ticks - first_day)
+    sens_key = np.where(sens < 0, top_sens, sens).astype(np.int64)
+    line_key = np.where(missing_line, top_line + 1, lines).astype(np.int64)
+    key = (day_key * width_sens + sens_key) * width_line + line_key
+    return np.argsort(key, kind="stable")
+
+
 def _sens_codes(sens: pd.Series) -> np.ndarray:
     """Codes in the order of the texts (-1 for a missing value): a plain comparison when the
     column holds only the two directions, which is the usual case."""
-    texts = sens.to_numpy(dtype=object, na_value=None)
+    texts = np.asarray(sens.array, dtype=object)  # no copy; a missing value equals no text
     first, second = sorted((IN, OUT))
     low = texts == first
     high = texts == second
