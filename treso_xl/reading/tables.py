@@ -225,12 +225,17 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
         header = table.headers[col.field]
         wrong = bad.to_numpy()
         said: dict[tuple[type, object], str] = {}  # the same bad value, the same sentence
-        for row, value, parsed in zip(
-            raw.index[wrong].tolist(),
-            raw[wrong].to_numpy(dtype=object),
-            values[wrong].to_numpy(dtype=object),
-            strict=True,
-        ):
+        bad_cells = (
+            zip(
+                raw.index[wrong].tolist(),
+                raw[wrong].to_numpy(dtype=object),
+                values[wrong].to_numpy(dtype=object),
+                strict=True,
+            )
+            if wrong.any()
+            else ()
+        )
+        for row, value, parsed in bad_cells:
             key = (type(value), value)
             message = said.get(key) or said.setdefault(
                 key,
@@ -245,7 +250,7 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
                 ),
             )
             cell_problems.append((row, position, Problem(title, row, header, value, message)))
-        if col.required:
+        if col.required and kept.has(EMPTY):
             message = "la cellule est vide alors que cette colonne est obligatoire."
             for row in raw.index[kept.codes == EMPTY].tolist():
                 cell_problems.append((row, position, Problem(title, row, header, None, message)))

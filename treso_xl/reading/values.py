@@ -378,9 +378,9 @@ def parse_texts(raw: pd.Series | Cells) -> Parsed:
     Only an Excel error (or a formula without value) is bad.
     """
     cells = _cells(raw)
-    values = pd.Series("", index=cells.raw.index, dtype=object)
+    values = np.full(len(cells.codes), "", dtype=object)  # one Series built at the end
     if cells.has(TEXT):
-        values[cells.mask(TEXT)] = cells.texts().to_numpy()
+        values[cells.mask(TEXT)] = cells._texts
     if cells.has(NUMBER):
         numbers = cells.numbers()
         whole = (numbers == np.floor(numbers)) & (numbers.abs() < MAX_ABS_NUMBER)
@@ -391,7 +391,9 @@ def parse_texts(raw: pd.Series | Cells) -> Parsed:
     rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER, ERROR))
     if rest.any():
         values[rest] = [format_value(v) for v in cells.raw[rest]]
-    return values.astype("str"), pd.Series(cells.codes == ERROR, index=cells.raw.index)
+    index = cells.raw.index
+    errors = pd.Series(cells.codes == ERROR, index=index)
+    return pd.Series(values, index=index).astype("str"), errors
 
 
 def _pattern_texts(
