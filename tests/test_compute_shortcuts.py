@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treso_xl.contract import _fold
-from treso_xl.core.flow_order import FLOW_ORDER, sort_flows
+from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -115,3 +115,28 @@ def test_sort_flows_as_pandas_with_times_negative_and_huge_rows(rows, text_dtype
     )
     expected = frame.sort_values(FLOW_ORDER, kind="stable", ignore_index=True)
     pd.testing.assert_frame_equal(sort_flows(frame), expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ROW, max_size=30), st.sampled_from(["int64", "Int64", "float64"]))
+def test_sort_by_date_and_line_as_pandas_index_kept(rows, line_dtype):
+    start = pd.Timestamp("2026-01-01")
+    lines = [line for *_, line in rows]
+    if line_dtype == "int64":
+        lines = [0 if line is None else line for line in lines]
+    frame = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [
+                    start + pd.Timedelta(days=d, hours=h) if d is not None else pd.NaT
+                    for d, h, _, _ in rows
+                ],
+                dtype="datetime64[ns]",
+            ),
+            "ligne": pd.array(lines, dtype=line_dtype),
+            "position": range(len(rows)),
+        },
+        index=[3 * i + 1 for i in range(len(rows))],
+    )
+    expected = frame.sort_values(["date", "ligne"], kind="stable")
+    pd.testing.assert_frame_equal(sort_by_date_and_line(frame), expected)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from treso_xl.core.calendar import add_months
+from treso_xl.core.flow_order import sort_by_date_and_line
 
 STEP_MONTHS = {"Mensuelle": 1, "Trimestrielle": 3, "Annuelle": 12}
 
@@ -66,4 +67,4 @@ def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
         keep = expanded["date"].to_numpy() <= limit.to_numpy()[rows]
         parts.append(expanded.loc[keep])
     out = pd.concat(parts)
-    return out.sort_values(["date", "ligne"], kind="stable")
+    return sort_by_date_and_line(out)
