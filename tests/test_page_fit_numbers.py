@@ -27,3 +27,14 @@ def test_the_most_negative_or_the_largest_number_sets_the_width():
     assert done.column_widths[2] == round(_want(12.345, Style(number_format=PERCENT)), 1)
     sheet.put(7, 1, 123_456_789.0, indented)  # now the indented style's largest is longer
     assert finished(sheet).column_widths[1] == round(_want(123_456_789.0, indented), 1)
+
+
+def test_text_lines_at_the_edge_of_one_line():
+    from treso_xl.layout.page import text_lines
+
+    per_line = (12.0 - 1.0) * 1.1  # 12.1 characters of a width of 12
+    assert text_lines("abcde fghijk", 12.0) == 1  # 12 characters
+    assert text_lines("abcde fghijkl", 12.0) == 2  # 13: the second word goes down
+    assert text_lines("a" * 12 + "\nb", 12.0) == 2
+    assert text_lines("a" * 25, 12.0) == 3  # one long word is cut
+    assert per_line > 12

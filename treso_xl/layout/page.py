@@ -47,8 +47,11 @@ def _line_height(style: Style) -> float:
 def text_lines(text: str, width: float, style: Style = PLAIN) -> int:
     """Lines `text` takes once wrapped in `width` (column-width units), word by word."""
     per_line = max(1.0, (width - 1.0) * _chars_per_width(style))
+    text = str(text)
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # its words and the spaces between them fit in one line
     lines = 0
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         count, used = 1, 0.0
         for word in _WORD.findall(paragraph):
             size = len(word)

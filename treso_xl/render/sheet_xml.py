@@ -419,6 +419,13 @@ def write_sheet(
                     out.append(f'<c r="{ref}"{style_attr}><v>{value:.16g}</v></c>')
                 elif s:
                     out.append(f'<c r="{ref}" s="{s}"/>')
+            elif kind is dt.date and style.__class__ is Style:  # a date, inlined likewise
+                fmt = style.number_format or DATE
+                s = by_id.get((id(style), fmt))
+                if s is None:
+                    s = get_xf(style, fmt)
+                style_attr = f' s="{s}"' if s else ""
+                out.append(f'<c r="{ref}"{style_attr}><v>{_num(_excel_date(value))}</v></c>')
             else:
                 fmt = style.number_format if style.__class__ is Style else None
                 out.append(_cell_xml(ref, value, style, fmt, xfs))
