@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from treso_xl.contract import _fold
 from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
+from treso_xl.core.flows import combine
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -140,3 +141,26 @@ def test_sort_by_date_and_line_as_pandas_index_kept(rows, line_dtype):
     )
     expected = frame.sort_values(["date", "ligne"], kind="stable")
     pd.testing.assert_frame_equal(sort_by_date_and_line(frame), expected)
+
+
+def _flow_part(rows: list[tuple], tag: float) -> pd.DataFrame:
+    start = pd.Timestamp("2026-01-01")
+    return pd.DataFrame(
+        {
+            "date": pd.Series(
+                [start + pd.Timedelta(days=d) if d is not None else pd.NaT for d, _, _, _ in rows],
+                dtype="datetime64[ns]",
+            ),
+            "sens": pd.Series([s for _, _, s, _ in rows], dtype="str"),
+            "ligne": pd.array([line for *_, line in rows], dtype="Int64"),
+            "montant": [tag + i for i in range(len(rows))],
+        }
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW, max_size=12), st.lists(ROW, max_size=12), st.lists(ROW, max_size=12))
+def test_combine_in_one_stack_as_in_two(first, second, third):
+    """build_plan stacks the known flows, the extra ones and each view's rests at once."""
+    a, b, c = _flow_part(first, 0.0), _flow_part(second, 100.0), _flow_part(third, 200.0)
+    pd.testing.assert_frame_equal(combine(a, b, c), combine(combine(a, b), c))

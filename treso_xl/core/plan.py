@@ -81,8 +81,7 @@ def build_plan(
         positions = invoice_positions(ledger.factures, ledger.encaissements)
     if known is None:
         known = known_flows(ledger, end)
-    if extra_flows is not None:
-        known = combine(known, extra_flows)
+    extra = [] if extra_flows is None else [extra_flows]  # stacked with each view's rests
     habits = client_habits(positions)["habitude"].dropna()
     views = []
     for view_habits in (None, habits):
@@ -91,7 +90,7 @@ def build_plan(
         )
         views.append(
             plan_from_flows(
-                combine(known, invoice_rest_flows(expected)),
+                combine(known, *extra, invoice_rest_flows(expected)),  # one sort per view
                 months=months,
                 opening_balance=params.solde_initial,
                 date_solde=params.date_solde,
