@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -331,14 +332,36 @@ def parse_dates(raw: pd.Series | Cells) -> Parsed:
     The time of day is dropped. A bare number is bad (a date cell formatted as a number).
     """
     cells = _cells(raw)
-    values = pd.Series(pd.NaT, index=cells.raw.index, dtype="datetime64[ns]")
+    out = np.full(len(cells.codes), np.datetime64("NaT"), dtype="datetime64[ns]")
     if cells.has(DATE):
-        dates = pd.to_datetime(cells.subset(DATE).astype(object), errors="coerce")
-        dates = dates.where(dates.dt.year.between(DATE_MIN_YEAR, DATE_MAX_YEAR))
-        values[cells.mask(DATE)] = dates.dt.floor("D").astype("datetime64[ns]").to_numpy()
+        out[cells.mask(DATE)] = _plain_dates(cells.raw.to_numpy(dtype=object)[cells.mask(DATE)])
     if cells.has(TEXT):
-        values[cells.mask(TEXT)] = _date_texts(cells.texts()).to_numpy()
-    return values, _bad_mask(cells, values.notna().to_numpy())
+        out[cells.mask(TEXT)] = _date_texts(cells.texts()).to_numpy()
+    values = pd.Series(out, index=cells.raw.index)
+    return values, _bad_mask(cells, ~np.isnat(out))
+
+
+_FEW_DATES = 500  # up to this many date cells, numpy converts them faster than pandas
+_FIRST_DAY = np.datetime64(f"{DATE_MIN_YEAR}-01-01", "D")
+_PAST_LAST_DAY = np.datetime64(f"{DATE_MAX_YEAR + 1}-01-01", "D")
+
+
+def _plain_dates(dates: np.ndarray) -> np.ndarray:
+    """Date cells as datetime64[ns] days (time of day dropped), NaT outside the plausible years.
+
+    A few plain `date` and naive `datetime` cells (python-calamine's) are converted by numpy,
+    without pandas' fixed cost per call; many, or any other (Timestamp, numpy date, time zone,
+    subclass), by pandas, faster per cell."""
+    listed = dates.tolist() if len(dates) <= _FEW_DATES else []
+    kinds = set(map(type, listed))
+    zones = set(map(getattr, listed, repeat("tzinfo"), repeat(None)))
+    if listed and kinds <= {dt.date, dt.datetime} and zones <= {None}:
+        days = np.array(listed, dtype="datetime64[D]")
+        plausible = (days >= _FIRST_DAY) & (days < _PAST_LAST_DAY)
+        return np.where(plausible, days, np.datetime64("NaT", "D")).astype("datetime64[ns]")
+    parsed = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
+    parsed = parsed.where(parsed.dt.year.between(DATE_MIN_YEAR, DATE_MAX_YEAR))
+    return parsed.dt.floor("D").astype("datetime64[ns]").to_numpy()
 
 
 # --- closed lists and texts -------------------------------------------------------------------
