@@ -11,7 +11,7 @@ from treso_xl.core.reminders import COURTESY, PREPARE_FOR_COURT, Reminder
 from treso_xl.french import day
 from treso_xl.layout import styles
 from treso_xl.layout.courriers import Letter
-from treso_xl.layout.model import DATE, SheetLayout, Style
+from treso_xl.layout.model import DATE, Cell, SheetLayout, Style
 
 HEADER_ROW = 5
 HEADERS = (
@@ -168,6 +168,7 @@ def relances_layout(
     todo = todo_text(items, letters, date_reference)
     if todo:
         sheet.put(TODO_ROW, 1, todo, styles.NOTE.but(bold=True))
+    cells = sheet.cells  # thousands of rows: the cells written straight into the layout
     for item in items:
         letter = letters.get(item.facture)
         values = [
@@ -185,10 +186,14 @@ def relances_layout(
             item.total_du,
             text_cell(item, letter),
         ]
+        level = LEVEL_CELL[item.niveau]
+        past = item.date_prochaine_action < date_reference
         for j, (value, style) in enumerate(zip(values, COLUMN_STYLES, strict=True), start=1):
-            sheet.put(row, j, value, LEVEL_CELL[item.niveau] if style is None else style)
-        if item.date_prochaine_action < date_reference:
-            sheet.restyle(row, NEXT_DATE_COL, PAST_DATE)
+            if style is None:
+                style = level
+            elif past and j == NEXT_DATE_COL:
+                style = PAST_DATE
+            cells[(row, j)] = Cell(value, style)
         if letter is not None:
             sheet.links[(row, TEXT_COL)] = letter.target
         if item.erreur_taux:
