@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_series
@@ -49,12 +50,11 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     enc_keys = invoice_key(encaissements["facture"])
     unpaid_numbers = set(fact_keys[factures["date_paiement"].isna()]) - {""}
     first = ~fact_keys.duplicated()
-    number_to_index = dict(zip(fact_keys[first], factures.index[first.to_numpy()], strict=True))
     paying = (encaissements["statut"] == "Réalisé") & enc_keys.isin(unpaid_numbers)
     rows = encaissements.loc[paying]
     from_receipts = pd.DataFrame(
         {
-            "invoice": enc_keys[paying].map(number_to_index).to_numpy(),
+            "invoice": _first_invoice(enc_keys[paying], fact_keys, first, factures.index),
             "date": rows["date"].to_numpy(),
             "montant": rows["montant"].to_numpy(),
             "source": "Encaissements",
@@ -67,24 +67,35 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
+def _first_invoice(
+    keys: pd.Series, fact_keys: pd.Series, first: pd.Series, index: pd.Index
+) -> np.ndarray:
+    """Index in Factures of the invoice each key names (`first`: the first row of each number;
+    every key is one of them), as mapping each key through a dict of those rows gave it."""
+    firsts = first.to_numpy()
+    if keys.empty:  # the dtype the mapping gave
+        return keys.map(dict(zip(fact_keys[firsts], index[firsts], strict=True))).to_numpy()
+    where = pd.Index(fact_keys[firsts].to_numpy()).get_indexer(keys.to_numpy())
+    return index[firsts].to_numpy()[where]
+
+
 def invoice_promises(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.DataFrame:
     """The clients' promises to pay: `Prévu` Encaissements rows whose N° facture names an
     invoice (the first of that number). Columns invoice (index of factures), date, montant,
     ligne (Encaissements row), in date order."""
     fact_keys = invoice_key(factures["facture"])
     first = (fact_keys != "") & ~fact_keys.duplicated()
-    number_to_index = dict(zip(fact_keys[first], factures.index[first.to_numpy()], strict=True))
     enc_keys = invoice_key(encaissements["facture"])
     promised = (
         (encaissements["statut"] == "Prévu")
-        & enc_keys.isin(set(number_to_index))
+        & enc_keys.isin(fact_keys[first].to_numpy())
         & encaissements["date"].notna()
         & encaissements["montant"].notna()
     )
     rows = encaissements.loc[promised]
     frame = pd.DataFrame(
         {
-            "invoice": enc_keys[promised].map(number_to_index).to_numpy(),
+            "invoice": _first_invoice(enc_keys[promised], fact_keys, first, factures.index),
             "date": rows["date"].to_numpy(),
             "montant": rows["montant"].to_numpy(dtype="float64"),
             "ligne": rows["ligne"].to_numpy(),
@@ -120,7 +131,8 @@ def invoice_positions(
     by_invoice: dict[object, list[tuple[pd.Timestamp, float, int]]] = {}
     for invoice, when, amount, ligne in promises.itertuples(index=False, name=None):
         by_invoice.setdefault(invoice, []).append((pd.Timestamp(when), float(amount), int(ligne)))
+    kept = {invoice: tuple(items) for invoice, items in by_invoice.items()}
     out["promesses"] = pd.Series(
-        [tuple(by_invoice.get(i, ())) for i in out.index], index=out.index, dtype=object
+        [kept.get(i, ()) for i in out.index.tolist()], index=out.index, dtype=object
     )
     return out
