@@ -251,13 +251,13 @@ def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
 
 def _numbers(cells: Cells, pattern: re.Pattern[str]) -> pd.Series:
     """Every cell as a float: real numbers as they are, texts parsed; NaN otherwise."""
-    out = pd.Series(np.nan, index=cells.raw.index, dtype="float64")
+    out = np.full(len(cells.codes), np.nan)  # one Series built at the end
     if cells.has(NUMBER):
-        numbers = cells.numbers()
-        out[cells.mask(NUMBER)] = numbers.where(numbers.abs() < MAX_ABS_NUMBER).to_numpy()
+        numbers = cells.raw.to_numpy(dtype=object)[cells.mask(NUMBER)].astype("float64")
+        out[cells.mask(NUMBER)] = np.where(np.abs(numbers) < MAX_ABS_NUMBER, numbers, np.nan)
     if cells.has(TEXT):
         out[cells.mask(TEXT)] = _number_texts(cells.texts(), pattern).to_numpy()
-    return out
+    return pd.Series(out, index=cells.raw.index)
 
 
 def parse_amounts(
@@ -269,13 +269,14 @@ def parse_amounts(
     """
     cells = _cells(raw)
     values = _numbers(cells, _AMOUNT_RE)
-    understood = values.notna().to_numpy()
+    numbers = values.to_numpy()
+    understood = ~np.isnan(numbers)
     if positive:
-        in_range = values.gt(0).to_numpy()
+        in_range = numbers > 0
     elif signed:
         in_range = understood
     else:
-        in_range = values.ge(0).to_numpy()
+        in_range = numbers >= 0
     return values, _bad_mask(cells, understood & in_range)
 
 
