@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from treso_xl.contract import _fold
 from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
 from treso_xl.core.flows import combine
+from treso_xl.core.money import cents
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -164,3 +167,25 @@ def test_combine_in_one_stack_as_in_two(first, second, third):
     """build_plan stacks the known flows, the extra ones and each view's rests at once."""
     a, b, c = _flow_part(first, 0.0), _flow_part(second, 100.0), _flow_part(third, 200.0)
     pd.testing.assert_frame_equal(combine(a, b, c), combine(combine(a, b), c))
+
+
+def _cents_plain(value: float) -> float:
+    """The former rounding, through Decimal every time."""
+    number = float(value)
+    if not math.isfinite(number) or abs(number) >= float(2**52):
+        return number
+    return float(Decimal(repr(number)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(allow_nan=False),
+        st.integers(-(10**9), 10**9).map(lambda n: n / 100),
+        st.integers(-(10**9), 10**9).map(lambda n: n / 1000),
+        st.sampled_from([0.0, -0.0, 1e-7, -1e-7, 2.675, 1e16, 0.1 + 0.2, 5e-324]),
+    )
+)
+def test_cents_as_the_plain_rounding(value):
+    got, expected = cents(value), _cents_plain(value)
+    assert got == expected and math.copysign(1, got) == math.copysign(1, expected)

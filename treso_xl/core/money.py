@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 # From 2**52 on, every float is a whole number: rounding has nothing left to do (and Decimal's
 # 28 digits would overflow on the huge products a typing error can give, e.g. 1e15 × 1e15).
 _WHOLE = float(2**52)
+_CENT = Decimal("0.01")
 
 
 def cents(value: float) -> float:
@@ -18,7 +19,10 @@ def cents(value: float) -> float:
     number = float(value)
     if not math.isfinite(number) or abs(number) >= _WHOLE:
         return number
-    return float(Decimal(repr(number)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    text = repr(number)
+    if "e" not in text and len(text) - text.index(".") <= 3:  # already whole cents: as it is
+        return number
+    return float(Decimal(text).quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 def whole_days(value: float) -> int:
