@@ -16,6 +16,7 @@ from treso_xl.contract import _fold
 from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
 from treso_xl.core.flows import combine
 from treso_xl.core.money import cents
+from treso_xl.core.plan import _by_category
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -189,3 +190,39 @@ def _cents_plain(value: float) -> float:
 def test_cents_as_the_plain_rounding(value):
     got, expected = cents(value), _cents_plain(value)
     assert got == expected and math.copysign(1, got) == math.copysign(1, expected)
+
+
+def _by_category_pivot(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
+    """The former table: a pivot table reindexed."""
+    month = flows["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    table = flows.assign(mois=month).pivot_table(
+        index="categorie", columns="mois", values="montant", aggfunc="sum", sort=False
+    )
+    table.columns = [stamp.date() for stamp in pd.to_datetime(table.columns)]
+    order = list(pd.unique(flows["categorie"]))
+    return table.reindex(index=order, columns=months).fillna(0.0).round(2)
+
+
+CATEGORY_ROW = st.tuples(
+    st.one_of(st.none(), st.integers(-40, 200)),  # day offset from 2026-01-01, None: no date
+    st.sampled_from(["Ventes", "Loyer", "ventes", None]),
+    st.one_of(st.none(), st.integers(-(10**6), 10**6).map(lambda n: n / 100)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CATEGORY_ROW, min_size=1, max_size=30), st.integers(0, 3))
+def test_plan_table_by_category_as_the_pivot_table(rows, first_month):
+    start = pd.Timestamp("2026-01-01")
+    flows = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [start + pd.Timedelta(days=d) if d is not None else pd.NaT for d, _, _ in rows],
+                dtype="datetime64[ns]",
+            ),
+            "categorie": pd.Series([c for _, c, _ in rows], dtype="str"),
+            "montant": pd.Series([m for _, _, m in rows], dtype="float64"),
+        }
+    )
+    months = [dt.date(2026, m, 1) for m in range(1 + first_month, 6)]
+    pd.testing.assert_frame_equal(_by_category(flows, months), _by_category_pivot(flows, months))

@@ -104,15 +104,24 @@ def build_plan(
 
 
 def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
+    """Sums of `montant` per category (rows, first appearance) and month (columns, `months`),
+    rounded to the cent: what a pivot table gave, by one groupby on packed codes (same sums)."""
     if flows.empty:
         return pd.DataFrame(columns=months, dtype="float64")
+    codes, categories = pd.factorize(flows["categorie"])  # first appearance; missing: -1
     month = flows["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-    table = flows.assign(mois=month).pivot_table(
-        index="categorie", columns="mois", values="montant", aggfunc="sum", sort=False
-    )
-    table.columns = [stamp.date() for stamp in pd.to_datetime(table.columns)]  # months' 1st days
+    wanted = np.array(months, dtype="datetime64[M]")
+    column = np.searchsorted(wanted, month).clip(0, len(wanted) - 1)
+    valid = (codes >= 0) & (wanted[column] == month)
+    key = codes[valid] * len(wanted) + column[valid]
+    amounts = flows["montant"].to_numpy(dtype="float64")[valid]
+    sums = pd.Series(amounts).groupby(key, sort=True).sum()
+    table = np.zeros((len(categories), len(wanted)))
+    keys = sums.index.to_numpy()
+    table[keys // len(wanted), keys % len(wanted)] = sums.to_numpy()
+    frame = pd.DataFrame(table, index=pd.Index(categories, name="categorie"), columns=months)
     order = list(pd.unique(flows["categorie"]))  # first appearance, chronological
-    return table.reindex(index=order, columns=months).fillna(0.0).round(2)
+    return frame.reindex(index=order, columns=months).fillna(0.0).round(2)
 
 
 def plan_from_flows(
