@@ -17,6 +17,7 @@ from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flo
 from treso_xl.core.flows import combine
 from treso_xl.core.money import cents
 from treso_xl.core.plan import _by_category
+from treso_xl.core.recurrence import expand_recurrences, occurrences
 from treso_xl.core.urssaf import is_turnover, turnover_receipts
 
 
@@ -226,3 +227,33 @@ def test_plan_table_by_category_as_the_pivot_table(rows, first_month):
     )
     months = [dt.date(2026, m, 1) for m in range(1 + first_month, 6)]
     pd.testing.assert_frame_equal(_by_category(flows, months), _by_category_pivot(flows, months))
+
+
+RECURRING_ROW = st.tuples(
+    st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+    st.sampled_from(["Mensuelle", "Trimestrielle", "Annuelle", "Aucune"]),
+    st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2028, 12, 31))),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(RECURRING_ROW, min_size=1, max_size=8),
+    st.dates(dt.date(2024, 1, 1), dt.date(2028, 2, 29)),
+)
+def test_expand_recurrences_gives_the_occurrences_of_each_row(rows, until):
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime([first for first, _, _ in rows]),
+            "recurrence": [kind for _, kind, _ in rows],
+            "fin": pd.to_datetime([end for _, _, end in rows]),
+            "ligne": range(2, 2 + len(rows)),
+        }
+    )
+    got = expand_recurrences(frame, until)
+    expected = sorted(
+        (pd.Timestamp(day), line)
+        for (first, kind, end), line in zip(rows, frame["ligne"], strict=True)
+        for day in (occurrences(first, kind, until, end) if kind != "Aucune" else [first])
+    )
+    assert list(zip(got["date"], got["ligne"], strict=True)) == expected

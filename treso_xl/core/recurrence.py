@@ -51,19 +51,22 @@ def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
         step = steps[recurring].astype("int64").to_numpy()
         limit = pd.Series(pd.Timestamp(until), index=repeated.index)
         limit = limit.where(repeated["fin"].isna() | (repeated["fin"] > limit), repeated["fin"])
-        start_month = (first.dt.year * 12 + first.dt.month - 1).to_numpy()
-        limit_month = (limit.dt.year * 12 + limit.dt.month - 1).to_numpy()
+        first_days = first.to_numpy().astype("datetime64[D]")
+        first_months = first_days.astype("datetime64[M]")
+        start_month = first_months.astype(np.int64)  # months since January 1970
+        limit_month = limit.to_numpy().astype("datetime64[M]").astype(np.int64)
         counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
         rows = np.repeat(np.arange(len(repeated)), counts)
         nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         month = start_month[rows] + nth * step[rows]
-        years, months = month // 12, month % 12 + 1
-        month_start = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
-        last_day = (month_start + pd.offsets.MonthEnd(0)).dt.day.to_numpy()
-        day = np.minimum(first.dt.day.to_numpy()[rows], last_day)
-        dates = month_start + pd.to_timedelta(day - 1, unit="D")
+        month_start = month.astype("datetime64[M]").astype("datetime64[D]")
+        last_day = (
+            (month + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
+        ).astype(np.int64)
+        first_day = (first_days - first_months.astype("datetime64[D]")).astype(np.int64) + 1
+        day = np.minimum(first_day[rows], last_day)
         expanded = repeated.iloc[rows].copy()
-        expanded["date"] = dates.to_numpy()
+        expanded["date"] = (month_start + (day - 1)).astype("datetime64[us]")  # as assembled
         keep = expanded["date"].to_numpy() <= limit.to_numpy()[rows]
         parts.append(expanded.loc[keep])
     out = pd.concat(parts)
