@@ -1085,6 +1085,7 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
     rows = frame.loc[flagged, fields]
     shown: dict[Any, str] = {}  # each date written once: a sheet may flag thousands of rows
     reference_shown = _date(reference)
+    labels: dict[Any, str] = {}  # each label quoted once
     for when, ligne, libelle, statut, recurrence in zip(
         rows["date"].tolist(),
         rows["ligne"].tolist(),
@@ -1096,7 +1097,11 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
         if not _is_set(when):
             continue
         ligne = int(ligne)
-        libelle = quote(_text(libelle))
+        key = (libelle.__class__, libelle)  # 1, 1.0 and True read apart
+        label = labels.get(key)  # a few labels repeated on thousands of rows
+        if label is None:
+            label = labels[key] = quote(_text(libelle))
+        libelle = label
         written = shown.get(when) or shown.setdefault(when, _date(when))
         if statut == "Réalisé" and when > today:
             findings.append(
