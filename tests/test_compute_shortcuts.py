@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treso_xl.contract import _fold
+from treso_xl.core.aging import open_invoices
 from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
 from treso_xl.core.flows import combine
 from treso_xl.core.money import cents
@@ -257,3 +258,21 @@ def test_expand_recurrences_gives_the_occurrences_of_each_row(rows, until):
         for day in (occurrences(first, kind, until, end) if kind != "Aucune" else [first])
     )
     assert list(zip(got["date"], got["ligne"], strict=True)) == expected
+
+
+def test_open_invoices_remembered_only_for_the_same_positions_and_date():
+    positions = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-10", "2026-02-10", "2026-05-01"]),
+            "echeance_calculee": pd.to_datetime(["2026-02-10", "2026-03-10", "2026-06-01"]),
+            "reste_du": [100.0, 0.0, 50.0],
+        }
+    )
+    first = open_invoices(positions, dt.date(2026, 4, 1))
+    assert first["jours_retard"].tolist() == [50]
+    first.loc[:, "reste_du"] = -1.0  # the caller's copy
+    again = open_invoices(positions, dt.date(2026, 4, 1))
+    assert again["reste_du"].tolist() == [100.0]
+    assert open_invoices(positions, dt.date(2026, 6, 5))["jours_retard"].tolist() == [115, 4]
+    other = positions.assign(reste_du=[0.0, 0.0, 50.0])
+    assert open_invoices(other, dt.date(2026, 6, 5))["reste_du"].tolist() == [50.0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +27,24 @@ def bucket_of(days_late: int) -> str:
     return BUCKETS[4]
 
 
+_last_open: tuple[weakref.ref[pd.DataFrame], dt.date, pd.DataFrame] | None = None
+
+
 def open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFrame:
     """Invoices issued on or before the reference date with something left to pay, with
-    `jours_retard` (days past due at the reference date) and `tranche` (aging bucket)."""
+    `jours_retard` (days past due at the reference date) and `tranche` (aging bucket).
+
+    The last answer is kept (aging, DSO, BFR and reminders ask it of the same positions, which
+    are never changed in place); each caller gets its own copy."""
+    global _last_open
+    if _last_open is not None and _last_open[0]() is positions and _last_open[1] == date_reference:
+        return _last_open[2].copy()
+    rows = _open_invoices(positions, date_reference)
+    _last_open = (weakref.ref(positions), date_reference, rows)
+    return rows.copy()
+
+
+def _open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFrame:
     issued = positions["date"] <= pd.Timestamp(date_reference)
     rows = positions.loc[issued & (positions["reste_du"] > 0.004)].copy()
     late = (pd.Timestamp(date_reference) - rows["echeance_calculee"]).dt.days
