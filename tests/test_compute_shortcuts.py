@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from treso_xl.contract import _fold
 from treso_xl.core.aging import open_invoices
 from treso_xl.core.flow_order import FLOW_ORDER, sort_by_date_and_line, sort_flows
-from treso_xl.core.flows import combine
+from treso_xl.core.flows import combine, expected_invoice_receipts
 from treso_xl.core.money import cents
 from treso_xl.core.plan import _by_category
 from treso_xl.core.recurrence import expand_recurrences, occurrences
@@ -276,3 +276,27 @@ def test_open_invoices_remembered_only_for_the_same_positions_and_date():
     assert open_invoices(positions, dt.date(2026, 6, 5))["jours_retard"].tolist() == [115, 4]
     other = positions.assign(reste_du=[0.0, 0.0, 50.0])
     assert open_invoices(other, dt.date(2026, 6, 5))["reste_du"].tolist() == [50.0]
+
+
+def test_contractual_receipts_remembered_only_for_the_same_positions_and_dates():
+    positions = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-10", "2026-02-10"]),
+            "echeance_calculee": pd.to_datetime(["2026-02-10", "2026-07-10"]),
+            "reste_du": [100.0, 80.0],
+            "client": ["A", "B"],
+        }
+    )
+    solde, ref = dt.date(2026, 1, 1), dt.date(2026, 4, 1)
+    expected, overdue = expected_invoice_receipts(positions, solde, ref)
+    assert (expected["reste_du"].tolist(), overdue["reste_du"].tolist()) == ([80.0], [100.0])
+    expected.loc[:, "reste_du"] = -1.0  # the caller's copy
+    assert expected_invoice_receipts(positions, solde, ref)[0]["reste_du"].tolist() == [80.0]
+    later = expected_invoice_receipts(positions, solde, dt.date(2026, 8, 1))
+    assert later[0].empty and later[1]["reste_du"].tolist() == [100.0, 80.0]
+    other = positions.assign(reste_du=[100.0, 0.0])
+    assert expected_invoice_receipts(other, solde, ref)[0].empty
+    habits = pd.Series({"A": 0, "B": 30})
+    assert expected_invoice_receipts(positions, solde, ref, habits)[0][
+        "date_attendue"
+    ].tolist() == [pd.Timestamp("2026-08-09")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -81,7 +82,30 @@ def unify_categories(categories: pd.Series, fallback: str) -> pd.Series:
     return pd.Series(chosen[codes], index=categories.index, name=categories.name, dtype=dtype)
 
 
+_last_contractual: tuple[weakref.ref[pd.DataFrame], dt.date, dt.date, tuple] | None = None
+
+
 def expected_invoice_receipts(
+    positions: pd.DataFrame,
+    date_solde: dt.date,
+    date_reference: dt.date,
+    habits: pd.Series | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`_expected_invoice_receipts`; the contractual view (`habits` None) of the last positions
+    and dates is kept, as the flows and the plan both ask it (positions are never changed in
+    place); each caller gets its own copies."""
+    global _last_contractual
+    if habits is not None:
+        return _expected_invoice_receipts(positions, date_solde, date_reference, habits)
+    last = _last_contractual
+    if last is None or last[0]() is not positions or last[1:3] != (date_solde, date_reference):
+        found = _expected_invoice_receipts(positions, date_solde, date_reference)
+        last = _last_contractual = (weakref.ref(positions), date_solde, date_reference, found)
+    expected, overdue = last[3]
+    return expected.copy(), overdue.copy()
+
+
+def _expected_invoice_receipts(
     positions: pd.DataFrame,
     date_solde: dt.date,
     date_reference: dt.date,
