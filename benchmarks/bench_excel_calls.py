@@ -18,8 +18,11 @@ from unittest import mock
 
 import openpyxl
 
-from treso_xl.excel import render_xlwings, ribbon, standin
+from treso_xl.excel import render_xlwings, ribbon
 from treso_xl.workbooks import sample_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the xlwings stand-in
+import xlwings_standin as standin
 
 SCALED_SHEETS = ("Encaissements", "Décaissements", "Factures")
 INVOICE_COLUMN = {"Factures": 1, "Encaissements": 7}  # "N° facture", 1-based

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from treso_xl.templates.build import main
+from builders.build import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

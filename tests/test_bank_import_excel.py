@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import xlwings_standin as standin
 
 from treso_xl.bank.live import decode_paths, encode_paths
-from treso_xl.excel import ribbon, standin
+from treso_xl.excel import ribbon
 from treso_xl.excel.addin_build import BUTTONS, FILES_MARK
 from treso_xl.workbooks import sample_path
 

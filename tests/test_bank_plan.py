@@ -198,7 +198,8 @@ def test_rapprochement_prints_on_a4_without_overprint(tmp_path):
 
 
 def test_live_excel_reads_banque_and_writes_rapprochement():
-    from treso_xl.excel import standin
+    import xlwings_standin as standin
+
     from treso_xl.excel.read_xlwings import read_ledger_from_book
     from treso_xl.excel.render_xlwings import write_layouts
     from treso_xl.refresh import compute

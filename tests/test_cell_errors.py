@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xlwings_standin as standin
 from workbook_factory import good_sheets, write_workbook
 
-from treso_xl.excel import standin
 from treso_xl.excel.read_xlwings import read_ledger_from_book
 from treso_xl.reading.cell_errors import NO_VALUE, ExcelError, com_code, com_error
 from treso_xl.reading.package_guard import _marker, inspect_package

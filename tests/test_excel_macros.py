@@ -7,13 +7,14 @@ import math
 from pathlib import Path
 
 import pytest
+import xlwings_standin as standin
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
 from treso_xl.contract import TAB_CONTROLES, TAB_PREVISIONNEL
-from treso_xl.excel import render_xlwings, ribbon, standin
+from treso_xl.excel import render_xlwings, ribbon
 from treso_xl.excel.read_xlwings import read_grids, read_ledger_from_book
 from treso_xl.excel.render_xlwings import (
     FONT_ATTRIBUTES,

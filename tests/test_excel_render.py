@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import xlwings_standin as standin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treso_xl.excel import standin
 from treso_xl.excel.render_xlwings import (
     FORMAT_ATTRIBUTES,
     MAX_ADDRESS,

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 import xlwings
 import xlwings.main as real
-
-from treso_xl.excel import standin
+import xlwings_standin as standin
 
 CLASSES = [
     standin.App,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import openpyxl
+import xlwings_standin as standin
 
 from tests.test_bank_plan import sheets
 from tests.workbook_factory import write_workbook
 from treso_xl.contract import TAB_RAPPROCHEMENT
-from treso_xl.excel import ribbon, standin
+from treso_xl.excel import ribbon
 from treso_xl.export.workbook import export_workbook
 from treso_xl.refresh import refresh_file
 

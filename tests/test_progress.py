@@ -9,7 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from treso_xl.excel import ribbon, standin
+import xlwings_standin as standin
+
+from treso_xl.excel import ribbon
 from treso_xl.progress import StatusBar, TerminalProgress, phase, reporting
 from treso_xl.refresh import refresh_file
 from treso_xl.workbooks import sample_path

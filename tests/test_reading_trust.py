@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xlwings_standin as standin
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.contract import Kind
-from treso_xl.excel import standin
 from treso_xl.excel.read_xlwings import read_ledger_from_book
 from treso_xl.reading.problems import InputError, Problem
 from treso_xl.reading.values import explain, parse_amounts, parse_integers, parse_rates

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings_standin as standin
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from treso_xl.cli.main import cli
 from treso_xl.core.reminder_texts import ReminderText
-from treso_xl.excel import ribbon, standin
+from treso_xl.excel import ribbon
 from treso_xl.mail.drafts import reminder_message, write_drafts
 from treso_xl.mail.headers import NEUTRAL_DOMAIN, body_text, display_name, one_line
 from treso_xl.refresh import compute, read

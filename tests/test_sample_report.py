@@ -7,12 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from builders.sample_data import mistake_rows
 from treso_xl import contract
 from treso_xl.core.aging import BUCKETS
 from treso_xl.layout.balance_agee import HEADERS as AGING_HEADERS
 from treso_xl.layout.relances import HEADERS as RELANCES_HEADERS
 from treso_xl.refresh import compute, read
-from treso_xl.templates.sample_data import mistake_rows
 from treso_xl.workbooks import sample_path
 
 

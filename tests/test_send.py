@@ -637,7 +637,9 @@ def test_the_message_id_names_the_sender_not_the_accountant(workbook: Path) -> N
 def test_the_excel_button_says_sent_after_a_bad_goodbye(
     workbook: Path, clean_env, tmp_path: Path
 ) -> None:
-    from treso_xl.excel import ribbon, standin
+    import xlwings_standin as standin
+
+    from treso_xl.excel import ribbon
 
     book = standin.open_book(workbook)
     with smtp_server(RudeAtQuit()) as (box, port):

@@ -16,13 +16,14 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pytest
+import xlwings_standin as standin
 from click.testing import CliRunner
 from lxml import etree
 from workbook_factory import good_sheets, write_workbook
 
 from treso_xl.cli.main import cli
 from treso_xl.contract import GENERATED_TABS, TAB_CONTROLES, TAB_PREVISIONNEL
-from treso_xl.excel import ribbon, standin
+from treso_xl.excel import ribbon
 from treso_xl.excel.read_xlwings import read_ledger_from_book
 from treso_xl.reading.problems import InputError
 from treso_xl.refresh import read, refresh_file

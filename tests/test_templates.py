@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from builders import build, sample_data
 from treso_xl.contract import (
     DATA_SHEETS,
     FACTURES,
@@ -19,7 +20,6 @@ from treso_xl.contract import (
     TYPE_CLIENT,
     normalize_label,
 )
-from treso_xl.templates import build, sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook_templates"

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from builders import sample_data
 from treso_xl.contract import (
     DATA_SHEETS,
     DECAISSEMENTS,
@@ -51,7 +52,6 @@ from treso_xl.contract import (
     Sheet,
 )
 from treso_xl.french import quote
-from treso_xl.templates import sample_data
 
 TEMPLATE_FILE = "modele_tresorerie.xlsx"
 SAMPLE_FILE = "exemple_graphiste.xlsx"
@@ -673,7 +673,7 @@ def build_sample(path: str | Path) -> Path:
 
 def default_output_dir() -> Path:
     """workbook_templates/ at the root of the source tree."""
-    return Path(__file__).resolve().parents[2] / "workbook_templates"
+    return Path(__file__).resolve().parents[1] / "workbook_templates"
 
 
 def main(argv: list[str] | None = None) -> int:
