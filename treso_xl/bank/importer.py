@@ -374,8 +374,6 @@ def plan_rows(
                     balance=balances.get(i),
                 )
             )
-        if result.twins and statement is _last_of(statements, statement.source):
-            result.notes.append(_twins_note(result.twins))
         closing = statement.closing
         if closing is not None:
             if result.closing is None or closing.date >= result.closing[0]:
@@ -385,6 +383,9 @@ def plan_rows(
             day = statement.lines[last].date
             if result.closing is None or day >= result.closing[0]:
                 result.closing = (day, balances[last])
+    for result in results.values():
+        if result.twins:
+            result.notes.append(_twins_note(result.twins))
     rows.sort(key=lambda row: row.date)  # stable: each file's order within a day
     return rows, list(results.values())
 
@@ -459,10 +460,6 @@ def _open_inputs(workbook: Path) -> tuple[WorkbookInputs, list[str]]:
         return read_inputs(names, lambda title: sheet_grid(book, title)), names
     finally:
         book.close()
-
-
-def _last_of(statements: Sequence[Statement], source: str) -> Statement:
-    return [s for s in statements if s.source == source][-1]
 
 
 def _twins_note(rows: list[int]) -> str:

@@ -15,7 +15,7 @@ from treso_xl.core.reconcile import (
     BankDecision,
     Reconciliation,
 )
-from treso_xl.french import day, euros, quote
+from treso_xl.french import count, day, euros, quote
 from treso_xl.layout import styles
 from treso_xl.layout.model import INTEGER, SheetLayout, Style
 
@@ -41,11 +41,6 @@ ADVICE_AMBIGUOUS = (
     "Indiquez le n° de la facture réglée dans la colonne Facture de la feuille Banque ; en "
     "attendant, la ligne est comptée comme un mouvement ordinaire."
 )
-
-
-def _count(n: int, word: str) -> str:
-    """« 1 ligne », « 2 lignes », « 0 ignorée » (French: plural from 2 on)."""
-    return f"{n} {word}{'s' if n >= 2 else ''}"
 
 
 def _texts(item: BankDecision) -> tuple[str, str]:
@@ -78,9 +73,9 @@ def rapprochement_layout(result: Reconciliation, date_reference: dt.date) -> She
     sheet.put(
         2,
         1,
-        f"Au {day(date_reference)} : {_count(len(decisions), 'ligne')} de la feuille Banque, "
-        f"dont {_count(counts[MATCHED], 'rapprochée')}, {_count(counts[AMBIGUOUS], 'ambiguë')}, "
-        f"{_count(counts[FREE], 'non rapprochée')} et {_count(counts[IGNORED], 'ignorée')}."
+        f"Au {day(date_reference)} : {count(len(decisions), 'ligne')} de la feuille Banque, "
+        f"dont {count(counts[MATCHED], 'rapprochée')}, {count(counts[AMBIGUOUS], 'ambiguë')}, "
+        f"{count(counts[FREE], 'non rapprochée')} et {count(counts[IGNORED], 'ignorée')}."
         f"{opening}",
         styles.SUBTITLE,
     )
