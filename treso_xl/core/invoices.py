@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_series
-from treso_xl.core.terms import parse_terms
+from treso_xl.core.terms import due_date_array, parse_terms
 
 
 def invoice_key(series: pd.Series) -> pd.Series:
@@ -15,7 +15,27 @@ def invoice_key(series: pd.Series) -> pd.Series:
 
 
 def due_dates(factures: pd.DataFrame) -> pd.DataFrame:
-    """`echeance_calculee` (typed Échéance, else from the conditions) and `termes` per invoice."""
+    """`echeance_calculee` (typed Échéance, else from the conditions) and `termes` per invoice:
+    each distinct wording parsed once, every due date computed in one pass (`due_date_array`)."""
+    out = pd.DataFrame(index=factures.index)
+    if factures.empty:
+        return _due_dates_by_wording(factures)
+    codes, wordings = pd.factorize(factures["conditions"], use_na_sentinel=False)
+    parsed = [parse_terms(text) for text in wordings.tolist()]
+    terms = np.empty(len(parsed), dtype=object)
+    terms[:] = parsed
+    out["termes"] = pd.Series(terms[codes], index=factures.index, dtype=object)
+    days = np.array([t.days for t in parsed], dtype=np.int64)[codes]
+    kind = np.array([t.kind for t in parsed], dtype=np.int64)[codes]
+    on_day = np.array([t.on_day or 0 for t in parsed], dtype=np.int64)[codes]
+    computed = due_date_array(factures["date"].to_numpy(dtype="datetime64[ns]"), days, kind, on_day)
+    typed = factures["echeance"]
+    out["echeance_calculee"] = typed.where(typed.notna(), pd.Series(computed, index=typed.index))
+    return out
+
+
+def _due_dates_by_wording(factures: pd.DataFrame) -> pd.DataFrame:
+    """`due_dates` one wording at a time, through `PaymentTerms.due_dates` (the reference)."""
     out = pd.DataFrame(index=factures.index)
     terms = {text: parse_terms(text) for text in factures["conditions"].unique()}
     out["termes"] = factures["conditions"].map(terms)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_label
@@ -62,6 +63,11 @@ class PaymentTerms:
         return due.astype("datetime64[ns]")
 
     @property
+    def kind(self) -> int:
+        """`end_of_month` as a code for `due_date_array`: 0 "", 1 "after", 2 "before"."""
+        return {"": 0, "after": 1, "before": 2}[self.end_of_month]
+
+    @property
     def beyond_legal_maximum(self) -> bool:
         """True when the agreed term exceeds 60 days, or 45 days end of month."""
         if self.end_of_month:
@@ -91,6 +97,38 @@ class PaymentTerms:
         if self.on_day is not None:
             text += f", puis le {self.on_day} du mois suivant"
         return text
+
+
+_DAY = np.timedelta64(1, "D")
+
+
+def _month_end_days(days: np.ndarray) -> np.ndarray:
+    """Last day of the month of each datetime64[D] (NaT stays NaT)."""
+    return (days.astype("datetime64[M]") + 1).astype("datetime64[D]") - _DAY
+
+
+def due_date_array(
+    dates: np.ndarray, days: np.ndarray, kind: np.ndarray, on_day: np.ndarray
+) -> np.ndarray:
+    """`PaymentTerms.due_dates` row by row with each row's own terms, on numpy arrays:
+    `dates` datetime64[ns], `days` the terms' days, `kind` their `PaymentTerms.kind`, `on_day`
+    their `on_day` (0 for None). Time of day kept, NaT stays NaT; datetime64[ns] out."""
+    dates = np.asarray(dates, dtype="datetime64[ns]")
+    whole = dates.astype("datetime64[D]")
+    time_of_day = dates - whole.astype("datetime64[ns]")
+    shift = np.asarray(days, dtype=np.int64) * _DAY
+    due = np.where(
+        kind == 2,
+        _month_end_days(whole) + shift,
+        np.where(kind == 1, _month_end_days(whole + shift), whole + shift),
+    )
+    moved = on_day > 0
+    if moved.any():
+        first_next = (due.astype("datetime64[M]") + 1).astype("datetime64[D]")
+        length = (_month_end_days(first_next) - first_next).astype(np.int64) + 1
+        day = np.minimum(length, on_day)
+        due = np.where(moved, first_next + (day - 1) * _DAY, due)
+    return due.astype("datetime64[ns]") + time_of_day
 
 
 _IMMEDIATE = (
