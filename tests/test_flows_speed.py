@@ -53,3 +53,24 @@ def factures(draw: st.DrawFn) -> pd.DataFrame:
 @given(factures())
 def test_due_dates_as_one_wording_at_a_time(frame: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(due_dates(frame), _due_dates_by_wording(frame))
+
+
+def test_bill_answers_kept_per_frames_and_dates_each_caller_its_copy():
+    from dataclasses import replace
+
+    from tests.test_payables import _ledger
+    from treso_xl.core import payables
+
+    ledger = _ledger()
+    first = payables.bill_positions(ledger)
+    pd.testing.assert_frame_equal(first, payables._bill_positions(ledger))
+    first.loc[:, "reste_du"] = -1.0  # a caller's change stays its own
+    pd.testing.assert_frame_equal(payables.bill_positions(ledger), payables._bill_positions(ledger))
+    named = payables.naming_rows(ledger)
+    named[:] = pd.NA
+    pd.testing.assert_series_equal(payables.naming_rows(ledger), payables._naming_rows(ledger))
+    later = replace(ledger, params=replace(ledger.params, date_reference=dt.date(2027, 1, 5)))
+    assert payables.bill_positions(later).equals(payables._bill_positions(later))
+    assert not payables.bill_positions(later).equals(payables.bill_positions(ledger))
+    other = _ledger()  # same content, new frames: computed afresh, same answer
+    pd.testing.assert_frame_equal(payables.bill_positions(other), payables._bill_positions(other))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 
@@ -37,9 +40,29 @@ def bill_keys(numbers: pd.Series) -> pd.Series:
     return normalize_series(numbers)
 
 
+_T = TypeVar("_T", pd.Series, pd.DataFrame)
+_last: dict[str, tuple[tuple[weakref.ref[pd.DataFrame], ...], tuple, pd.Series | pd.DataFrame]] = {}
+
+
+def _kept(name: str, ledger: Ledger, dates: tuple, compute: Callable[[Ledger], _T]) -> _T:
+    """`compute(ledger)`, the last answer kept per function: the flows, the plan, the checks
+    and the working capital ask it of the same Fournisseurs and Décaissements frames (which are
+    never changed in place) and dates; each caller gets its own copy."""
+    frames = (ledger.fournisseurs, ledger.decaissements)
+    last = _last.get(name)
+    fresh = last is not None and last[1] == dates
+    if not (fresh and all(r() is f for r, f in zip(last[0], frames, strict=True))):
+        last = _last[name] = (tuple(weakref.ref(f) for f in frames), dates, compute(ledger))
+    return last[2].copy()
+
+
 def naming_rows(ledger: Ledger) -> pd.Series:
     """For each Décaissements row, the index of the Fournisseurs bill its N° facture names (the
     first bill of that number), else NaN."""
+    return _kept("naming_rows", ledger, (), _naming_rows)
+
+
+def _naming_rows(ledger: Ledger) -> pd.Series:
     bills = ledger.fournisseurs
     keys = bill_keys(bills["numero"])
     first = (keys != "") & ~keys.duplicated()
@@ -81,6 +104,11 @@ def bill_positions(ledger: Ledger) -> pd.DataFrame:
     rest already past due on the reference date is still owed: the plan pays it on the reference
     date (never on or before the opening balance date: the money has not left the bank yet).
     """
+    dates = (ledger.params.date_reference, ledger.params.date_solde)
+    return _kept("bill_positions", ledger, dates, _bill_positions)
+
+
+def _bill_positions(ledger: Ledger) -> pd.DataFrame:
     params = ledger.params
     bills = ledger.fournisseurs
     out = pd.DataFrame(index=bills.index)
