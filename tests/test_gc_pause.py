@@ -39,3 +39,34 @@ def test_a_disabled_collector_stays_disabled():
 def test_refresh_phases_run_with_the_collector_paused():
     for phase in (refresh.read, refresh.compute, sheet_xml.write_layouts):
         assert hasattr(phase, "__wrapped__"), phase
+
+
+def test_a_command_line_refresh_runs_no_collection_in_its_imports_nor_its_work(tmp_path):
+    """In a fresh process, the engine's imports (pandas, the render path) and the whole refresh
+    run without one pass of the cyclic collector (it costs a cold start tens of milliseconds).
+
+    The passes that follow the pause (the collector catching up once restored) are allowed.
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys, traceback\n"
+        "from pathlib import Path\n"
+        "from treso_xl.cli.main import _run_refresh\n"
+        "from treso_xl.workbooks import sample_path\n"
+        "sample = sample_path()\n"
+        "inside = []\n"
+        "def watch(phase, info):\n"
+        "    names = {frame.name for frame in traceback.extract_stack()}\n"
+        "    if phase == 'start' and names & {'_load_unlocked', 'refresh_file'}:\n"
+        "        inside.append(sorted(names))\n"
+        "gc.callbacks.append(watch)\n"
+        f"_run_refresh(sample, Path({str(tmp_path / 'out.xlsx')!r}))\n"
+        "assert 'pandas' in sys.modules and 'treso_xl.render.sheet_xml' in sys.modules\n"
+        "print(len(inside), inside[:1])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert (tmp_path / "out.xlsx").stat().st_size > 0

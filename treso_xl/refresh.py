@@ -246,6 +246,7 @@ def read(path: Path, today: dt.date | None = None) -> Ledger:
     return read_ledger(path, today=today)
 
 
+@paused_gc()
 def refresh_file(
     source: Path,
     output: Path | None = None,

@@ -20,6 +20,7 @@ from treso_xl.cli.importer import register as register_importer
 from treso_xl.cli.outcome import EXIT_DATA, EXIT_USAGE, expected_failures, fail
 from treso_xl.errors import FileError
 from treso_xl.french import quote
+from treso_xl.gc_pause import paused_gc
 from treso_xl.progress import on_terminal
 from treso_xl.workbooks import sample_path, template_path
 
@@ -59,9 +60,14 @@ def _run_refresh(
     today: dt.date | None = None,
     replace: tuple[str, ...] = (),
 ):
-    """Refresh and turn every expected failure into a French message and an exit code."""
-    from treso_xl.refresh import refresh_file
-    from treso_xl.tab_identity import SheetConflictError
+    """Refresh and turn every expected failure into a French message and an exit code.
+
+    The engine's imports (pandas first) run with the cyclic collector paused: they build
+    hundreds of thousands of long-lived objects that its passes would walk again and again.
+    """
+    with paused_gc():
+        from treso_xl.refresh import refresh_file
+        from treso_xl.tab_identity import SheetConflictError
 
     with expected_failures(), on_terminal():
         try:
