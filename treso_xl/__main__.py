@@ -1,5 +1,5 @@
 """`python -m treso_xl` runs the command line."""
 
-from treso_xl.cli.main import main
+from treso_xl.cli.main import run
 
-main()
+run()

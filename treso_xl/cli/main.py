@@ -362,5 +362,31 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
 
 
+def run() -> None:
+    """The `treso-xl` script and `python -m treso_xl`: main(), then an exit without teardown.
+
+    Tearing a process down once pandas is loaded (a full pass of the collector, then every
+    module's objects freed one by one) takes about 0.1 s, as long as a small refresh's whole
+    write. By then every file is written, fsynced and closed (render.safe_write) and no thread
+    of ours is left: only the standard streams need flushing. `main()` itself, called in a test
+    or by another program, keeps the ordinary SystemExit.
+    """
+    try:
+        main()
+        code: int = 0
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:  # sys.exit("message"): Python prints it and exits 1
+            print(stop.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`treso-xl … | head`): nothing to lose
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()
