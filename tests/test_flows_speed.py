@@ -74,3 +74,102 @@ def test_bill_answers_kept_per_frames_and_dates_each_caller_its_copy():
     assert not payables.bill_positions(later).equals(payables.bill_positions(ledger))
     other = _ledger()  # same content, new frames: computed afresh, same answer
     pd.testing.assert_frame_equal(payables.bill_positions(other), payables._bill_positions(other))
+
+
+def _old_bill_flows(ledger, positions=None):  # payables.bill_flows before the speed work
+    from treso_xl.core.payables import (
+        _CENT,
+        CATEGORY_BILLS,
+        SOURCE_BILLS,
+        _matches_typed_payment,
+        bill_positions,
+        naming_rows,
+    )
+
+    if positions is None:
+        positions = bill_positions(ledger)
+    bills = ledger.fournisseurs
+    paid = bills["date_paiement"].notna() & bills["montant"].notna()
+    dec = ledger.decaissements
+    free = dec.loc[naming_rows(ledger).isna()]
+    paid &= ~_matches_typed_payment(bills, free)
+    owed = positions["reste_du"] > _CENT
+    numbers = bills["numero"].fillna("").astype(str)
+    labels = [
+        f"Facture {n} — {who}" if n else f"Facture fournisseur — {who}"
+        for n, who in zip(numbers, bills["fournisseur"].fillna("").astype(str), strict=True)
+    ]
+    labels_s = pd.Series(labels, index=bills.index, dtype=object)
+    dates = [bills.loc[paid, "date_paiement"], positions.loc[owed, "date_prevue"]]
+    frame = pd.DataFrame(
+        {
+            "date": pd.concat(dates),
+            "montant": pd.concat([bills.loc[paid, "montant"], positions.loc[owed, "reste_du"]]),
+            "statut": ["Réalisé"] * int(paid.sum()) + ["Prévu"] * int(owed.sum()),
+            "libelle": pd.concat([labels_s[paid], labels_s[owed]]),
+            "tiers": pd.concat([bills.loc[paid, "fournisseur"], bills.loc[owed, "fournisseur"]]),
+            "ligne": pd.concat([bills.loc[paid, "ligne"], bills.loc[owed, "ligne"]]),
+            "facture": pd.concat([numbers[paid], numbers[owed]]),
+        }
+    )
+    frame["sens"] = "décaissement"
+    frame["categorie"] = CATEGORY_BILLS
+    frame["source"] = SOURCE_BILLS
+    return frame.reset_index(drop=True)
+
+
+_D0 = dt.date(2026, 10, 1)
+_day = st.integers(0, 120).map(lambda n: _D0 + dt.timedelta(days=n))
+_amount = st.sampled_from([10.0, 90.0, 100.0, 150.5, 200.0, 480.0])
+_who = st.sampled_from(["Dumas", "dumas ", "Papeterie", "Imprimerie", ""])
+_number = st.sampled_from(["", "F-1", "f-1 ", "F-2", "F-3", "X"])
+
+
+@st.composite
+def bill_ledgers(draw: st.DrawFn):
+    from tests.ledger_factory import make_ledger
+
+    bills = [
+        {
+            "numero": draw(_number),
+            "date": draw(_day),
+            "fournisseur": draw(_who),
+            "montant": draw(_amount),
+            "echeance": draw(st.one_of(st.none(), _day)),
+            "date_paiement": draw(st.one_of(st.none(), _day)),
+        }
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    dec = [
+        {
+            "date": draw(_day),
+            "libelle": "Paiement",
+            "fournisseur": draw(_who),
+            "montant": draw(_amount),
+            "facture": draw(_number),
+            "recurrence": draw(st.sampled_from(["Aucune", "Mensuelle", "Trimestrielle"])),
+            "statut": draw(st.sampled_from(["Réalisé", "Prévu"])),
+        }
+        for _ in range(draw(st.integers(0, 5)))
+    ]
+    params = {"date_solde": dt.date(2026, 11, 30), "date_reference": draw(_day), "horizon": 3}
+    return make_ledger(params, decaissements=dec, fournisseurs=bills)
+
+
+@settings(max_examples=200, deadline=None)
+@given(bill_ledgers())
+def test_bill_flows_as_before(ledger) -> None:
+    from treso_xl.core.payables import bill_flows
+
+    pd.testing.assert_frame_equal(bill_flows(ledger), _old_bill_flows(ledger))
+
+
+def test_bill_flows_of_the_sample_as_before() -> None:
+    from treso_xl.core.payables import bill_flows
+    from treso_xl.core.reconcile import reconcile
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    ledger = reconcile(read(sample_path())).ledger
+    assert not ledger.fournisseurs.empty
+    pd.testing.assert_frame_equal(bill_flows(ledger), _old_bill_flows(ledger))

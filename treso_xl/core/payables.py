@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_series
@@ -148,30 +149,48 @@ def bill_flows(ledger: Ledger, positions: pd.DataFrame | None = None) -> pd.Data
     paid = bills["date_paiement"].notna() & bills["montant"].notna()
     dec = ledger.decaissements
     free = dec.loc[naming_rows(ledger).isna()]
-    paid &= ~_matches_typed_payment(bills, free)
-    owed = positions["reste_du"] > _CENT
-    numbers = bills["numero"].fillna("").astype(str)
-    labels = [
-        f"Facture {n} — {who}" if n else f"Facture fournisseur — {who}"
-        for n, who in zip(numbers, bills["fournisseur"].fillna("").astype(str), strict=True)
-    ]
-    labels_s = pd.Series(labels, index=bills.index, dtype=object)
-    dates = [bills.loc[paid, "date_paiement"], positions.loc[owed, "date_prevue"]]
+    paid = (paid & ~_matches_typed_payment(bills, free)).to_numpy(dtype=bool)
+    owed = (positions["reste_du"] > _CENT).to_numpy(dtype=bool)
+    rows = np.concatenate([np.flatnonzero(paid), np.flatnonzero(owed)])  # paid first, by row
+    numbers = bills["numero"].fillna("").astype(str).array.take(rows)
+    who = bills["fournisseur"].fillna("").astype(str).array.take(rows)
+    labels = pd.Series(
+        [
+            f"Facture {n} — {w}" if n else f"Facture fournisseur — {w}"
+            for n, w in zip(numbers.tolist(), who.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
     frame = pd.DataFrame(
         {
-            "date": pd.concat(dates),
-            "montant": pd.concat([bills.loc[paid, "montant"], positions.loc[owed, "reste_du"]]),
+            "date": np.concatenate(
+                [
+                    bills["date_paiement"].to_numpy(dtype="datetime64[ns]")[paid],
+                    positions["date_prevue"].to_numpy(dtype="datetime64[ns]")[owed],
+                ]
+            ),
+            "montant": np.concatenate(
+                [
+                    bills["montant"].to_numpy(dtype="float64")[paid],
+                    positions["reste_du"].to_numpy(dtype="float64")[owed],
+                ]
+            ),
             "statut": ["Réalisé"] * int(paid.sum()) + ["Prévu"] * int(owed.sum()),
-            "libelle": pd.concat([labels_s[paid], labels_s[owed]]),
-            "tiers": pd.concat([bills.loc[paid, "fournisseur"], bills.loc[owed, "fournisseur"]]),
-            "ligne": pd.concat([bills.loc[paid, "ligne"], bills.loc[owed, "ligne"]]),
-            "facture": pd.concat([numbers[paid], numbers[owed]]),
+            "libelle": labels,
+            "tiers": _taken(bills["fournisseur"], rows),
+            "ligne": _taken(bills["ligne"], rows),
+            "facture": pd.Series(numbers, dtype=numbers.dtype),
         }
     )
     frame["sens"] = "décaissement"
     frame["categorie"] = CATEGORY_BILLS
     frame["source"] = SOURCE_BILLS
-    return frame.reset_index(drop=True)
+    return frame
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The values of `column` at positions `rows`, its dtype kept, indexed from 0."""
+    return pd.Series(column.array.take(rows), dtype=column.dtype)
 
 
 def payables_on(ledger: Ledger, on: dt.date) -> float:
