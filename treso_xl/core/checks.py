@@ -1073,66 +1073,78 @@ def _payment_links(factures: pd.DataFrame, numbers: np.ndarray) -> list[Finding]
 
 
 def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Finding]:
-    findings: list[Finding] = []
     today = pd.Timestamp(reference)
     recurring = "recurrence" in frame
     days, statuses = frame["date"], frame["statut"]
-    flagged = _array(
-        days.notna()
-        & (((statuses == "Réalisé") & (days > today)) | ((statuses == "Prévu") & (days < today)))
-    )
-    fields = ["date", "ligne", "libelle", "statut", *(["recurrence"] if recurring else [])]
-    rows = frame.loc[flagged, fields]
-    shown: dict[Any, str] = {}  # each date written once: a sheet may flag thousands of rows
+    set_ = days.notna()
+    future = _array(set_ & (statuses == "Réalisé") & (days > today))
+    past = _array(set_ & (statuses == "Prévu") & (days < today))
+    flagged = future | past
+    if not flagged.any():
+        return []
+    if recurring:  # the first date of a series may be past: the series goes on
+        series = np.fromiter(
+            (r not in ("Aucune", "", None) for r in frame["recurrence"].to_numpy()[past]),
+            dtype=bool,
+            count=int(past.sum()),
+        )
+        past = past.copy()
+        past[np.flatnonzero(past)[series]] = False
+        flagged = future | past
+    # each date written once, each label quoted once: a sheet may flag thousands of rows
+    when_codes, whens = pd.factorize(days[flagged])
+    written = [_date(when) for when in whens]
     reference_shown = _date(reference)
-    labels: dict[Any, str] = {}  # each label quoted once
-    for when, ligne, libelle, statut, recurrence in zip(
-        rows["date"].tolist(),
-        rows["ligne"].tolist(),
-        rows["libelle"].tolist(),
-        rows["statut"].tolist(),
-        rows["recurrence"].tolist() if recurring else [None] * len(rows),
+    labels: dict[Any, str] = {}
+    findings: list[Finding] = []
+    for is_future, ligne, libelle, when in zip(
+        future[flagged].tolist(),
+        frame["ligne"].to_numpy()[flagged].tolist(),
+        frame["libelle"].to_numpy(dtype=object)[flagged].tolist(),
+        when_codes.tolist(),
         strict=True,
     ):
-        if not _is_set(when):
-            continue
-        ligne = int(ligne)
         key = (libelle.__class__, libelle)  # 1, 1.0 and True read apart
         label = labels.get(key)  # a few labels repeated on thousands of rows
         if label is None:
             label = labels[key] = quote(_text(libelle))
-        libelle = label
-        written = shown.get(when) or shown.setdefault(when, _date(when))
-        if statut == "Réalisé" and when > today:
+        if is_future:
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     feuille,
-                    ligne,
-                    f"{quote('Réalisé')} en date future : {libelle} daté du {written}, "
+                    int(ligne),
+                    f"{_REALISE} en date future : {label} daté du {written[when]}, "
                     f"après la date de référence ({reference_shown}).",
-                    "Un mouvement réalisé a déjà eu lieu : corrigez la date, ou passez le "
-                    f"statut à {quote('Prévu')} s'il reste à venir.",
+                    _REALISE_FUTUR_ADVICE,
                     "realise_futur",
                 )
             )
-        elif statut == "Prévu" and when < today:
-            if recurring and recurrence not in ("Aucune", "", None):
-                continue  # the first date of a series may be past: the series goes on
+        else:
             findings.append(
                 Finding(
                     AVERTISSEMENT,
                     feuille,
-                    ligne,
-                    f"{quote('Prévu')} en date passée : {libelle} daté du {written}, "
+                    int(ligne),
+                    f"{_PREVU} en date passée : {label} daté du {written[when]}, "
                     f"avant la date de référence ({reference_shown}).",
-                    "Mettez la ligne à jour : a-t-elle été payée ? Si oui, passez le statut à "
-                    f"{quote('Réalisé')} avec la date réelle ; sinon reportez la date au jour "
-                    "attendu.",
+                    _PREVU_PASSE_ADVICE,
                     "prevu_passe",
                 )
             )
     return findings
+
+
+_REALISE = quote("Réalisé")
+_PREVU = quote("Prévu")
+_REALISE_FUTUR_ADVICE = (
+    "Un mouvement réalisé a déjà eu lieu : corrigez la date, ou passez le "
+    f"statut à {_PREVU} s'il reste à venir."
+)
+_PREVU_PASSE_ADVICE = (
+    "Mettez la ligne à jour : a-t-elle été payée ? Si oui, passez le statut à "
+    f"{_REALISE} avec la date réelle ; sinon reportez la date au jour attendu."
+)
 
 
 def _linked_receipts(
