@@ -98,8 +98,9 @@ def refresh_one(source: str, output: str | None, today: dt.date | None) -> Outco
 
         with reporting(None):  # a forked worker inherits the terminal's reporter: keep quiet
             report, written = refresh_file(Path(source), Path(output) if output else None, today)
-        plan = report.plan
-        figures = key_figures(plan, report.ledger.params.date_reference, 0.0, None)
+        figures = report.figures or key_figures(
+            report.plan, report.ledger.params.date_reference, 0.0, None
+        )
         errors = sum(1 for finding in report.findings if finding.gravite == ERREUR)
         return Outcome(
             name,

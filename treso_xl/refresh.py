@@ -14,7 +14,7 @@ from treso_xl.core.aging import Aging, aging, dso_days
 from treso_xl.core.bfr import WorkingCapital, financing_gap_levers, working_capital
 from treso_xl.core.cfe import cfe_findings, cfe_flows, cfe_years
 from treso_xl.core.checks import ERREUR, Finding, run_checks, sort_findings
-from treso_xl.core.dashboard import key_figures
+from treso_xl.core.dashboard import KeyFigures, key_figures
 from treso_xl.core.financing import (
     FinancingNeed,
     StagedComparison,
@@ -81,6 +81,7 @@ class Report:
     findings: list[Finding]
     layouts: list[SheetLayout]
     bank: Reconciliation | None = None  # the Banque lines' reconciliation (None: no lines)
+    figures: KeyFigures | None = None  # the dashboard's figures (None: built by hand, in tests)
 
 
 def _rate_note(items: list[Reminder], ledger: Ledger) -> str:
@@ -220,6 +221,7 @@ def compute(ledger: Ledger, tabs_present: Collection[str] = ()) -> Report:
         findings=findings,
         layouts=layouts,
         bank=bank if bank.decisions else None,
+        figures=figures,
     )
 
 
