@@ -7,14 +7,17 @@ import io
 import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from typing import TYPE_CHECKING
 
 from treso_xl.errors import FileError
 from treso_xl.french import quote
 from treso_xl.layout.model import SheetLayout
+from treso_xl.render.excel_xml import ILLEGAL_CHARACTERS_RE
 from treso_xl.render.safe_write import check_writable, write_atomically
 from treso_xl.render.sheet_xml import write_layouts
+
+if TYPE_CHECKING:  # openpyxl is imported by values_copy only
+    from openpyxl.cell.cell import Cell
 
 XLSX = "xlsx"  # .xlsx or .xlsm: a package the tabs are merged into, part by part
 PROTECTED = "protected"

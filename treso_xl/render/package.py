@@ -31,11 +31,11 @@ from typing import IO
 from urllib.parse import unquote
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
 from treso_xl.contract import GENERATED_TABS, normalize_label
 from treso_xl.errors import FileError
 from treso_xl.reading.package_guard import inspect_package
+from treso_xl.render.excel_xml import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 from treso_xl.tab_identity import (
     MARKER,
     SheetConflictError,
@@ -100,6 +100,26 @@ EMPTY_STYLES = (
 ).encode()
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+# The prefixes lxml gives a namespace an element or attribute added here brings along (the
+# r:id of a new <sheet>, when workbook.xml declares r only on each sheet). These are the ones
+# openpyxl registers when imported: registered here too, the merge writes the same bytes
+# whether or not openpyxl was imported (a refresh does not import it).
+for _prefix, _uri in {
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "c": CHART_NS,
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "s": MAIN,
+    "r": DOC_REL,
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "cdr": "http://schemas.openxmlformats.org/drawingml/2006/chartDrawing",
+    "xml": XML_NS,
+    "cust": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+}.items():
+    etree.register_namespace(_prefix, _uri)
 
 
 class WorkbookFormatError(FileError):

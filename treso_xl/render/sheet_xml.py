@@ -15,20 +15,25 @@ import math
 import numbers
 import re
 from collections.abc import Collection, Sequence
+from copy import copy
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO
 
 from lxml import etree
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Border, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.xml.functions import tostring
 
 from treso_xl.gc_pause import paused_gc
 from treso_xl.layout.model import DATE, Cell, SheetLayout, Style
 from treso_xl.layout.page import finished
+from treso_xl.render.chart_xml import chart_xml, drawing_xml
+from treso_xl.render.excel_xml import (
+    DATETIME,
+    ILLEGAL_CHARACTERS_RE,
+    MAX_TEXT,
+    argb,
+    column_letter,
+    to_excel,
+)
 from treso_xl.render.package import (
     CT_CHART,
     MAIN,
@@ -38,14 +43,7 @@ from treso_xl.render.package import (
     _StyleMerger,
     merge_source,
 )
-from treso_xl.render.xlsx_layout import (
-    _THIN,
-    DATETIME,
-    MAX_TEXT,
-    _argb,
-    _StyleCache,
-    build_chart,
-)
+from treso_xl.render.style_xml import StyleRecords, merged_border
 
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -92,20 +90,12 @@ def _attr(text: str) -> str:
     )
 
 
-def _in_main(el: object) -> etree._Element:
-    """An openpyxl record (no namespace) as an element of the main spreadsheet namespace."""
-    xml = tostring(el)
-    if isinstance(xml, bytes):
-        xml = xml.decode()
-    return etree.fromstring(f'<x xmlns="{MAIN}">{xml}</x>')[0]
-
-
 class _Xfs:
     """The user's cellXfs index of each distinct (Style, number format), allocated once."""
 
     def __init__(self, merger: _StyleMerger) -> None:
         self.merger = merger
-        self.objects = _StyleCache()
+        self.objects = StyleRecords()
         self._by_key: dict[tuple[object, str | None], int] = {}
         # by the identity of the style object (shared by many cells; styles are immutable and
         # stay alive in the layouts being written), to skip hashing a Style per cell
@@ -131,35 +121,25 @@ class _Xfs:
             return 0
         if isinstance(style, _MergedBorder):
             # openpyxl's MergedCell: the workbook's default font, fill and format
-            border = Border(
-                left=Side(),
-                right=Side(),
-                top=_THIN if style.top else Side(),
-                bottom=_THIN if style.bottom else Side(),
-                diagonal=Side(),
-            )
+            border = merged_border(style.top, style.bottom)
             attrib = {"numFmtId": "0", "fontId": "0", "fillId": "0"}
-            attrib["borderId"] = str(merger.record("borders", "border", _in_main(border.to_tree())))
+            attrib["borderId"] = str(merger.record("borders", "border", border))
             attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
             return merger.record("cellXfs", "xf", etree.Element(f"{{{MAIN}}}xf", attrib))
         assert isinstance(style, Style)
         font, fill, alignment, border = self.objects.get(style)
         attrib = {
             "numFmtId": str(merger.numfmt_code(number_format)),
-            "fontId": str(merger.record("fonts", "font", _in_main(font.to_tree()))),
-            "fillId": "0"
-            if fill is None
-            else str(merger.record("fills", "fill", _in_main(fill.to_tree()))),
-            "borderId": "0"
-            if border is None
-            else str(merger.record("borders", "border", _in_main(border.to_tree()))),
+            "fontId": str(merger.record("fonts", "font", font)),
+            "fillId": "0" if fill is None else str(merger.record("fills", "fill", fill)),
+            "borderId": "0" if border is None else str(merger.record("borders", "border", border)),
         }
         if alignment is not None:
             attrib["applyAlignment"] = "1"
         attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
         xf = etree.Element(f"{{{MAIN}}}xf", attrib)
         if alignment is not None:
-            xf.append(_in_main(alignment.to_tree()))
+            xf.append(copy(alignment))
         return merger.record("cellXfs", "xf", xf)
 
 
@@ -267,7 +247,7 @@ _first = itemgetter(0)
 
 class _Letters(dict):
     def __missing__(self, col: int) -> str:
-        letter = self[col] = get_column_letter(col)
+        letter = self[col] = column_letter(col)
         return letter
 
 
@@ -277,7 +257,7 @@ def _sheet_view(layout: SheetLayout, selected: bool) -> str:
     if not freeze or freeze == (1, 1):
         return head + '<selection activeCell="A1" sqref="A1"/></sheetView>'
     row, col = freeze
-    top_left = f"{get_column_letter(col)}{row}"
+    top_left = f"{column_letter(col)}{row}"
     split = ""
     if col > 1:
         split += f' xSplit="{col - 1}"'
@@ -350,7 +330,7 @@ def write_sheet(
         dimension = "A1:A1"
     props = []
     if layout.tab_color:
-        props.append(f'<tabColor rgb="{_argb(layout.tab_color)}"/>')
+        props.append(f'<tabColor rgb="{argb(layout.tab_color)}"/>')
     props.append('<outlinePr summaryBelow="1" summaryRight="1"/>')
     if layout.fit_width:
         props.append('<pageSetUpPr fitToPage="1"/>')
@@ -531,19 +511,9 @@ class LayoutSource(GeneratedSource):
 
     def data(self, part: str, gen_name: str, sheet_name: str) -> bytes:
         tab = self._by_part[part]
-        titled = _Titled(sheet_name)
         if part == tab.drawing:
-            from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-
-            drawing = SpreadsheetDrawing()
-            for i, spec in enumerate(tab.layout.charts, start=1):
-                chart = build_chart(titled, spec)
-                chart.anchor = spec.anchor
-                chart._id = i
-                drawing.charts.append(chart)
-            return _declared(tostring(drawing._write()))
-        spec = tab.layout.charts[tab.charts.index(part)]
-        return _declared(tostring(build_chart(titled, spec)._write()))
+            return drawing_xml(tab.layout.charts)
+        return chart_xml(tab.layout.charts[tab.charts.index(part)], sheet_name)
 
     def rels(self, part: str) -> list[GenRel] | None:
         tab = self._by_part[part]
@@ -557,19 +527,6 @@ class LayoutSource(GeneratedSource):
                 for i, chart in enumerate(tab.charts, start=1)
             ]
         return None
-
-
-@dataclass(frozen=True)
-class _Titled:
-    """What a chart reference needs of its sheet."""
-
-    title: str
-
-
-def _declared(xml: bytes | str) -> bytes:
-    if isinstance(xml, str):
-        xml = xml.encode()
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml
 
 
 @paused_gc()

@@ -21,25 +21,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from treso_xl.layout.model import DATE, Chart, SheetLayout, Style
 from treso_xl.layout.page import finished
+from treso_xl.render.chart_xml import LINE_WIDTH_EMU
+from treso_xl.render.excel_xml import DATETIME, MAX_TEXT
+from treso_xl.render.excel_xml import argb as _argb
 
-DATETIME = "dd/mm/yyyy hh:mm"
-MAX_TEXT = 32767  # Excel's limit on the characters of one cell
-LINE_WIDTH_EMU = 28575  # 2.25 pt
+__all__ = ["DATETIME", "MAX_TEXT", "add_layouts", "build_chart", "render_layouts"]
 
 # Body font of every generated cell: "minor" follows the theme of the user's workbook.
 _FONT_NAME = "Calibri"
 _FONT_SIZE = 11.0
 _THIN = Side(style="thin", color="FF808080")
-
-
-def _argb(color: str) -> str:
-    """'RRGGBB' (or '#RRGGBB', or 'AARRGGBB') as the opaque ARGB openpyxl expects."""
-    hex_ = color.strip().lstrip("#").upper()
-    if len(hex_) == 6:
-        return "FF" + hex_
-    if len(hex_) == 8:
-        return hex_
-    raise ValueError(f"invalid colour {color!r}: expected RRGGBB")
 
 
 class _StyleCache:
