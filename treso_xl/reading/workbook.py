@@ -9,9 +9,6 @@ from typing import Any
 
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-from stdnum.fr import siren as stdnum_siren
 
 from treso_xl.cells import column_letter as get_column_letter
 from treso_xl.contract import (
@@ -35,6 +32,14 @@ from treso_xl.contract import (
     normalize_label,
 )
 from treso_xl.core.records import Ledger, Params
+from treso_xl.identifiers import (
+    IdentifierError,
+    InvalidChecksum,
+    InvalidLength,
+    format_iban,
+    validate_iban,
+    validate_siren,
+)
 from treso_xl.reading.cell_errors import ExcelError
 from treso_xl.reading.package_guard import PackageScan, inspect_package
 from treso_xl.reading.problems import (
@@ -457,7 +462,7 @@ def _setting_value(
         )
     if setting.field == "siren":
         try:
-            return stdnum_siren.validate(str(value)), None
+            return validate_siren(str(value)), None
         except InvalidLength:
             return problem(f"{shown} n'est pas un SIREN valide : il doit compter 9 chiffres.")
         except InvalidChecksum:
@@ -465,12 +470,12 @@ def _setting_value(
                 f"{shown} n'est pas un SIREN valide : la clé de contrôle ne correspond pas ; "
                 f"vérifiez les chiffres."
             )
-        except ValidationError:
+        except IdentifierError:
             return problem(f"{shown} n'est pas un SIREN valide : 9 chiffres attendus.")
     if setting.field == "iban":
         try:
-            return stdnum_iban.format(stdnum_iban.validate(str(value))), None
-        except ValidationError:
+            return format_iban(validate_iban(str(value))), None
+        except IdentifierError:
             return problem(
                 f"{shown} n'est pas un IBAN valide ; vérifiez-le sur votre RIB "
                 f"(exemple : FR76 3000 6000 0112 3456 7890 189)."
