@@ -173,3 +173,41 @@ def test_bill_flows_of_the_sample_as_before() -> None:
     ledger = reconcile(read(sample_path())).ledger
     assert not ledger.fournisseurs.empty
     pd.testing.assert_frame_equal(bill_flows(ledger), _old_bill_flows(ledger))
+
+
+_any_day = st.one_of(st.none(), _day, st.dates(dt.date(2024, 1, 1), dt.date(2032, 1, 1)))
+
+
+@st.composite
+def recurring_rows(draw: st.DrawFn) -> pd.DataFrame:
+    from tests.ledger_factory import make_ledger
+
+    rows = [
+        {
+            "date": draw(_any_day),
+            "libelle": "x",
+            "montant": draw(_amount),
+            "recurrence": draw(
+                st.sampled_from(["Aucune", "Mensuelle", "Trimestrielle", "Annuelle", "autre"])
+            ),
+            "fin": draw(_any_day),
+        }
+        for _ in range(draw(st.integers(0, 7)))
+    ]
+    frame = make_ledger(decaissements=rows).decaissements
+    if draw(st.booleans()):  # rows picked from a larger frame, as the callers do
+        frame = frame.iloc[::-1].set_axis([7 * i for i in range(len(frame))])
+    if draw(st.booleans()):  # duplicated and missing rows
+        lines = [draw(st.one_of(st.none(), st.integers(2, 5))) for _ in range(len(frame))]
+        frame = frame.assign(ligne=pd.array(lines, dtype="Int64"))
+    if draw(st.booleans()) and len(frame):  # a time of day: sorted by pandas
+        frame = frame.assign(date=frame["date"] + pd.Timedelta(hours=3))
+    return frame
+
+
+@settings(max_examples=300, deadline=None)
+@given(recurring_rows(), st.dates(dt.date(2025, 6, 1), dt.date(2031, 1, 1)))
+def test_expand_recurrences_as_by_parts(frame: pd.DataFrame, until: dt.date) -> None:
+    from treso_xl.core.recurrence import _expand_by_parts, expand_recurrences
+
+    pd.testing.assert_frame_equal(expand_recurrences(frame, until), _expand_by_parts(frame, until))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from treso_xl.core.calendar import add_months
-from treso_xl.core.flow_order import sort_by_date_and_line
+from treso_xl.core.flow_order import _packed_order, sort_by_date_and_line
 
 STEP_MONTHS = {"Mensuelle": 1, "Trimestrielle": 3, "Annuelle": 12}
 
@@ -39,7 +39,59 @@ def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
 
     Rows with `recurrence` "Aucune" pass through unchanged; the others are repeated on the same
     day of the month as their first date, or the month's last day, up to `until` and `Fin`.
+    Sorted by date and row, ties in frame order (`sort_by_date_and_line`); built by one take of
+    the rows in their final order (`_expand_by_parts` is the same by frame operations).
     """
+    if frame.empty or frame["date"].dtype != "datetime64[ns]":
+        return _expand_by_parts(frame, until)
+    codes, texts = pd.factorize(frame["recurrence"])
+    known = np.array([STEP_MONTHS.get(text, 0) for text in texts.tolist()] + [0], dtype=np.int64)
+    steps = known[codes]  # code -1 (missing) picks the trailing 0
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")
+    recurring = (steps > 0) & ~np.isnat(dates)
+    repeated = np.flatnonzero(recurring)
+    plain = np.flatnonzero(~recurring)
+    if not len(repeated):
+        return sort_by_date_and_line(frame.take(plain))
+    step = steps[repeated]
+    horizon = np.datetime64(pd.Timestamp(until).as_unit("ns"))
+    fin = frame["fin"].to_numpy(dtype="datetime64[ns]")[repeated]
+    limit = np.where(np.isnat(fin) | (fin > horizon), horizon, fin)
+    first_days = dates[repeated].astype("datetime64[D]")
+    first_months = first_days.astype("datetime64[M]")
+    start_month = first_months.astype(np.int64)  # months since January 1970
+    limit_month = limit.astype("datetime64[M]").astype(np.int64)
+    counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
+    rows = np.repeat(np.arange(len(repeated)), counts)
+    nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    month = start_month[rows] + nth * step[rows]
+    month_start = month.astype("datetime64[M]").astype("datetime64[D]")
+    last_day = (
+        (month + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
+    ).astype(np.int64)
+    first_day = (first_days - first_months.astype("datetime64[D]")).astype(np.int64) + 1
+    day = np.minimum(first_day[rows], last_day)
+    occurrence = (month_start + (day - 1)).astype("datetime64[ns]")
+    keep = occurrence <= limit[rows]
+    positions = np.concatenate([plain, repeated[rows[keep]]])
+    when = np.concatenate([dates[plain], occurrence[keep]])
+    ligne = frame["ligne"]
+    order = None
+    if pd.api.types.is_numeric_dtype(ligne) and not pd.api.types.is_bool_dtype(ligne):
+        lines = ligne.to_numpy(dtype="float64", na_value=np.nan)[positions]
+        order = _packed_order(when, np.zeros(len(when), dtype=np.int64), lines)
+    if order is None:
+        out = frame.take(positions)
+        out["date"] = when
+        return out.sort_values(["date", "ligne"], kind="stable")
+    out = frame.take(positions[order])
+    out["date"] = when[order]
+    return out
+
+
+def _expand_by_parts(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
+    """`expand_recurrences` by frame operations: the rows passing through and the occurrences
+    stacked, then sorted (any date resolution)."""
     if frame.empty:
         return frame.copy()
     steps = frame["recurrence"].map(STEP_MONTHS)
