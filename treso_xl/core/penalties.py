@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from treso_xl.core.money import cents
 from treso_xl.rules.lookup import rule, rule_or_none
 
@@ -54,6 +56,15 @@ def penalty_periods(due: dt.date, until: dt.date, rate: float | None = None) -> 
 def penalties_over(amount: float, periods: list[PenaltyPeriod]) -> float:
     """Simple interest on `amount` over the periods, to the cent."""
     return cents(sum(amount * p.rate * p.days / DAYS_IN_YEAR for p in periods))
+
+
+def penalties_over_many(amounts: np.ndarray, periods: list[PenaltyPeriod]) -> list[float]:
+    """`penalties_over` of each amount: the same products, each summed by Python's own `sum`
+    in the same order (a whole column of products per period instead of one per amount)."""
+    terms = [(amounts * p.rate * p.days / DAYS_IN_YEAR).tolist() for p in periods]
+    if not terms:
+        return [cents(0)] * len(amounts)
+    return [cents(sum(row)) for row in zip(*terms, strict=True)]
 
 
 def late_penalties(amount: float, due: dt.date, until: dt.date, rate: float | None = None) -> float:

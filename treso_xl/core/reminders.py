@@ -10,7 +10,7 @@ import pandas as pd
 from treso_xl.core.aging import open_invoices
 from treso_xl.core.penalties import (
     PenaltyPeriod,
-    penalties_over,
+    penalties_over_many,
     penalty_periods,
     recovery_indemnity,
 )
@@ -79,15 +79,20 @@ def next_step(
         return "Relance ferme par e-mail et appel (J+15)", due + dt.timedelta(days=15)
     if level == "J+15":
         return "Mise en demeure par lettre recommandée (J+30)", due + dt.timedelta(days=30)
-    after_notice = due + dt.timedelta(days=30 + FORMAL_NOTICE_DAYS)
+    after_notice = due + _AFTER_NOTICE
     if total <= small_claims_ceiling(on):
-        return (
-            "Procédure simplifiée de recouvrement des petites créances (commissaire de justice), "
-            "ou injonction de payer",
-            after_notice,
-        )
-    court = "tribunal de commerce" if professional else "tribunal judiciaire"
-    return f"Injonction de payer auprès du {court}", after_notice
+        return SMALL_CLAIMS, after_notice
+    return (COURT_PRO if professional else COURT_PRIVATE), after_notice
+
+
+LATEST = LEVELS[0][1]  # the level after which the next step is the court
+_AFTER_NOTICE = dt.timedelta(days=30 + FORMAL_NOTICE_DAYS)
+SMALL_CLAIMS = (
+    "Procédure simplifiée de recouvrement des petites créances (commissaire de justice), "
+    "ou injonction de payer"
+)
+COURT_PRO = "Injonction de payer auprès du tribunal de commerce"
+COURT_PRIVATE = "Injonction de payer auprès du tribunal judiciaire"
 
 
 PREPARE_FOR_COURT = (
@@ -111,13 +116,61 @@ def reminders(positions: pd.DataFrame, params: Params) -> list[Reminder]:
         wanted |= -late <= params.rappel_jours
     rows = rows.loc[wanted, [c for c in _FIELDS if c in rows]]
     figures = _Figures(params)
+    # whole columns as Python values once (what itertuples gave row by row)
+    columns = [_values(rows[c]) if c in rows else [()] * len(rows) for c in _FIELDS]
+    charged = _charges(columns, rows, params, figures)
     out: list[Reminder] = []
-    for row in rows.itertuples(index=False):
-        days_late = int(row.jours_retard)
+    for values, charge in zip(zip(*columns, strict=True), charged, strict=True):
+        days_late = int(values[_LATE])
         level = level_for(days_late) or COURTESY
-        out.append(_reminder(row, level, days_late, params, figures))
+        out.append(_reminder(values, level, days_late, params, figures, charge))
     out.sort(key=lambda r: (-r.jours_retard, r.client, r.facture))
     return out
+
+
+# penalties, rate, rate uncertain, error of one reminder (None: no penalties, no indemnity)
+_Charge = tuple[float, float | None, bool, str] | None
+
+
+def _charges(
+    columns: list[list], rows: pd.DataFrame, params: Params, figures: _Figures
+) -> list[_Charge]:
+    """The penalties of every late invoice to a professional, computed per due date over the
+    whole column of rests (the periods are those of the due date)."""
+    types, dues, lates = (
+        columns[_FIELDS.index(c)] for c in ("type_client", "echeance_calculee", "jours_retard")
+    )
+    rests = rows["reste_du"].to_numpy(dtype="float64")
+    by_due: dict[dt.date, list[int]] = {}
+    for i, (kind, due, late) in enumerate(zip(types, dues, lates, strict=True)):
+        if kind == PROFESSIONAL and late > 0:
+            by_due.setdefault(due, []).append(i)
+    out: list[_Charge] = [None] * len(rests)
+    for due, which in by_due.items():
+        try:
+            periods = figures.periods(due)
+        except RuleNotCovered as exc:
+            error = (
+                f"{exc} Indiquez le « Taux de pénalités » dans la feuille Paramètres pour "
+                "calculer les pénalités de cette facture."
+            )
+            for i in which:
+                out[i] = (0.0, None, False, error)
+            continue
+        rate = periods[-1].rate if periods else params.taux_penalites
+        uncertain = any(p.uncertain for p in periods)
+        amounts = penalties_over_many(rests[which], periods)
+        for i, amount in zip(which, amounts, strict=True):
+            out[i] = (amount, rate, uncertain, "")
+    return out
+
+
+def _values(column: pd.Series) -> list:
+    """A column's values as itertuples gives them: a Timestamp column as datetime.date (the only
+    use made of it), every other one as Python objects."""
+    if column.dtype.kind == "M":
+        return list(column.dt.date)
+    return column.to_numpy(dtype=object).tolist()
 
 
 # the columns of the open invoices a reminder reads
@@ -125,6 +178,7 @@ _FIELDS = (
     "facture", "client", "type_client", "email_client", "date", "echeance_calculee", "montant",
     "reste_du", "jours_retard", "lien_paiement", "ligne", "promesses",
 )  # fmt: skip
+_LATE = _FIELDS.index("jours_retard")
 
 
 class _Figures:
@@ -134,12 +188,18 @@ class _Figures:
     def __init__(self, params: Params) -> None:
         self.params = params
         self._indemnity: float | None = None
+        self._ceiling: float | None = None
         self._periods: dict[dt.date, list[PenaltyPeriod]] = {}
 
     def indemnity(self) -> float:
         if self._indemnity is None:
             self._indemnity = recovery_indemnity(self.params.date_reference)
         return self._indemnity
+
+    def ceiling(self) -> float:
+        if self._ceiling is None:
+            self._ceiling = small_claims_ceiling(self.params.date_reference)
+        return self._ceiling
 
     def periods(self, due: dt.date) -> list[PenaltyPeriod]:
         """`penalty_periods` up to the reference date (RuleNotCovered raised every time)."""
@@ -158,44 +218,53 @@ def promise_text(promises: tuple[tuple[pd.Timestamp, float, int], ...], on: dt.d
     return "\n".join(lines)
 
 
-def _reminder(row, level: str, days_late: int, params: Params, figures: _Figures) -> Reminder:
+def _reminder(
+    values: tuple,
+    level: str,
+    days_late: int,
+    params: Params,
+    figures: _Figures,
+    charge: _Charge,
+) -> Reminder:
+    (
+        facture, client, type_client, email, issued, due, montant, reste_du, _, link, ligne,
+        promises,
+    ) = values  # fmt: skip
     ref = params.date_reference
-    due = row.echeance_calculee.date()
-    professional = row.type_client == PROFESSIONAL
+    professional = type_client == PROFESSIONAL
     penalties = indemnity = 0.0
     rate: float | None = None
     uncertain = False
     error = ""
-    if professional and days_late > 0:
+    if charge is not None:  # a professional, late
         indemnity = figures.indemnity()
-        try:
-            periods = figures.periods(due)
-            penalties = penalties_over(row.reste_du, periods)
-            rate = periods[-1].rate if periods else params.taux_penalites
-            uncertain = any(p.uncertain for p in periods)
-        except RuleNotCovered as exc:
-            error = (
-                f"{exc} Indiquez le « Taux de pénalités » dans la feuille Paramètres pour "
-                "calculer les pénalités de cette facture."
-            )
-    total = round(row.reste_du + penalties + indemnity, 2)
-    action, when = next_step(level, due, total, professional, ref)
-    promises = tuple(getattr(row, "promesses", ()) or ())
-    kept = [(d, amount) for d, amount, _ in promises if d.date() >= ref]
+        penalties, rate, uncertain, error = charge
+    total = round(reste_du + penalties + indemnity, 2)
+    if level == LATEST:  # next_step, the small-claims ceiling looked up once
+        after_notice = due + _AFTER_NOTICE
+        if total <= figures.ceiling():
+            action, when = SMALL_CLAIMS, after_notice
+        else:
+            action, when = (COURT_PRO if professional else COURT_PRIVATE), after_notice
+    else:
+        action, when = next_step(level, due, total, professional, ref)
+    promises = tuple(promises or ())
     promised: dt.date | None = None
-    if kept and sum(amount for _, amount in kept) >= row.reste_du - 0.005:
-        promised = kept[-1][0].date()
-        action = f"Vérifier le paiement promis le {day(promised)}"
-        when = promised
+    if promises:
+        kept = [(d, amount) for d, amount, _ in promises if d.date() >= ref]
+        if kept and sum(amount for _, amount in kept) >= reste_du - 0.005:
+            promised = kept[-1][0].date()
+            action = f"Vérifier le paiement promis le {day(promised)}"
+            when = promised
     reminder = Reminder(
-        facture=str(row.facture),
-        client=str(row.client),
-        type_client=str(row.type_client),
-        email=str(row.email_client or ""),
-        date_facture=row.date.date(),
+        facture=str(facture),
+        client=str(client),
+        type_client=str(type_client),
+        email=str(email or ""),
+        date_facture=issued,
         echeance=due,
-        montant=float(row.montant),
-        reste_du=float(row.reste_du),
+        montant=float(montant),
+        reste_du=float(reste_du),
         jours_retard=max(days_late, 0),
         niveau=level,
         prochaine_action=action,
@@ -204,11 +273,11 @@ def _reminder(row, level: str, days_late: int, params: Params, figures: _Figures
         indemnite=indemnity,
         taux=rate,
         taux_incertain=uncertain,
-        lien_paiement=str(row.lien_paiement or ""),
-        ligne=int(row.ligne),
+        lien_paiement=str(link or ""),
+        ligne=int(ligne),
         texte=ReminderText("", ""),
         erreur_taux=error,
-        promesse=promise_text(promises, ref),
+        promesse=promise_text(promises, ref) if promises else "",
     )
     # the body is written on first use: only the letters printed or drafted need one
     text = lazy_reminder_text(reminder, params, next_action=action, promised=promised)
