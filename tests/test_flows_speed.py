@@ -211,3 +211,41 @@ def test_expand_recurrences_as_by_parts(frame: pd.DataFrame, until: dt.date) -> 
     from treso_xl.core.recurrence import _expand_by_parts, expand_recurrences
 
     pd.testing.assert_frame_equal(expand_recurrences(frame, until), _expand_by_parts(frame, until))
+
+
+def _old_avoidable_motif(texts: pd.Series) -> pd.Series:  # spending.avoidable_motif before
+    from treso_xl.core.spending import _AVOIDABLE
+
+    distinct = pd.Series(pd.unique(texts.to_numpy()), dtype="object").fillna("").astype(str)
+    motif = pd.Series("", index=distinct.index, dtype="object")
+    for name, pattern, _ in reversed(_AVOIDABLE):  # the first motif of the list wins
+        motif = motif.mask(distinct.str.contains(pattern, regex=True), name)
+    mapping = dict(zip(distinct, motif, strict=True))
+    return pd.Series(texts.map(mapping).to_numpy(dtype=object), index=texts.index, dtype="object")
+
+
+_WORDS = [
+    "majoration", "penalites", "interets de retard", "frais de rejet", "agios", "incident",
+    "frais de relance", "lettre d'information", "loyer", "|", " ", "de",
+    "commission d intervention",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.lists(st.sampled_from(_WORDS), max_size=4).map(" ".join),
+            st.none(),
+            st.just(float("nan")),
+            st.just(""),
+        ),
+        max_size=10,
+    ),
+    st.sampled_from(["object", "str"]),
+)
+def test_avoidable_motif_as_before(values: list, dtype: str) -> None:
+    from treso_xl.core.spending import avoidable_motif
+
+    texts = pd.Series(values, dtype=dtype, index=[3 * i for i in range(len(values))])
+    pd.testing.assert_series_equal(avoidable_motif(texts), _old_avoidable_motif(texts))

@@ -185,15 +185,17 @@ def charge_advice(text: str) -> str:
 
 
 def avoidable_motif(texts: pd.Series) -> pd.Series:
-    """Motif of each folded "label | category" text that names an avoidable cost, else ""."""
-    distinct = pd.Series(pd.unique(texts.to_numpy()), dtype="object").fillna("").astype(str)
-    motif = pd.Series("", index=distinct.index, dtype="object")
-    for name, pattern, _ in reversed(_AVOIDABLE):  # the first motif of the list wins
-        motif = motif.mask(distinct.str.contains(pattern, regex=True), name)
-    mapping = dict(zip(distinct, motif, strict=True))
+    """Motif of each folded "label | category" text that names an avoidable cost, else ""
+    (each distinct text searched once, the first motif of the list winning)."""
+    distinct = pd.unique(texts.to_numpy())
+    mapping = {}
+    for value in distinct.tolist():
+        text = _text(value)
+        mapping[text] = next((name for name, found in _AVOIDABLE_SEARCH if found(text)), "")
     return pd.Series(texts.map(mapping).to_numpy(dtype=object), index=texts.index, dtype="object")
 
 
+_AVOIDABLE_SEARCH = tuple((name, re.compile(pattern).search) for name, pattern, _ in _AVOIDABLE)
 _AVOIDABLE_ADVICE = {name: advice for name, _, advice in _AVOIDABLE}
 
 
