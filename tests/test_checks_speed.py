@@ -254,3 +254,103 @@ def test_penalties_over_many_is_penalties_over(amounts, due, rate):
     periods = penalty_periods(due, dt.date(2026, 6, 30), rate)
     expected = [penalties_over(a, periods) for a in amounts]
     assert penalties_over_many(np.array(amounts, dtype="float64"), periods) == expected
+
+
+# --- URSSAF ----------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-(10**7), 10**9), st.integers(2020, 2028)), max_size=50),
+    st.booleans(),
+)
+def test_cumsum_by_is_the_groupby_cumsum(rows, ordered):
+    from treso_xl.core.urssaf import _cumsum_by
+
+    if ordered:
+        rows = sorted(rows, key=lambda r: r[1])
+    values = np.array([v for v, _ in rows], dtype=np.int64)
+    groups = np.array([g for _, g in rows], dtype=np.int64)
+    expected = pd.Series(values).groupby(groups).cumsum().to_numpy()
+    got = _cumsum_by(values, groups)
+    assert got.dtype == np.int64
+    assert got.tolist() == expected.tolist()
+
+
+def _chamber_before(rated: pd.DataFrame) -> pd.Series:
+    """The former chamber-tax column: a groupby per calendar year on a Series of cents."""
+    from treso_xl.core.urssaf import _cents
+
+    cents = pd.Series(_cents(rated["montant"]), index=rated.index)
+    after = cents.groupby(rated["date"].dt.year).cumsum()
+    before = after - cents
+    limit = (rated["seuil_ch"] * 100).round()
+    above = (after - limit).clip(lower=0) - (before - limit).clip(lower=0)
+    return (above / 100).where(limit.notna()).astype("float64")
+
+
+def test_rated_receipts_and_declarations_as_before():
+    import dataclasses
+
+    from many_findings_factory import many_findings_ledger
+
+    from treso_xl.core.flows import build_flows
+    from treso_xl.core.invoices import invoice_positions
+    from treso_xl.core.urssaf import (
+        _DECLARED,
+        _declaration,
+        _rate_receipts,
+        _RuleLog,
+        declaration_periods,
+        turnover_receipts,
+        urssaf_schedule,
+    )
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    checked = 0
+    for ledger in (read(sample_path()), many_findings_ledger(800)):
+        until = dt.date(2027, 12, 31)
+        positions = invoice_positions(ledger.factures, ledger.encaissements)
+        flows = build_flows(ledger, until, positions)
+        for params in (
+            ledger.params,
+            dataclasses.replace(ledger.params, declaration="Mensuelle", acre=True),
+        ):
+            receipts = turnover_receipts(flows, until)
+            rated = _rate_receipts(receipts, params, None, _RuleLog())
+            assert list(rated.columns) == [
+                *receipts.columns,
+                "t_soc",
+                "t_soc_net",
+                "t_cfp",
+                "t_ch",
+                "seuil_ch",
+                "t_vl",
+                "manque",
+                "au_dela_seuil",
+            ]
+            assert rated["manque"].dtype == object
+            pd.testing.assert_series_equal(
+                rated["au_dela_seuil"], _chamber_before(rated), check_names=False
+            )
+            schedule = urssaf_schedule(dataclasses.replace(ledger, params=params), flows, until)
+            rated = schedule.receipts
+            for i, declared in enumerate(schedule.declarations):
+                if declared.saisi is not None:
+                    continue
+                own = rated.loc[rated["declaration"] == i]
+                log = _RuleLog()
+                period = declaration_periods(declared.debut, declared.fin, params.declaration)[0]
+                period = dataclasses.replace(
+                    period,
+                    libelle=declared.periode,
+                    echeance=declared.echeance,
+                    fin=declared.fin,
+                    premiere=declared.premiere,
+                )
+                arrays = {c: own[c].to_numpy() for c in _DECLARED}
+                assert _declaration(period, own, [], log) == _declaration(period, arrays, [], log)
+                assert _declaration(period, arrays, [], log) == declared
+                checked += 1
+    assert checked > 10

@@ -541,27 +541,51 @@ def _rate_receipts(
         except RuleNotCovered as exc:
             row = {"manque": str(exc)}
         rates[on] = row
-    rated = receipts.copy()
     # each receipt's day among the distinct days looked up (dates are normalised to midnight)
     days = np.array([np.datetime64(d, "ns") for d in rates], dtype="datetime64[ns]")
     order = np.argsort(days, kind="stable")
-    stamps = rated["date"].to_numpy(dtype="datetime64[ns]")
+    stamps = receipts["date"].to_numpy(dtype="datetime64[ns]")
     position = order[np.searchsorted(days[order], stamps)] if len(days) else np.zeros(0, int)
     rows = list(rates.values())
+    added: dict[str, np.ndarray] = {}
     for column in ("t_soc", "t_soc_net", "t_cfp", "t_ch", "seuil_ch", "t_vl"):
         by_day = np.array([row.get(column, float("nan")) for row in rows], dtype="float64")
-        rated[column] = pd.Series(by_day[position], index=rated.index, dtype="float64")
+        added[column] = by_day[position]
     reasons = np.array([row["manque"] for row in rows], dtype=object)
-    rated["manque"] = pd.Series(reasons[position], index=rated.index, dtype=object)
+    added["manque"] = reasons[position]
 
     # chamber tax: only the part of the calendar year's turnover above the threshold (in cents)
-    cents = pd.Series(_cents(rated["montant"]), index=rated.index)
-    after = cents.groupby(rated["date"].dt.year).cumsum()
+    cents = _cents(receipts["montant"].to_numpy(dtype="float64"))
+    after = _cumsum_by(cents, stamps.astype("datetime64[Y]").astype(np.int64))
     before = after - cents
-    limit = (rated["seuil_ch"] * 100).round()
-    above = (after - limit).clip(lower=0) - (before - limit).clip(lower=0)
-    rated["au_dela_seuil"] = (above / 100).where(limit.notna()).astype("float64")
-    return rated
+    limit = np.round(added["seuil_ch"] * 100)
+    above = np.clip(after - limit, 0, None) - np.clip(before - limit, 0, None)
+    added["au_dela_seuil"] = np.where(np.isnan(limit), np.nan, above / 100)
+    extra = pd.DataFrame(
+        {
+            name: pd.Series(
+                values, index=receipts.index, dtype=object if name == "manque" else "float64"
+            )
+            for name, values in added.items()
+        }
+    )
+    return pd.concat([receipts, extra], axis=1)
+
+
+def _cumsum_by(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The running total of `values` within each group, in the rows' order (what
+    `Series.groupby(groups).cumsum()` gives, for whole numbers)."""
+    if not len(values):
+        return values.copy()
+    order = np.argsort(groups, kind="stable")
+    ordered, keys = values[order], groups[order]
+    running = np.cumsum(ordered)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    offset = (running - ordered)[starts]
+    group = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1
+    out = np.empty_like(running)
+    out[order] = running - offset[group]
+    return out
 
 
 def without_vat(receipts: pd.DataFrame, vat_from: dt.date, rate: float) -> pd.DataFrame:
@@ -618,9 +642,10 @@ def urssaf_schedule(
     stamps = rated["date"].to_numpy(dtype="datetime64[ns]")
     rated["declaration"] = np.searchsorted(starts, stamps, side="right").astype(np.int64) - 1
     bounds = [*np.searchsorted(stamps, starts, side="left").tolist(), len(rated)]
+    columns = {c: rated[c].to_numpy() for c in _DECLARED}
     declarations = []
     for i, period in enumerate(periods):
-        own = rated.iloc[bounds[i] : bounds[i + 1]]
+        own = {c: values[bounds[i] : bounds[i + 1]] for c, values in columns.items()}
         declarations.append(_declaration(period, own, matched.get(i, []), log))
 
     findings += _missing_rate_findings(declarations, params.date_solde)
@@ -668,9 +693,14 @@ def _with_closed_periods(
     return periods
 
 
+# the columns of the rated receipts a declaration reads
+_DECLARED = ("montant", "manque", "t_soc", "t_soc_net", "t_cfp", "t_ch", "t_vl", "au_dela_seuil")
+
+
 def _declaration(
-    period: Period, own: pd.DataFrame, payments: list[dict[str, Any]], log: _RuleLog
+    period: Period, own: dict[str, np.ndarray], payments: list[dict[str, Any]], log: _RuleLog
 ) -> Declaration:
+    """One declaration from the columns of its own receipts (`_DECLARED`)."""
     log.get_or_none("report_echeance", period.echeance)
     working = next_working_day(period.echeance)
     turnover = _sum(own["montant"])
