@@ -249,3 +249,21 @@ def test_avoidable_motif_as_before(values: list, dtype: str) -> None:
 
     texts = pd.Series(values, dtype=dtype, index=[3 * i for i in range(len(values))])
     pd.testing.assert_series_equal(avoidable_motif(texts), _old_avoidable_motif(texts))
+
+
+def test_client_habits_kept_per_positions_each_caller_its_copy():
+    from treso_xl.core import habits
+    from treso_xl.core.invoices import invoice_positions
+    from treso_xl.core.reconcile import reconcile
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    ledger = reconcile(read(sample_path())).ledger
+    positions = invoice_positions(ledger.factures, ledger.encaissements)
+    first = habits.client_habits(positions)
+    assert first["habitude"].notna().any()
+    pd.testing.assert_frame_equal(first, habits._client_habits(positions))
+    first.loc[:, "habitude"] = 99
+    pd.testing.assert_frame_equal(habits.client_habits(positions), habits._client_habits(positions))
+    fewer = positions.iloc[: len(positions) // 2]  # other positions: computed afresh
+    pd.testing.assert_frame_equal(habits.client_habits(fewer), habits._client_habits(fewer))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 MIN_PAID_INVOICES = 2  # fewer paid invoices: no habit, the due date is used
@@ -22,12 +24,23 @@ def paid_invoices(positions: pd.DataFrame) -> pd.DataFrame:
     return paid
 
 
+_last_habits: tuple[weakref.ref[pd.DataFrame], pd.DataFrame] | None = None
+
+
 def client_habits(positions: pd.DataFrame) -> pd.DataFrame:
     """Per client: paid invoices counted, median and mean delay after the due date (days).
 
     `habitude` is the median delay rounded to the day when the client has at least two paid
-    invoices, else <NA> (the due date is then used).
+    invoices, else <NA> (the due date is then used). The last answer is kept (the plan and the
+    Relances tab ask it of the same positions, never changed in place); each caller its copy.
     """
+    global _last_habits
+    if _last_habits is None or _last_habits[0]() is not positions:
+        _last_habits = (weakref.ref(positions), _client_habits(positions))
+    return _last_habits[1].copy()
+
+
+def _client_habits(positions: pd.DataFrame) -> pd.DataFrame:
     paid = paid_invoices(positions[[*_PAYMENT_DATES, "client"]])
     if paid.empty:
         return pd.DataFrame(
