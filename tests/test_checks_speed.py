@@ -354,3 +354,43 @@ def test_rated_receipts_and_declarations_as_before():
                 assert _declaration(period, arrays, [], log) == declared
                 checked += 1
     assert checked > 10
+
+
+# --- Answers kept within a refresh -------------------------------------------------------------
+
+
+def test_kept_answers_are_the_computed_ones_and_independent():
+    from treso_xl.core.financing import _daily_balances, daily_balances
+    from treso_xl.core.thresholds import (
+        _plan_years,
+        ledger_thresholds,
+        threshold_findings,
+        vat_due_from,
+        yearly_turnover,
+    )
+    from treso_xl.core.urssaf import turnover_receipts
+    from treso_xl.refresh import compute, read
+    from treso_xl.workbooks import sample_path
+
+    ledger = read(sample_path())
+    report = compute(ledger)
+    plan = report.plan
+    first = daily_balances(plan)
+    first.iloc[:] = -1.0  # a caller changing its copy changes nothing for the next one
+    again = daily_balances(plan)
+    pd.testing.assert_series_equal(again, _daily_balances(plan, plan.flows))
+    assert (again != -1.0).all()
+
+    flows, until, ref = plan.flows, plan.end, ledger.params.date_reference
+    years = _plan_years(flows, until, ref)
+    years.clear()
+    direct = yearly_turnover(turnover_receipts(flows, until), until, ref)
+    kept = _plan_years(flows, until, ref)
+    assert kept.keys() == direct.keys() and kept
+    for year in direct:
+        assert kept[year].chiffre_affaires == direct[year].chiffre_affaires
+        pd.testing.assert_frame_equal(kept[year].receipts, direct[year].receipts)
+    vat = vat_due_from(ledger.params.activite, turnover_receipts(flows, until), until, ref)
+    shown = ledger_thresholds(ledger, flows, until)
+    assert any(("TVA due dès" in t.label) == (vat is not None) for t in shown)
+    assert threshold_findings(ledger, flows, until) == threshold_findings(ledger, flows, until)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,9 +18,26 @@ from treso_xl.core.terms import parse_terms
 DAYS_IN_YEAR = 365
 
 
+_last_daily: tuple[weakref.ref[CashPlan], weakref.ref[pd.DataFrame], pd.Series] | None = None
+
+
 def daily_balances(plan: CashPlan, flows: pd.DataFrame | None = None) -> pd.Series:
-    """End-of-day balance of every day from the opening balance's date to the plan's end."""
-    flows = plan.flows if flows is None else flows
+    """End-of-day balance of every day from the opening balance's date to the plan's end.
+
+    The plan's own balances are kept for the last plan (the financing need and each staged
+    billing comparison ask them; plans are never changed in place); each caller gets a copy."""
+    global _last_daily
+    if flows is not None:
+        return _daily_balances(plan, flows)
+    last = _last_daily
+    if last is not None and last[0]() is plan and last[1]() is plan.flows:
+        return last[2].copy()
+    balances = _daily_balances(plan, plan.flows)
+    _last_daily = (weakref.ref(plan), weakref.ref(plan.flows), balances)
+    return balances.copy()
+
+
+def _daily_balances(plan: CashPlan, flows: pd.DataFrame) -> pd.Series:
     days = pd.date_range(pd.Timestamp(plan.date_solde), pd.Timestamp(plan.end), freq="D")
     signed = flows["montant"].where(flows["sens"] == IN, -flows["montant"])
     by_day = signed.groupby(flows["date"].dt.normalize()).sum()

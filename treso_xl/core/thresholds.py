@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,6 +67,25 @@ def yearly_turnover(
     return out
 
 
+_Years = dict[int, YearTurnover]
+_last_years: tuple[weakref.ref[pd.DataFrame], dt.date, dt.date, _Years] | None = None
+
+
+def _plan_years(
+    flows: pd.DataFrame, until: dt.date, date_reference: dt.date
+) -> dict[int, YearTurnover]:
+    """`yearly_turnover` of the turnover receipts of `flows`; the last answer is kept, as the
+    dashboard and the findings both ask it of the plan's flows (never changed in place; the
+    years are only read)."""
+    global _last_years
+    last = _last_years
+    if last is not None and last[0]() is flows and last[1:3] == (until, date_reference):
+        return dict(last[3])
+    years = yearly_turnover(turnover_receipts(flows, until), until, date_reference)
+    _last_years = (weakref.ref(flows), until, date_reference, years)
+    return dict(years)
+
+
 @dataclass(frozen=True)
 class VatStart:
     """The day VAT becomes due after the franchise is lost, and why (French clause)."""
@@ -80,9 +100,14 @@ def vat_due_from(
     """The first day VAT is due by the franchise thresholds (impots.gouv; rules file): the day
     the year's turnover passes the upper threshold, or 1 January after a year above the base
     threshold; None when neither happens up to `until`. `receipts` as `turnover_receipts`."""
+    return _vat_start(activite, yearly_turnover(receipts, until, date_reference))
+
+
+def _vat_start(activite: str, years: dict[int, YearTurnover]) -> VatStart | None:
+    """`vat_due_from` of the years' turnover."""
     category = threshold_category(activite)
     found: list[VatStart] = []
-    for annee, year in yearly_turnover(receipts, until, date_reference).items():
+    for annee, year in years.items():
         entry = rule_or_none("franchise_tva", dt.date(annee, 1, 1), categorie=category)
         if entry is None:
             continue
@@ -106,9 +131,7 @@ def ledger_thresholds(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> li
     """`dashboard_thresholds` for a ledger's reference date, start of activity and the day VAT
     becomes due by the turnover of `flows` up to `until` (the plan's receipts)."""
     params = ledger.params
-    vat_from = vat_due_from(
-        params.activite, turnover_receipts(flows, until), until, params.date_reference
-    )
+    vat_from = _vat_start(params.activite, _plan_years(flows, until, params.date_reference))
     return dashboard_thresholds(
         params.activite, params.date_reference, params.debut_activite, vat_from
     )
@@ -360,7 +383,7 @@ def threshold_findings(ledger: Ledger, flows: pd.DataFrame, until: dt.date) -> l
     params = ledger.params
     reference = params.date_reference
     category = threshold_category(params.activite)
-    years = yearly_turnover(turnover_receipts(flows, until), until, reference)
+    years = _plan_years(flows, until, reference)
     findings: list[Finding] = []
     unknown: list[int] = []
     for annee in range(reference.year - 1, until.year + 1):
