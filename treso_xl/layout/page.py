@@ -13,7 +13,9 @@ import datetime as dt
 import math
 import numbers
 import re
+from bisect import bisect_left
 from copy import copy
+from operator import attrgetter, itemgetter
 
 from treso_xl.cells import column_index as column_index_from_string
 from treso_xl.cells import coordinate as coordinate_from_string
@@ -117,20 +119,81 @@ def _shown_number(number: float, number_format: str | None) -> str:
     return text
 
 
+class _Group:
+    """The cells of one column sharing one style object: the unit the fitting works on."""
+
+    __slots__ = ("col", "indexes", "style", "values")
+
+    def __init__(self, col: int, style: Style) -> None:
+        self.col = col
+        self.style = style
+        self.indexes: list[int] = []  # positions of the cells in the layout's cells (dict order)
+        self.values: list = []  # their values (never None in a group of values)
+
+
 class _Fitter:
-    def __init__(self, layout: SheetLayout) -> None:
+    """Fits one layout. The cells are walked once and gathered by column and style object;
+    widths, heights and wraps are then decided per group and per distinct text, with the same
+    results as deciding cell by cell in the cells' order (tests/test_layout_speed_page.py)."""
+
+    def __init__(
+        self, layout: SheetLayout, original: dict[tuple[int, int], Cell] | None = None
+    ) -> None:
         self.sheet = layout
+        # the cells as they were before any fitting (the groups' styles): `layout.cells` is changed
+        self.original = layout.cells if original is None else original
+        if original is None:
+            self.original = dict(layout.cells)
         self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for box in layout.merges:
             for r in range(box[0], box[2] + 1):
                 for c in range(box[1], box[3] + 1):
                     self.merged[(r, c)] = box
-        filled = [
-            col
-            for (_, col), cell in layout.cells.items()
-            if cell.value is not None or cell.style.fill
-        ]
-        self.last_col = max(filled, default=1)
+        self.keys = list(layout.cells)
+        groups: dict[tuple[int, int], _Group] = {}  # (col, style id) -> the cells with a value
+        empties: dict[tuple[int, int], _Group] = {}  # same for the cells without a value
+        adders: dict[tuple[int, int], tuple] = {}
+        get = adders.get
+        rightmost: dict[int, int] = {}  # row -> last column holding a value
+        rightmost_at: dict[int, int] = {}  # row -> position of that last cell
+        filled = 0
+        i = -1
+        run_row, run_col, run_at = None, 0, 0  # the row of the last cells walked, its last cell
+        for (row, col), cell in layout.cells.items():
+            i += 1
+            value = cell.value
+            if value is None:
+                style = cell.style
+                if style.fill and col > filled:
+                    filled = col
+                group = empties.get((col, id(style)))
+                if group is None:
+                    group = empties[(col, id(style))] = _Group(col, style)
+                group.indexes.append(i)
+                continue
+            gkey = (col, id(cell.style))
+            add = get(gkey)
+            if add is None:
+                group = groups[gkey] = _Group(col, cell.style)
+                add = adders[gkey] = (group.indexes.append, group.values.append)
+            add[0](i)
+            add[1](value)
+            if row == run_row:  # cells are mostly written row after row
+                if col > run_col:
+                    run_col, run_at = col, i
+            else:
+                if run_row is not None and rightmost.get(run_row, 0) < run_col:
+                    rightmost[run_row] = run_col
+                    rightmost_at[run_row] = run_at
+                run_row, run_col, run_at = row, col, i
+        if run_row is not None and rightmost.get(run_row, 0) < run_col:
+            rightmost[run_row] = run_col
+            rightmost_at[run_row] = run_at
+        self.rightmost_at = rightmost_at
+        self.groups = groups
+        self.empties = empties
+        self.rightmost = rightmost
+        self.last_col = max(filled, max(rightmost.values(), default=1))
         # notes wrap left of the charts, which would cover them
         chart_cols = [
             column_index_from_string(coordinate_from_string(c.anchor)[0]) for c in layout.charts
@@ -141,6 +204,9 @@ class _Fitter:
         self._wrapped: dict[int, tuple[Style, Style]] = {}
         self._per: dict[int, tuple[Style, float]] = {}
         self._lines: dict[tuple[str, float, float], int] = {}
+        self._row_last: dict[int, int] | None = None  # row -> last column holding any cell
+        self._unmerged = False
+        self.merged_index: dict[tuple[int, int], int] = {}  # merged cell with a value -> position
 
     def wrapped(self, style: Style) -> Style:
         """`style` wrapped, top-aligned unless it says otherwise (one new Style per style)."""
@@ -160,11 +226,19 @@ class _Fitter:
 
     def lines(self, text: str, width: float, style: Style) -> int:
         """`text_lines`, computed once per text, width and font."""
-        key = (text, width, self.per_width(style))
+        per = self.per_width(style)
+        if len(text) <= (width - 1.0) * per and "\n" not in text:
+            return 1  # text_lines' first test (a line holds at least one character)
+        key = (text, width, per)
         count = self._lines.get(key)
         if count is None:
             count = self._lines[key] = text_lines(text, width, style)
         return count
+
+    def per_line(self, width: float, style: Style) -> float:
+        """Characters per line of `text_lines` (a text of one paragraph stays on one line when
+        its words joined by single spaces fit in it: the wrapping never breaks a line then)."""
+        return max(1.0, (width - 1.0) * self.per_width(style))
 
     def width(self, col: int) -> float:
         return self.sheet.column_widths.get(col, DEFAULT_WIDTH)
@@ -172,154 +246,322 @@ class _Fitter:
     def span_width(self, first: int, last: int) -> float:
         return sum(self.width(c) for c in range(first, last + 1))
 
-    def rows(self) -> dict[int, list[int]]:
-        by_row: dict[int, list[int]] = {}
-        for (row, col), cell in self.sheet.cells.items():
-            if cell.value is not None:
-                by_row.setdefault(row, []).append(col)
-        return by_row
+    def _alone(self, row: int, col: int) -> bool:
+        """Whether the cell at (row, col), the last holding a value in its row, is its only one."""
+        cells = self.original
+        for c in range(1, col):
+            cell = cells.get((row, c))
+            if cell is not None and cell.value is not None:
+                return False
+        return True
 
     def wrap_notes(self) -> None:
         """A text ending its row that overflows its column, or a lone banner, is merged to the
         table's last column and wrapped there."""
         sheet = self.sheet
-        for row, cols in sorted(self.rows().items()):
-            col = max(cols)
-            cell = sheet.cells[(row, col)]
-            if not isinstance(cell.value, str) or (row, col) in self.merged:
+        cells = sheet.cells
+        merged = self.merged
+        note_col, last_col = self.note_col, self.last_col
+        rightmost = self.rightmost
+        limits: dict[tuple[int, int], float] = {}  # (col, style id) -> characters per line
+        for row in sorted(rightmost):
+            col = rightmost[row]
+            cell = cells[(row, col)]
+            value = cell.value
+            if not isinstance(value, str) or (row, col) in merged:
                 continue
-            last = self.note_col if col < self.note_col else self.last_col
-            if any((row, c) in sheet.cells for c in range(col + 1, last + 1)):
-                self._extend_banner(row, cols)
+            last = note_col if col < note_col else last_col
+            if col < last and any((row, c) in cells for c in range(col + 1, last + 1)):
+                if col == 1:  # alone, being the first
+                    self._extend_banner(row)
                 continue  # styled cells already span the row
-            lone = len(cols) == 1
+            style = cell.style
             # the wrap flag does not change the characters per line: the style as it is
-            overflows = self.lines(cell.value, self.width(col), cell.style) > 1
-            if not overflows and not (lone and cell.style.fill):
+            limit = limits.get((col, id(style)))
+            if limit is None:
+                limit = limits[(col, id(style))] = self.per_line(self.width(col), style)
+            if "\n" in value:
+                overflows = True  # two paragraphs at least
+            else:
+                overflows = len(value) > limit and len(" ".join(value.split())) > limit
+            if not overflows and not (style.fill and self._alone(row, col)):
                 continue
             if col < last:
                 box = (row, col, row, last)
                 sheet.merges.append(box)
                 for c in range(col, last + 1):
-                    self.merged[(row, c)] = box
+                    merged[(row, c)] = box
             if overflows and col < last:
-                sheet.cells[(row, col)] = Cell(cell.value, self.wrapped(cell.style))
+                cells[(row, col)] = Cell(value, self.wrapped(style))
             elif overflows:
-                self.to_wrap.add((col, cell.style))
+                self.to_wrap.add((col, style))
         self._wrap_columns()
 
     def _wrap_columns(self) -> None:
         """Wrap every cell of a column sharing a style one of them needed wrapped (formats stay
         whole blocks, which live Excel writes in few calls)."""
-        sheet = self.sheet
         if not self.to_wrap:
             return
-        cols = {col for col, _ in self.to_wrap}
-        for (row, col), cell in list(sheet.cells.items()):
-            if col in cols and (col, cell.style) in self.to_wrap and (row, col) not in self.merged:
-                sheet.cells[(row, col)] = Cell(cell.value, self.wrapped(cell.style))
+        to_wrap = self.to_wrap
+        cols = {col for col, _ in to_wrap}
+        cells = self.sheet.cells
+        merged = self.merged
+        keys = self.keys
+        for groups in (self.groups, self.empties):
+            for group in groups.values():
+                if group.col not in cols or (group.col, group.style) not in to_wrap:
+                    continue
+                style = self.wrapped(group.style)
+                values = group.values or [None] * len(group.indexes)
+                for i, value in zip(group.indexes, values, strict=True):
+                    key = keys[i]
+                    if not (merged and key in merged):
+                        cells[key] = Cell(value, style)
+                group.style = style
         self.to_wrap.clear()
 
-    def _extend_banner(self, row: int, cols: list[int]) -> None:
+    def _extend_banner(self, row: int) -> None:
         """A section title whose fill stops before the table's last column: fill to the end."""
         sheet = self.sheet
-        if cols != [1] or not sheet.cells[(row, 1)].style.fill:
+        cells = sheet.cells
+        fill = cells[(row, 1)].style.fill
+        if not fill:
             return
-        fill = sheet.cells[(row, 1)].style.fill
-        last = max(c for (r, c) in sheet.cells if r == row)
-        if all(
-            sheet.cells[(row, c)].style.fill == fill
-            for c in range(1, last + 1)
-            if (row, c) in sheet.cells
-        ):
-            style = sheet.cells[(row, last)].style
+        if self._row_last is None:  # rows are handled in order: later rows are not extended yet
+            self._row_last = dict(sorted(cells))
+        last = self._row_last[row]
+        if all(cells[(row, c)].style.fill == fill for c in range(1, last + 1) if (row, c) in cells):
+            style = cells[(row, last)].style
             for c in range(last + 1, self.last_col + 1):
-                sheet.cells[(row, c)] = Cell(None, style)
+                cells[(row, c)] = Cell(None, style)
+                self.keys.append((row, c))
+                group = self.empties.get((c, id(style)))
+                if group is None:
+                    group = self.empties[(c, id(style))] = _Group(c, style)
+                group.indexes.append(len(self.keys) - 1)
+
+    def _unmerge_groups(self) -> None:
+        """Leave the merged cells out of the groups (merges are final once notes are wrapped)."""
+        if self._unmerged:
+            return
+        self._unmerged = True
+        original = self.original
+        rightmost, rightmost_at = self.rightmost, self.rightmost_at
+        drops: dict[int, tuple[_Group, set[int]]] = {}  # group id -> positions of merged cells
+        others = []  # merged cells with a value, not the last of their row: few
+        for key in self.merged:
+            cell = original.get(key)
+            if cell is None or cell.value is None:
+                continue
+            group = self.groups[(key[1], id(cell.style))]
+            if rightmost.get(key[0]) == key[1]:  # a note wrapped by wrap_notes, for one
+                self._drop(drops, group, key, rightmost_at[key[0]])
+            else:
+                others.append((key, group))
+        if len(others) > 16:
+            keys = self.keys
+            where = dict(zip(keys, range(len(keys)), strict=True))
+            for key, group in others:
+                self._drop(drops, group, key, where[key])
+        else:
+            for key, group in others:
+                j = _pick(self.keys, group.indexes).index(key)
+                self._drop(drops, group, key, group.indexes[j])
+        for group, dropped in drops.values():
+            if len(dropped) < 8:
+                for i in dropped:
+                    j = bisect_left(group.indexes, i)
+                    del group.indexes[j]
+                    del group.values[j]
+            else:
+                kept = [
+                    (i, v)
+                    for i, v in zip(group.indexes, group.values, strict=True)
+                    if i not in dropped
+                ]
+                group.indexes = [i for i, _ in kept]
+                group.values = [v for _, v in kept]
+
+    def _drop(self, drops: dict, group: _Group, key: tuple[int, int], i: int) -> None:
+        self.merged_index[key] = i
+        known = drops.get(id(group))
+        if known is None:
+            known = drops[id(group)] = (group, set())
+        known[1].add(i)
 
     def fit_widths(self) -> None:
         """Widen each column to its longest shown value and its headers' longest word."""
         sheet = self.sheet
-        needed: dict[int, float] = {}
-        rightmost: dict[int, int] = {}  # row -> last column holding a value
-        for (row, col), cell in sheet.cells.items():
-            if cell.value is not None and col > rightmost.get(row, 0):
-                rightmost[row] = col
+        self._unmerge_groups()
+        rightmost = self.rightmost
+        keys = self.keys
+        wants: list[tuple[int, int, float]] = []  # (first cell's position, column, width)
         longest: dict[str, int] = {}  # text -> its longest word
-        merged = self.merged
-        # plain numbers: the longest shown is the largest or the most negative of a column's
-        # numbers of one style (fixed decimals: the text grows with the magnitude)
-        extremes: dict[tuple[int, int], list] = {}  # (col, style id) -> [style, low, high]
-        for (row, col), cell in sheet.cells.items():
-            value = cell.value
-            if value is None or (merged and (row, col) in merged):
+        for group in self.groups.values():
+            values = group.values
+            if not values:
                 continue
-            style = cell.style
-            kind = type(value)
-            if (kind is float or kind is int) and math.isfinite(value):
-                known = extremes.get((col, id(style)))
-                if known is None:
-                    extremes[(col, id(style))] = [style, value, value]
-                    needed.setdefault(col, 0.0)  # the columns widened in the cells' order
-                elif value < known[1]:
-                    known[1] = value
-                elif value > known[2]:
-                    known[2] = value
+            col, style = group.col, group.style
+            kinds = set(map(type, values))
+            if kinds <= _NUMBER_TYPES and _all_finite(values):
+                # plain numbers: the longest shown is the largest or the most negative of a
+                # column's numbers of one style (fixed decimals: the text grows with the magnitude)
+                wants.append((group.indexes[0], col, _number_want(min(values), max(values), style)))
+                continue
+            if len(kinds) == 1 and kinds <= _FIXED_TYPES:  # shown at the same length
+                text = shown_text(values[0], style.number_format)
+                want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
+                wants.append((group.indexes[0], col, want))
                 continue
             per = self.per_width(style)
-            if isinstance(cell.value, str):
-                if style.wrap:
-                    word = longest.get(cell.value)
-                    if word is None:
-                        words = _WORD.findall(cell.value) or [""]
-                        word = longest[cell.value] = max(len(w) for w in words)
-                    want = word / per + 1.5
-                elif rightmost[row] <= col:
-                    continue  # nothing to its right: free to overflow, it widens nothing
-                else:  # widened a little, else wrapped: one long name must not widen a table
-                    cap = min(max(self.width(col) * TEXT_GROWTH, MIN_TEXT_WIDTH), MAX_WIDTH)
-                    want = min(len(cell.value) / per + 1.5, cap)
-                    if len(cell.value) / per + 1.5 > max(cap, self.width(col)):
-                        self.to_wrap.add((col, style))
-            else:
-                text = shown_text(cell.value, style.number_format)
-                want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
-            needed[col] = max(needed.get(col, 0.0), want)
-        for (col, _), (style, low, high) in extremes.items():
-            text = max(
-                shown_text(low, style.number_format), shown_text(high, style.number_format), key=len
-            )
-            want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
+            if kinds == _STR and style.wrap:
+                word = 0
+                for text in set(values):
+                    size = longest.get(text)
+                    if size is None:
+                        size = longest[text] = max(map(len, text.split()), default=0)
+                    if size > word:
+                        word = size
+                wants.append((group.indexes[0], col, word / per + 1.5))
+                continue
+            if kinds == _STR:
+                lasts = list(map(rightmost.__getitem__, map(_first, _pick(keys, group.indexes))))
+                if min(lasts) > col:  # every text has cells on its right
+                    size = max(map(len, values))
+                    wants.append((group.indexes[0], col, self._text_want(col, style, per, size)))
+                    continue
+                first, size = -1, -1
+                for i, text in zip(group.indexes, values, strict=True):
+                    if rightmost[keys[i][0]] > col:
+                        if first < 0:
+                            first = i
+                        if len(text) > size:
+                            size = len(text)
+                if first >= 0:
+                    wants.append((first, col, self._text_want(col, style, per, size)))
+                continue
+            self._mixed_widths(group, per, wants, longest)
+        needed: dict[int, float] = {}
+        for _, col, want in sorted(wants, key=_first):
             needed[col] = max(needed.get(col, 0.0), want)
         self._wrap_columns()
         for col, want in needed.items():
             if want > self.width(col):
                 sheet.column_widths[col] = round(min(want, MAX_WIDTH), 1)
 
+    def _text_want(self, col: int, style: Style, per: float, size: int) -> float:
+        """Width wanted by an unwrapped text of `size` characters with cells on its right:
+        widened a little, else wrapped (one long name must not widen a table)."""
+        width = self.width(col)
+        cap = min(max(width * TEXT_GROWTH, MIN_TEXT_WIDTH), MAX_WIDTH)
+        if size / per + 1.5 > max(cap, width):
+            self.to_wrap.add((col, style))
+        return min(size / per + 1.5, cap)
+
+    def _mixed_widths(
+        self, group: _Group, per: float, wants: list[tuple[int, int, float]], longest: dict
+    ) -> None:
+        """`fit_widths` for a group of values of several kinds, cell by cell."""
+        col, style = group.col, group.style
+        rightmost, keys = self.rightmost, self.keys
+        low = high = None
+        first_number = -1
+        for i, value in zip(group.indexes, group.values, strict=True):
+            kind = type(value)
+            if (kind is float or kind is int) and math.isfinite(value):
+                if first_number < 0:
+                    first_number, low, high = i, value, value
+                elif value < low:
+                    low = value
+                elif value > high:
+                    high = value
+                continue
+            if isinstance(value, str):
+                if style.wrap:
+                    word = longest.get(value)
+                    if word is None:
+                        word = longest[value] = max(map(len, value.split()), default=0)
+                    want = word / per + 1.5
+                elif rightmost[keys[i][0]] <= col:
+                    continue  # nothing to its right: free to overflow, it widens nothing
+                else:
+                    want = self._text_want(col, style, per, len(value))
+            else:
+                text = shown_text(value, style.number_format)
+                want = len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
+            wants.append((i, col, want))
+        if first_number >= 0:
+            wants.append((first_number, col, _number_want(low, high, style)))
+
     def fit_heights(self) -> None:
         """Give each row holding wrapped or large text the height its lines take."""
         sheet = self.sheet
-        wanted: dict[int, float] = {}
-        merged = self.merged
-        for (row, col), cell in sheet.cells.items():
-            if cell.value is None:
-                continue
-            box = merged.get((row, col)) if merged else None
-            if box is not None and (box[0] != row or box[1] != col or box[2] != row):
-                continue  # inside a merge, or a merge over several rows
-            style = cell.style
-            if not style.wrap and not style.size:
+        self._unmerge_groups()
+        keys = self.keys
+        heights: list[tuple[int, int, float]] = []  # (cell's position, row, height)
+        for group in self.groups.values():
+            style = group.style
+            if (not style.wrap and not style.size) or not group.values:
                 continue  # one line of the default height
-            lines = 1
-            if style.wrap and isinstance(cell.value, str):
-                first, last = (box[1], box[3]) if box else (col, col)
-                lines = self.lines(cell.value, self.span_width(first, last), style)
-            height = lines * _line_height(style) + (3.0 if lines > 1 else 0.0)
-            if height > DEFAULT_HEIGHT:
-                wanted[row] = max(wanted.get(row, 0.0), height)
+            if not style.wrap:
+                height = _line_height(style)
+                if height > DEFAULT_HEIGHT:
+                    heights.extend((i, keys[i][0], height) for i in group.indexes)
+                continue
+            width = self.width(group.col)
+            values = group.values
+            if set(map(type, values)) == _STR:  # the height of each distinct text
+                known = {text: self._height(text, width, style) for text in set(values)}
+                if max(known.values()) > DEFAULT_HEIGHT:
+                    rows = map(_first, _pick(keys, group.indexes))
+                    heights += [
+                        (i, row, height)
+                        for i, row, height in zip(
+                            group.indexes, rows, map(known.get, values), strict=True
+                        )
+                        if height > DEFAULT_HEIGHT
+                    ]
+                continue
+            known = {}
+            for i, value in zip(group.indexes, values, strict=True):
+                height = known.get(value) if type(value) is str else None
+                if height is None:
+                    height = self._height(value, width, style)
+                    if type(value) is str:
+                        known[value] = height
+                if height > DEFAULT_HEIGHT:
+                    heights.append((i, keys[i][0], height))
+        if self.merged:
+            cells = sheet.cells
+            for key, i in self.merged_index.items():
+                row, col = key
+                box = self.merged[key]
+                if box[0] != row or box[1] != col or box[2] != row:
+                    continue  # inside a merge, or a merge over several rows
+                cell = cells[key]
+                style = cell.style
+                if not style.wrap and not style.size:
+                    continue
+                height = self._height(cell.value, self.span_width(box[1], box[3]), style)
+                if height > DEFAULT_HEIGHT:
+                    heights.append((i, row, height))
+        heights.sort()  # in the cells' order (positions are distinct)
+        wanted: dict[int, float] = {}
+        get = wanted.get
+        for _, row, height in heights:
+            if get(row, 0.0) < height:
+                wanted[row] = height
         for row, height in wanted.items():
             current = sheet.row_heights.get(row, 0.0)
             if height > current:
                 sheet.row_heights[row] = round(min(height, MAX_HEIGHT), 1)
+
+    def _height(self, value: object, width: float, style: Style) -> float:
+        """Height of a cell of `style` holding `value` in `width`."""
+        lines = 1
+        if style.wrap and isinstance(value, str):
+            lines = self.lines(value, width, style)
+        return lines * _line_height(style) + (3.0 if lines > 1 else 0.0)
 
     def page(self) -> None:
         sheet = self.sheet
@@ -331,6 +573,35 @@ class _Fitter:
             sheet.print_titles = (header, header)
         if sheet.footer is None:
             sheet.footer = ("", sheet.name, FOOTER_PAGE)
+
+
+_NUMBER_TYPES = frozenset((float, int))
+_STR = {str}
+# dates, times and booleans: shown at one length per type and format (see shown_text)
+_FIXED_TYPES = frozenset((dt.date, dt.datetime, bool))
+_first = itemgetter(0)
+_col = attrgetter("col")
+
+
+def _pick(items: list, indexes: list[int]) -> tuple:
+    """The items at these positions."""
+    if len(indexes) == 1:
+        return (items[indexes[0]],)
+    return itemgetter(*indexes)(items) if indexes else ()
+
+
+def _all_finite(numbers: list) -> bool:
+    """Whether every one of these floats and ints is finite (False when unsure)."""
+    try:
+        return math.isfinite(sum(numbers))  # a NaN or an infinity makes the sum not finite
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _number_want(low: float, high: float, style: Style) -> float:
+    """Width wanted by numbers of one style from `low` to `high`."""
+    text = max(shown_text(low, style.number_format), shown_text(high, style.number_format), key=len)
+    return len(text) * (1.1 if style.bold else 1.0) + 2.0 + style.indent
 
 
 def finished(layout: SheetLayout, heights: bool = True, notes: bool = True) -> SheetLayout:
@@ -348,7 +619,7 @@ def finished(layout: SheetLayout, heights: bool = True, notes: bool = True) -> S
     sheet.merges = list(layout.merges)
     sheet.charts = list(layout.charts)
     sheet.links = dict(layout.links)
-    fitter = _Fitter(sheet)
+    fitter = _Fitter(sheet, layout.cells)
     if notes:
         fitter.wrap_notes()
     fitter.fit_widths()
