@@ -82,6 +82,12 @@ def build_plan(
     if known is None:
         known = known_flows(ledger, end)
     extra = [] if extra_flows is None else [extra_flows]  # stacked with each view's rests
+    # only the flows after the opening balance count: the others are left out before stacking
+    # (a stable sort keeps the order of the rows it is given, whichever others are there)
+    dates = known["date"]
+    window = known.loc[(dates > pd.Timestamp(params.date_solde)) & (dates <= pd.Timestamp(end))]
+    if not window.empty:  # (an empty part would be left out of the stack: dtypes could change)
+        known = window
     habits = client_habits(positions)["habitude"].dropna()
     views = []
     for view_habits in (None, habits):
@@ -103,24 +109,26 @@ def build_plan(
     return replace(contractual, predicted_closing=predicted.closing, predicted_low=predicted.low)
 
 
-def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
-    """Sums of `montant` per category (rows, first appearance) and month (columns, `months`),
-    rounded to the cent: what a pivot table gave, by one groupby on packed codes (same sums)."""
-    if flows.empty:
+def _by_category(
+    categories: pd.Series, when: np.ndarray, amounts: np.ndarray, months: list[dt.date]
+) -> pd.DataFrame:
+    """Sums of the amounts per category (rows, first appearance) and month (columns, `months`)
+    of flows given as columns (`when` datetime64[ns]), rounded to the cent: what a pivot table
+    gave, by one groupby on packed codes (same sums)."""
+    if categories.empty:
         return pd.DataFrame(columns=months, dtype="float64")
-    codes, categories = pd.factorize(flows["categorie"])  # first appearance; missing: -1
-    month = flows["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    codes, found = pd.factorize(categories)  # first appearance; missing: -1
+    month = when.astype("datetime64[M]")
     wanted = np.array(months, dtype="datetime64[M]")
     column = np.searchsorted(wanted, month).clip(0, len(wanted) - 1)
     valid = (codes >= 0) & (wanted[column] == month)
     key = codes[valid] * len(wanted) + column[valid]
-    amounts = flows["montant"].to_numpy(dtype="float64")[valid]
-    sums = pd.Series(amounts).groupby(key, sort=True).sum()
-    table = np.zeros((len(categories), len(wanted)))
+    sums = pd.Series(amounts[valid]).groupby(key, sort=True).sum()
+    table = np.zeros((len(found), len(wanted)))
     keys = sums.index.to_numpy()
     table[keys // len(wanted), keys % len(wanted)] = sums.to_numpy()
-    frame = pd.DataFrame(table, index=pd.Index(categories, name="categorie"), columns=months)
-    order = list(pd.unique(flows["categorie"]))  # first appearance, chronological
+    frame = pd.DataFrame(table, index=pd.Index(found, name="categorie"), columns=months)
+    order = list(pd.unique(categories))  # first appearance, chronological
     return frame.reindex(index=order, columns=months).fillna(0.0).round(2)
 
 
@@ -137,8 +145,14 @@ def plan_from_flows(
     end = month_end(months[-1])
     dates = flows["date"]
     applied = flows.loc[(dates > pd.Timestamp(date_solde)) & (dates <= pd.Timestamp(end))]
-    receipts = _by_category(applied.loc[applied["sens"] == IN], months)
-    disbursements = _by_category(applied.loc[applied["sens"] == OUT], months)
+    when = applied["date"].to_numpy(dtype="datetime64[ns]")
+    amounts = applied["montant"].to_numpy(dtype="float64")
+    sens = applied["sens"]
+    incoming = (sens == IN).to_numpy(dtype=bool)
+    outgoing = (sens == OUT).to_numpy(dtype=bool)
+    category = applied["categorie"]
+    receipts = _by_category(category[incoming], when[incoming], amounts[incoming], months)
+    disbursements = _by_category(category[outgoing], when[outgoing], amounts[outgoing], months)
     total_in = receipts.sum(axis=0).reindex(months).fillna(0.0).round(2)
     total_out = disbursements.sum(axis=0).reindex(months).fillna(0.0).round(2)
     net = (total_in - total_out).round(2)
@@ -152,8 +166,9 @@ def plan_from_flows(
     opening_s = pd.Series(opening, index=months, dtype="float64")
     closing_s = pd.Series(closing, index=months, dtype="float64")
 
-    signed = applied["montant"].where(applied["sens"] == IN, -applied["montant"])
-    daily = signed.groupby(applied["date"].dt.normalize()).sum().sort_index()
+    signed = pd.Series(np.where(incoming, amounts, -amounts))
+    day_of = when.astype("datetime64[D]").astype("datetime64[ns]")
+    daily = signed.groupby(day_of).sum().sort_index()
     days = list(daily.index.date)  # grouped by day without a date object per flow
     amounts = daily.to_numpy(dtype="float64")
     low, low_day = [], []
