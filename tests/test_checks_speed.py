@@ -394,3 +394,119 @@ def test_kept_answers_are_the_computed_ones_and_independent():
     shown = ledger_thresholds(ledger, flows, until)
     assert any(("TVA due dès" in t.label) == (vat is not None) for t in shown)
     assert threshold_findings(ledger, flows, until) == threshold_findings(ledger, flows, until)
+
+
+def _yearly_turnover_before(receipts, until, date_reference):
+    """The former `yearly_turnover`: a groupby by calendar year."""
+    from treso_xl.core.thresholds import YearTurnover
+
+    out = {}
+    if receipts.empty:
+        return out
+    kept = receipts.loc[receipts["date"] <= pd.Timestamp(until)]
+    reference = pd.Timestamp(date_reference)
+    for year, group in kept.groupby(kept["date"].dt.year, sort=True):
+        frame = group[["date", "montant"]].reset_index(drop=True)
+        frame["cumul"] = frame["montant"].cumsum().round(2)
+        expected = (group["date"] > reference) | (group.get("statut", "") == "Prévu")
+        out[int(year)] = YearTurnover(
+            annee=int(year),
+            chiffre_affaires=round(float(frame["montant"].sum()), 2),
+            jusqu_au=min(until, dt.date(int(year), 12, 31)),
+            prevu=bool(expected.any()),
+            receipts=frame,
+        )
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.dates(dt.date(2024, 6, 1), dt.date(2027, 6, 30))),
+            st.integers(-50_000, 5_000_000).map(lambda c: c / 100),
+            st.sampled_from(["Prévu", "Réalisé", None]),
+        ),
+        max_size=40,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_yearly_turnover_as_before(rows, with_status, shuffled):
+    from treso_xl.core.thresholds import yearly_turnover
+
+    if not shuffled:
+        rows = sorted(rows, key=lambda r: (r[0] is not None, r[0] or dt.date.min))
+    receipts = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [pd.Timestamp(r[0]) if r[0] else None for r in rows], dtype="datetime64[ns]"
+            ),
+            "montant": pd.Series([r[1] for r in rows], dtype="float64"),
+        },
+        index=pd.RangeIndex(7, 7 + len(rows)),
+    )
+    if with_status:
+        receipts["statut"] = pd.Series([r[2] for r in rows], dtype="str", index=receipts.index)
+    until, reference = dt.date(2026, 11, 30), dt.date(2025, 8, 1)
+    after = yearly_turnover(receipts, until, reference)
+    before = _yearly_turnover_before(receipts, until, reference)
+    assert after.keys() == before.keys()
+    for year, expected in before.items():
+        got = after[year]
+        assert type(got.annee) is int
+        assert (got.annee, got.chiffre_affaires, got.jusqu_au, got.prevu) == (
+            expected.annee,
+            expected.chiffre_affaires,
+            expected.jusqu_au,
+            expected.prevu,
+        )
+        pd.testing.assert_frame_equal(got.receipts, expected.receipts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Alpha", "Béta", "Zed", "alpha"]),
+            st.integers(-400, 200),
+            st.integers(1, 10_000_000).map(lambda c: c / 100),
+        ),
+        max_size=40,
+    )
+)
+def test_aging_table_as_the_pivot_table(rows):
+    from treso_xl.core.aging import BUCKETS, aging
+    from treso_xl.core.money import cents
+
+    reference = dt.date(2026, 3, 31)
+    positions = pd.DataFrame(
+        {
+            "client": pd.Series([r[0] for r in rows], dtype="str"),
+            "date": pd.Series([pd.Timestamp(2025, 1, 1)] * len(rows), dtype="datetime64[ns]"),
+            "echeance_calculee": pd.Series(
+                [pd.Timestamp(reference) - pd.Timedelta(days=r[1]) for r in rows],
+                dtype="datetime64[ns]",
+            ),
+            "reste_du": pd.Series([r[2] for r in rows], dtype="float64"),
+        }
+    )
+    got = aging(positions, reference)
+    rows_ = got.invoices
+    # the former table: pivot_table, then the same steps as aging
+    table = (
+        rows_.pivot_table(
+            index="client", columns="tranche", values="reste_du", aggfunc="sum", observed=False
+        )
+        if not rows_.empty
+        else pd.DataFrame(columns=list(BUCKETS))
+    )
+    table = table.reindex(columns=list(BUCKETS)).fillna(0.0)
+    table["Total"] = table.sum(axis=1)
+    table = table.map(cents)
+    grand = float(table["Total"].sum())
+    table["Part"] = table["Total"] / grand if grand else 0.0
+    table = table.sort_values(["Total"], ascending=False, kind="stable")
+    total = table[[*BUCKETS, "Total"]].sum(axis=0).map(cents)
+    pd.testing.assert_frame_equal(got.table, table)
+    pd.testing.assert_series_equal(got.total, total)

@@ -79,9 +79,9 @@ def aging(positions: pd.DataFrame, date_reference: dt.date) -> Aging:
     """The balance âgée: what each client still owes, by lateness, at the reference date."""
     rows = open_invoices(positions, date_reference)
     table = (
-        rows.pivot_table(
-            index="client", columns="tranche", values="reste_du", aggfunc="sum", observed=False
-        )
+        # what pivot_table(index="client", columns="tranche", values="reste_du", aggfunc="sum")
+        # gives, without its general machinery
+        rows.groupby(["client", "tranche"])["reste_du"].sum().unstack("tranche")
         if not rows.empty
         else pd.DataFrame(columns=list(BUCKETS))
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import weakref
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl import contract
@@ -51,17 +52,23 @@ def yearly_turnover(
     out: dict[int, YearTurnover] = {}
     if receipts.empty:
         return out
-    kept = receipts.loc[receipts["date"] <= pd.Timestamp(until)]
-    reference = pd.Timestamp(date_reference)
-    for year, group in kept.groupby(kept["date"].dt.year, sort=True):
-        frame = group[["date", "montant"]].reset_index(drop=True)
+    wanted = (receipts["date"] <= pd.Timestamp(until)).to_numpy(dtype=bool)
+    kept = receipts.loc[wanted, ["date", "montant"]]
+    # what a groupby by calendar year gives, from numpy positions (each year's rows in order)
+    stamps = kept["date"].to_numpy()
+    years = pd.DatetimeIndex(stamps).year.to_numpy()
+    expected = stamps > pd.Timestamp(date_reference).to_datetime64()
+    if "statut" in receipts:
+        expected |= (receipts["statut"] == "Prévu").to_numpy(dtype=bool)[wanted]
+    for year in np.unique(years).tolist():
+        rows = np.flatnonzero(years == year)
+        frame = kept.iloc[rows].reset_index(drop=True)
         frame["cumul"] = frame["montant"].cumsum().round(2)
-        expected = (group["date"] > reference) | (group.get("statut", "") == "Prévu")
-        out[int(year)] = YearTurnover(
-            annee=int(year),
+        out[year] = YearTurnover(
+            annee=year,
             chiffre_affaires=round(float(frame["montant"].sum()), 2),
-            jusqu_au=min(until, dt.date(int(year), 12, 31)),
-            prevu=bool(expected.any()),
+            jusqu_au=min(until, dt.date(year, 12, 31)),
+            prevu=bool(expected[rows].any()),
             receipts=frame,
         )
     return out
