@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -510,3 +511,101 @@ def test_aging_table_as_the_pivot_table(rows):
     total = table[[*BUCKETS, "Total"]].sum(axis=0).map(cents)
     pd.testing.assert_frame_equal(got.table, table)
     pd.testing.assert_series_equal(got.total, total)
+
+
+_CFE_WORDS = [
+    "CFE",
+    "cfe",
+    "Cotisation foncière",
+    "cotisation",
+    "foncière",
+    "Taxe (CFE)",
+    "xcfe",
+    "cfe-2026",
+    "|",
+    " ",
+    "Impôts",
+    "",
+    None,
+    "CFE | x",
+    "Loyer",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_CFE_WORDS), max_size=3),
+            st.lists(st.sampled_from(_CFE_WORDS), max_size=3),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_cfe_rows_found_as_before(rows):
+    from treso_xl.contract import normalize_series
+    from treso_xl.core.cfe import _TYPED, _names_cfe
+
+    def joined(words):
+        kept = [w for w in words if w is not None]
+        return " ".join(kept) if kept or not words else None
+
+    labels = pd.Series([joined(r[0]) for r in rows], dtype="str")
+    categories = pd.Series([joined(r[1]) for r in rows], dtype="str")
+    text = normalize_series(labels) + " | " + normalize_series(categories)
+    before = text.str.contains(_TYPED).to_numpy(dtype=bool)
+    assert (_names_cfe(labels) | _names_cfe(categories)).tolist() == before.tolist()
+
+
+def _balance_on_before(plan, day):
+    from treso_xl.core.flows import IN
+    from treso_xl.core.money import cents
+
+    if day < plan.date_solde or day > plan.end:
+        return None
+    flows = plan.flows
+    upto = flows.loc[flows["date"] <= pd.Timestamp(day)]
+    signed = upto["montant"].where(upto["sens"] == IN, -upto["montant"])
+    return cents(plan.opening.iloc[0] + float(signed.sum()))
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_plan():
+    from treso_xl.refresh import compute, read
+    from treso_xl.workbooks import sample_path
+
+    return compute(read(sample_path())).plan
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.dates(dt.date(2025, 12, 1), dt.date(2027, 3, 1))),
+            st.one_of(st.just(float("nan")), st.integers(-(10**8), 10**8).map(lambda c: c / 100)),
+            st.sampled_from(["encaissement", "decaissement", None]),
+        ),
+        max_size=60,
+    ),
+    st.lists(st.dates(dt.date(2025, 11, 1), dt.date(2027, 6, 1)), min_size=1, max_size=4),
+)
+def test_balances_on_as_before(rows, days):
+    import dataclasses
+
+    from treso_xl.core.dashboard import _balances_on, balance_on
+
+    plan = _sample_plan()
+    flows = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [pd.Timestamp(r[0]) if r[0] else None for r in rows], dtype="datetime64[ns]"
+            ),
+            "montant": pd.Series([r[1] for r in rows], dtype="float64"),
+            "sens": pd.Series([r[2] for r in rows], dtype="str"),
+        }
+    )
+    for tried in (plan, dataclasses.replace(plan, flows=flows)):
+        expected = [_balance_on_before(tried, d) for d in days]
+        assert _balances_on(tried, days) == expected
+        assert [balance_on(tried, d) for d in days] == expected

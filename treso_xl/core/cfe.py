@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.contract import normalize_series
@@ -52,11 +53,19 @@ def _typed_years(ledger: Ledger, until: dt.date) -> set[int]:
     dec = ledger.decaissements
     if dec.empty:
         return set()
-    text = normalize_series(dec["libelle"]) + " | " + normalize_series(dec["categorie"])
-    named = text.str.contains(_TYPED).to_numpy(dtype=bool)
+    # the pattern never spans the « | » between label and category: each is tested alone,
+    # once per distinct folded text
+    named = _names_cfe(dec["libelle"]) | _names_cfe(dec["categorie"])
     dec = expand_recurrences(dec.loc[named], until)  # row by row: only the rows naming the CFE
     typed = dec["date"].notna()
     return set(dec.loc[typed, "date"].dt.year.astype(int))
+
+
+def _names_cfe(values: pd.Series) -> np.ndarray:
+    """Where the folded text (`normalize_series`) matches `_TYPED`."""
+    codes, distinct = pd.factorize(normalize_series(values))
+    found = np.array([_TYPED.search(text) is not None for text in distinct.tolist()], dtype=bool)
+    return found[codes]
 
 
 def _turnover_of(year: int, ledger: Ledger, receipts: pd.DataFrame) -> float | None:

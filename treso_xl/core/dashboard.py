@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.core.calendar import add_months
@@ -50,12 +51,27 @@ class KeyFigures:
 
 def balance_on(plan: CashPlan, day: dt.date) -> float | None:
     """Expected end-of-day balance on `day` (None before the opening balance or past the plan)."""
-    if day < plan.date_solde or day > plan.end:
-        return None
+    return _balances_on(plan, [day])[0]
+
+
+def _balances_on(plan: CashPlan, days: list[dt.date]) -> list[float | None]:
+    """`balance_on` of each day, the plan's signed amounts read once."""
+    if all(day < plan.date_solde or day > plan.end for day in days):
+        return [None] * len(days)
     flows = plan.flows
-    upto = flows.loc[flows["date"] <= pd.Timestamp(day)]
-    signed = upto["montant"].where(upto["sens"] == IN, -upto["montant"])
-    return cents(plan.opening.iloc[0] + float(signed.sum()))
+    amounts = flows["montant"]
+    signed = amounts.where(flows["sens"] == IN, -amounts).to_numpy()
+    dates = flows["date"]
+    out: list[float | None] = []
+    for day in days:
+        if day < plan.date_solde or day > plan.end:
+            out.append(None)
+            continue
+        upto = signed[(dates <= pd.Timestamp(day)).to_numpy(dtype=bool)]
+        # the sum Series.sum gives: missing amounts count for nothing
+        total = np.where(np.isnan(upto), 0.0, upto).sum() if np.isnan(upto).any() else upto.sum()
+        out.append(cents(plan.opening.iloc[0] + float(total)))
+    return out
 
 
 def key_figures(
@@ -70,12 +86,15 @@ def key_figures(
 ) -> KeyFigures:
     """Gather the dashboard's figures from the computed tabs."""
     lowest = plan.low.idxmin()
+    today, in_1m, in_3m = _balances_on(
+        plan, [date_reference, add_months(date_reference, 1), add_months(date_reference, 3)]
+    )
     return KeyFigures(
         date_reference=date_reference,
         threshold=plan.threshold,
-        balance_today=balance_on(plan, date_reference),
-        balance_1m=balance_on(plan, add_months(date_reference, 1)),
-        balance_3m=balance_on(plan, add_months(date_reference, 3)),
+        balance_today=today,
+        balance_1m=in_1m,
+        balance_3m=in_3m,
         lowest_month=lowest,
         lowest_balance=float(plan.low[lowest]),
         lowest_day=plan.low_day[lowest],
