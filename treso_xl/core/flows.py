@@ -11,7 +11,7 @@ import pandas as pd
 
 from treso_xl.contract import normalize_label
 from treso_xl.core.flow_order import sort_flows
-from treso_xl.core.invoices import invoice_key, invoice_payments, invoice_positions
+from treso_xl.core.invoices import invoice_payments, invoice_positions, named_invoices
 from treso_xl.core.payables import bill_flows, naming_rows
 from treso_xl.core.reconcile import BANK_ROW_OFFSET, reconcile
 from treso_xl.core.records import Ledger
@@ -208,8 +208,7 @@ def known_flows(
     if not ledger.banque.empty:
         ledger, payments = reconcile(ledger).ledger, None
     enc = ledger.encaissements
-    linked = invoice_key(enc["facture"]).isin(set(invoice_key(ledger.factures["facture"])) - {""})
-    own = enc.loc[~linked]
+    own = enc.loc[named_invoices(ledger.factures, enc).first < 0]  # rows naming no invoice
     receipts = _frame(
         date=own["date"],
         montant=own["montant"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -66,15 +69,12 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
             "ligne": own["ligne"].to_numpy(),
         }
     )
-    fact_keys = invoice_key(factures["facture"])
-    enc_keys = invoice_key(encaissements["facture"])
-    unpaid_numbers = set(fact_keys[factures["date_paiement"].isna()]) - {""}
-    first = ~fact_keys.duplicated()
-    paying = (encaissements["statut"] == "Réalisé") & enc_keys.isin(unpaid_numbers)
+    named = named_invoices(factures, encaissements)
+    paying = (encaissements["statut"] == "Réalisé").to_numpy(dtype=bool) & named.unpaid
     rows = encaissements.loc[paying]
     from_receipts = pd.DataFrame(
         {
-            "invoice": _first_invoice(enc_keys[paying], fact_keys, first, factures.index),
+            "invoice": named.invoice(paying, factures, encaissements),
             "date": rows["date"].to_numpy(),
             "montant": rows["montant"].to_numpy(),
             "source": "Encaissements",
@@ -85,6 +85,62 @@ def invoice_payments(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     if not frames:
         return paid.astype({"date": "datetime64[ns]", "montant": "float64"})
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class NamedInvoices:
+    """What each Encaissements row's N° facture names in Factures (numbers folded)."""
+
+    first: np.ndarray  # position in Factures of the first invoice of that number, -1: none
+    unpaid: np.ndarray  # some invoice of that number has no Date de paiement
+
+    def invoice(
+        self,
+        rows: np.ndarray,
+        factures: pd.DataFrame,
+        encaissements: pd.DataFrame,
+        numbered: bool = False,
+    ) -> np.ndarray:
+        """Index in Factures of the invoice each of the `rows` (mask) names (all name one).
+        With no row, the empty array the former mapping gave: through a dict of the first
+        invoice of each number (`numbered`: of each number but "")."""
+        if not rows.any():
+            keys = invoice_key(encaissements["facture"])[rows]
+            fact_keys = invoice_key(factures["facture"])
+            first = ~fact_keys.duplicated()
+            if numbered:
+                first &= fact_keys != ""
+            return _first_invoice(keys, fact_keys, first, factures.index)
+        return factures.index.to_numpy()[self.first[rows]]
+
+
+_last_named: tuple[weakref.ref[pd.DataFrame], weakref.ref[pd.DataFrame], NamedInvoices] | None
+_last_named = None
+
+
+def named_invoices(factures: pd.DataFrame, encaissements: pd.DataFrame) -> NamedInvoices:
+    """`NamedInvoices` of the Encaissements rows, from one factorization of both columns of
+    folded numbers; the last answer is kept (the payments, the promises and the flows ask it of
+    the same frames, never changed in place)."""
+    global _last_named
+    last = _last_named
+    if last is not None and last[0]() is factures and last[1]() is encaissements:
+        return last[2]
+    fact_keys = invoice_key(factures["facture"]).to_numpy(dtype=object)
+    enc_keys = invoice_key(encaissements["facture"]).to_numpy(dtype=object)
+    codes, numbers = pd.factorize(np.concatenate([fact_keys, enc_keys]))
+    fact_codes, enc_codes = codes[: len(fact_keys)], codes[len(fact_keys) :]
+    first = np.full(len(numbers), -1, dtype=np.int64)
+    present, at = np.unique(fact_codes, return_index=True)
+    first[present] = at
+    unpaid = np.zeros(len(numbers), dtype=bool)
+    unpaid[fact_codes[factures["date_paiement"].isna().to_numpy(dtype=bool)]] = True
+    empty = np.flatnonzero(np.asarray(numbers, dtype=object) == "")
+    first[empty], unpaid[empty] = -1, False
+    named = NamedInvoices(first[enc_codes], unpaid[enc_codes])
+    named.first.flags.writeable = named.unpaid.flags.writeable = False  # shared: read only
+    _last_named = (weakref.ref(factures), weakref.ref(encaissements), named)
+    return named
 
 
 def _first_invoice(
@@ -103,19 +159,17 @@ def invoice_promises(factures: pd.DataFrame, encaissements: pd.DataFrame) -> pd.
     """The clients' promises to pay: `Prévu` Encaissements rows whose N° facture names an
     invoice (the first of that number). Columns invoice (index of factures), date, montant,
     ligne (Encaissements row), in date order."""
-    fact_keys = invoice_key(factures["facture"])
-    first = (fact_keys != "") & ~fact_keys.duplicated()
-    enc_keys = invoice_key(encaissements["facture"])
+    named = named_invoices(factures, encaissements)
     promised = (
-        (encaissements["statut"] == "Prévu")
-        & enc_keys.isin(fact_keys[first].to_numpy())
-        & encaissements["date"].notna()
-        & encaissements["montant"].notna()
+        (encaissements["statut"] == "Prévu").to_numpy(dtype=bool)
+        & (named.first >= 0)
+        & encaissements["date"].notna().to_numpy(dtype=bool)
+        & encaissements["montant"].notna().to_numpy(dtype=bool)
     )
     rows = encaissements.loc[promised]
     frame = pd.DataFrame(
         {
-            "invoice": _first_invoice(enc_keys[promised], fact_keys, first, factures.index),
+            "invoice": named.invoice(promised, factures, encaissements, numbered=True),
             "date": rows["date"].to_numpy(),
             "montant": rows["montant"].to_numpy(dtype="float64"),
             "ligne": rows["ligne"].to_numpy(),
