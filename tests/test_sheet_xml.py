@@ -263,3 +263,46 @@ def test_characters_xml_forbids_are_dropped() -> None:
     ws = openpyxl.load_workbook(io.BytesIO(new))["Essai"]
     assert ws["A1"].value == "abcde 😀"
     assert ws["A1"].hyperlink.location == "'Essai'!A2"
+
+
+def test_equal_values_of_one_style_written_each_as_itself() -> None:
+    """Values that compare equal but are written differently (0.0 and -0.0, 1 and True, one
+    instant at two UTC offsets) each keep their own XML when they share a style."""
+    import numpy as np
+
+    style = Style(number_format=EURO)
+    paris = dt.timezone(dt.timedelta(hours=1))
+    layout = SheetLayout("Égaux")
+    values = [
+        0.0,
+        -0.0,
+        0.0,
+        1,
+        True,
+        1.0,
+        dt.datetime(2026, 1, 1, 12, tzinfo=paris),
+        dt.datetime(2026, 1, 1, 11, tzinfo=dt.UTC),
+        np.float64(-0.0),
+        np.int64(7),
+        "7",
+    ]
+    for col, value in enumerate(values, start=1):
+        layout.put(1, col, value, style)
+        layout.put(2, col, value)
+    old, new = _both(SAMPLE.read_bytes(), [layout])
+    _assert_same_tabs(old, new, ["Égaux"])
+    root = etree.fromstring(_sheet_parts(new)["xl/worksheets/treso_egaux.xml"])
+    for row in (1, 2):
+        cells = root.findall(f"{{{MAIN}}}sheetData/{{{MAIN}}}row[@r='{row}']/{{{MAIN}}}c")
+        written = [(c.get("t"), c.findtext(f"{{{MAIN}}}v")) for c in cells]
+        assert written[:6] == [
+            (None, "0"),
+            (None, "-0"),
+            (None, "0"),
+            (None, "1"),
+            ("b", "1"),
+            (None, "1"),
+        ]
+        assert written[6][1] != written[7][1]  # 12:00 and 11:00, offsets dropped
+        assert written[8:10] == [(None, "-0"), (None, "7")]
+        assert written[10][0] == "inlineStr"

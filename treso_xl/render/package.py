@@ -585,8 +585,23 @@ class _StyleMerger:
 
     def _append(self, section_name: str, record: str, new: etree._Element) -> int:
         """Index of a user record identical to `new`, appending it when there is none."""
-        section = self._user_section(section_name)
+        return self.record_canon(
+            section_name, record, _canon(new), lambda section: _clone_into(section, new)
+        )
+
+    def record_canon(
+        self,
+        section_name: str,
+        record: str,
+        wanted: tuple,
+        build: Callable[[etree._Element], object],
+    ) -> int:
+        """Index of the user's record whose canonical form (see `_canon`) is `wanted`; when
+        there is none, `build(section)` appends it (as the last child of the section)."""
         index = self._index.get(section_name)
+        if index is not None and wanted in index:  # the common case: no lookup of the section
+            return index[wanted]
+        section = self._user_section(section_name)
         if index is None:
             index = {}
             existing = _elements(section, record)
@@ -594,10 +609,9 @@ class _StyleMerger:
                 index.setdefault(_canon(el), i)
             self._index[section_name] = index
             self._sizes[section_name] = len(existing)
-        wanted = _canon(new)
         if wanted in index:
             return index[wanted]
-        _clone_into(section, new)
+        build(section)
         position = self._sizes[section_name]
         index[wanted] = position
         self._sizes[section_name] = position + 1

@@ -15,7 +15,6 @@ import math
 import numbers
 import re
 from collections.abc import Collection, Sequence
-from copy import copy
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO
@@ -43,7 +42,7 @@ from treso_xl.render.package import (
     _StyleMerger,
     merge_source,
 )
-from treso_xl.render.style_xml import StyleRecords, merged_border
+from treso_xl.render.style_xml import Record, append_to, canon, merged_border, records
 
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -95,7 +94,6 @@ class _Xfs:
 
     def __init__(self, merger: _StyleMerger) -> None:
         self.merger = merger
-        self.objects = StyleRecords()
         self._by_key: dict[tuple[object, str | None], int] = {}
         # by the identity of the style object (shared by many cells; styles are immutable and
         # stay alive in the layouts being written), to skip hashing a Style per cell
@@ -115,32 +113,46 @@ class _Xfs:
         self._alive.append(style)  # its id is never reused while this cache lives
         return found
 
+    def _record(self, section: str, tag: str, record: Record, form: tuple | None = None) -> int:
+        """The user's index of `record` in `section`, appended when missing."""
+        if form is None:
+            form = canon(record)
+        return self.merger.record_canon(
+            section, tag, form, lambda parent: append_to(parent, record)
+        )
+
     def _allocate(self, style: object, number_format: str | None) -> int:
-        merger = self.merger
         if style is None:
             return 0
         if isinstance(style, _MergedBorder):
             # openpyxl's MergedCell: the workbook's default font, fill and format
-            border = merged_border(style.top, style.bottom)
-            attrib = {"numFmtId": "0", "fontId": "0", "fillId": "0"}
-            attrib["borderId"] = str(merger.record("borders", "border", border))
-            attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
-            return merger.record("cellXfs", "xf", etree.Element(f"{{{MAIN}}}xf", attrib))
+            border = self._record("borders", "border", merged_border(style.top, style.bottom))
+            attrib = (
+                ("numFmtId", "0"),
+                ("fontId", "0"),
+                ("fillId", "0"),
+                ("borderId", str(border)),
+                ("pivotButton", "0"),
+                ("quotePrefix", "0"),
+                ("xfId", "0"),
+            )
+            return self._record("cellXfs", "xf", ("xf", attrib, ()))
         assert isinstance(style, Style)
-        font, fill, alignment, border = self.objects.get(style)
-        attrib = {
-            "numFmtId": str(merger.numfmt_code(number_format)),
-            "fontId": str(merger.record("fonts", "font", font)),
-            "fillId": "0" if fill is None else str(merger.record("fills", "fill", fill)),
-            "borderId": "0" if border is None else str(merger.record("borders", "border", border)),
-        }
+        (font, fill, alignment, border), forms = records(style)
+        attrib = [
+            ("numFmtId", str(self.merger.numfmt_code(number_format))),
+            ("fontId", str(self._record("fonts", "font", font, forms[0]))),
+            ("fillId", "0" if fill is None else str(self._record("fills", "fill", fill, forms[1]))),
+            (
+                "borderId",
+                "0" if border is None else str(self._record("borders", "border", border, forms[3])),
+            ),
+        ]
         if alignment is not None:
-            attrib["applyAlignment"] = "1"
-        attrib.update(pivotButton="0", quotePrefix="0", xfId="0")
-        xf = etree.Element(f"{{{MAIN}}}xf", attrib)
-        if alignment is not None:
-            xf.append(copy(alignment))
-        return merger.record("cellXfs", "xf", xf)
+            attrib.append(("applyAlignment", "1"))
+        attrib += [("pivotButton", "0"), ("quotePrefix", "0"), ("xfId", "0")]
+        xf = ("xf", tuple(attrib), () if alignment is None else (alignment,))
+        return self._record("cellXfs", "xf", xf)
 
 
 def _excel_date(value: dt.date) -> float | int:
@@ -151,7 +163,9 @@ def _excel_date(value: dt.date) -> float | int:
 
 def _text_body(value: str) -> str:
     """The <is> element of an inline text, "" for an empty one."""
-    text = _ILLEGAL.sub("", value)[:MAX_TEXT]
+    text = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
     if not text:
         return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
@@ -159,17 +173,35 @@ def _text_body(value: str) -> str:
 
 
 def _cell_xml(ref: str, value: object, style: object, number_format: str | None, xfs: _Xfs) -> str:
-    """One <c> element of a value that is not a text ("" when there is nothing to write)."""
+    """One <c> element ("" when there is nothing to write)."""
+    tail = _cell_tail(value, style, number_format, xfs, ref)
+    return f'<c r="{ref}"{tail}' if tail else ""
+
+
+def _cell_tail(
+    value: object, style: object, number_format: str | None, xfs: _Xfs, ref: object
+) -> str:
+    """What follows `<c r="A1"` in the <c> element of a value ("" when nothing is written);
+    `ref` only names the cell in an error."""
     body = ""
     kind = ""
-    if value is None:
+    cls = value.__class__
+    if cls is float:  # the common types first, by their exact class
+        if math.isfinite(value):
+            body = f"<v>{value:.16g}</v>"
+    elif cls is str:
+        kind = ' t="inlineStr"'
+        body = _text_body(value)
+    elif cls is dt.date:
+        number_format = number_format or DATE
+        body = f"<v>{_num(_excel_date(value))}</v>"
+    elif cls is int:
+        body = f"<v>{value:.16g}</v>"
+    elif value is None:
         pass
     elif isinstance(value, str):
-        text = _ILLEGAL.sub("", value)[:MAX_TEXT]
         kind = ' t="inlineStr"'
-        if text:
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            body = f"<is><t{space}>{_escape(text)}</t></is>"
+        body = _text_body(value)
     elif isinstance(value, bool):
         kind = ' t="b"'
         body = "<v>1</v>" if value else "<v>0</v>"
@@ -192,8 +224,90 @@ def _cell_xml(ref: str, value: object, style: object, number_format: str | None,
         return ""
     style_attr = f' s="{s}"' if s else ""
     if body:
-        return f'<c r="{ref}"{style_attr}{kind}>{body}</c>'
-    return f'<c r="{ref}"{style_attr}{kind}/>'
+        return f"{style_attr}{kind}>{body}</c>"
+    return f"{style_attr}{kind}/>"
+
+
+def _style_attr(style: object, number_format: str | None, xfs: _Xfs) -> str:
+    s = xfs.get(style, number_format)
+    return f' s="{s}"' if s else ""
+
+
+@dataclass
+class _Rows:
+    """The <c> elements of a sheet by row, each as (column, element), with the sheet's extent."""
+
+    cells: dict[int, list[tuple[int, str]]]
+    dimension: str
+
+
+def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _Xfs) -> _Rows:
+    """Every cell's XML, by row in column order, its style allocated now (in the order of the
+    cells, as they come: the styles part is written before the sheets)."""
+    plain: dict[int, str] = {}  # id(style) -> its s attribute for a text or a number
+    dated: dict[int, str] = {}  # id(style) -> its s attribute for a date
+    texts: dict[str, str] = {}  # a text -> its <is> element (many cells repeat a text)
+    serials: dict[dt.date, str] = {}
+    starts = _CellStarts()
+    isfinite = math.isfinite
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), cell in cells.items():
+        value = cell.value
+        style = cell.style
+        kind = value.__class__
+        if kind is str or kind is float or kind is int:  # the common cases, inlined
+            head = plain.get(id(style))
+            if head is None:
+                fmt = style.number_format if style.__class__ is Style else None
+                head = plain[id(style)] = _style_attr(style, fmt, xfs)
+            if kind is str:
+                body = texts.get(value)
+                if body is None:
+                    body = texts[value] = _text_body(value)
+                if body:
+                    xml = f'{starts[col]}{row}"{head} t="inlineStr">{body}</c>'
+                else:  # as openpyxl writes an empty text
+                    xml = f'{starts[col]}{row}"{head} t="inlineStr"/>'
+            elif kind is int or isfinite(value):
+                xml = f'{starts[col]}{row}"{head}><v>{value:.16g}</v></c>'
+            elif head:  # Excel has no NaN nor infinity: an empty styled cell
+                xml = f'{starts[col]}{row}"{head}/>'
+            else:
+                xml = ""
+        elif kind is dt.date:
+            head = dated.get(id(style))
+            if head is None:
+                fmt = style.number_format if style.__class__ is Style else None
+                head = dated[id(style)] = _style_attr(style, fmt or DATE, xfs)
+            serial = serials.get(value)
+            if serial is None:
+                serial = serials[value] = _num(_excel_date(value))
+            xml = f'{starts[col]}{row}"{head}><v>{serial}</v></c>'
+        else:
+            fmt = style.number_format if style.__class__ is Style else None
+            tail = _cell_tail(value, style, fmt, xfs, (row, col))
+            xml = f'{starts[col]}{row}"{tail}' if tail else ""
+        found = by_row.get(row)
+        if found is None:
+            by_row[row] = [(col, xml)]
+        else:
+            found.append((col, xml))
+    dimension = "A1:A1"
+    if by_row:
+        first_col = last_col = 0
+        for found in by_row.values():
+            if len(found) > 1:
+                found.sort()  # columns differ: the elements are never compared
+            if not first_col or found[0][0] < first_col:
+                first_col = found[0][0]
+            if found[-1][0] > last_col:
+                last_col = found[-1][0]
+        dimension = (
+            f"{column_letter(first_col)}{min(by_row)}:{column_letter(last_col)}{max(by_row)}"
+        )
+    for row in heights:
+        by_row.setdefault(row, [])
+    return _Rows({row: by_row[row] for row in sorted(by_row)}, dimension)
 
 
 def _prepared(
@@ -251,6 +365,12 @@ class _Letters(dict):
         return letter
 
 
+class _CellStarts(dict):
+    def __missing__(self, col: int) -> str:
+        start = self[col] = '<c r="' + column_letter(col)
+        return start
+
+
 def _sheet_view(layout: SheetLayout, selected: bool) -> str:
     head = '<sheetView workbookViewId="0"' + (' tabSelected="1"' if selected else "") + ">"
     freeze = layout.freeze
@@ -287,32 +407,11 @@ def _footer(layout: SheetLayout) -> str:
     return f"<headerFooter><oddFooter>{_escape(_ILLEGAL.sub('', text))}</oddFooter></headerFooter>"
 
 
-def _style_keys(cells: dict[tuple[int, int], Cell]) -> list[tuple[object, str | None]]:
-    """The distinct (style, number format) of the cells, for allocating xfs."""
-    keys: dict[tuple[int, str | None], tuple[object, str | None]] = {}
-    seen: set[tuple[int, type]] = set()
-    for cell in cells.values():
-        style, value = cell.style, cell.value
-        kind = (id(style), value.__class__)  # the format depends on the value's type only
-        if kind in seen:
-            continue
-        seen.add(kind)
-        fmt = style.number_format if style.__class__ is Style else None
-        if fmt is None and isinstance(value, dt.datetime):
-            if value == value:
-                fmt = DATETIME
-        elif fmt is None and isinstance(value, dt.date):
-            fmt = DATE
-        keys.setdefault((id(style), fmt), (style, fmt))
-    return list(keys.values())
-
-
 def write_sheet(
     stream: IO[bytes],
     layout: SheetLayout,
-    cells: dict,
+    rows: _Rows,
     links: dict,
-    xfs: _Xfs,
     selected: bool,
     drawing: str | None,
 ) -> None:
@@ -322,12 +421,6 @@ def write_sheet(
         stream.write(text.encode("utf-8", "replace"))
 
     letters = _Letters()
-    if cells:
-        rows = [r for r, _ in cells]
-        cols = [c for _, c in cells]
-        dimension = f"{letters[min(cols)]}{min(rows)}:{letters[max(cols)]}{max(rows)}"
-    else:
-        dimension = "A1:A1"
     props = []
     if layout.tab_color:
         props.append(f'<tabColor rgb="{argb(layout.tab_color)}"/>')
@@ -338,7 +431,7 @@ def write_sheet(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n',
         f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC_REL}">',
         "<sheetPr>" + "".join(props) + "</sheetPr>",
-        f'<dimension ref="{dimension}"/>',
+        f'<dimension ref="{rows.dimension}"/>',
         "<sheetViews>" + _sheet_view(layout, selected) + "</sheetViews>",
         '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>',
     ]
@@ -351,66 +444,19 @@ def write_sheet(
     put("".join(head))
 
     heights = layout.row_heights
-    by_row: dict[int, list[tuple[int, Cell]]] = {}
-    for (row, col), cell in cells.items():
-        by_row.setdefault(row, []).append((col, cell))
-    for row in heights:
-        by_row.setdefault(row, [])
     out: list[str] = []
-    get_xf = xfs.get
-    by_id = xfs.by_id
-    texts: dict[str, str] = {}  # a text -> its <is> element (many cells repeat a text)
+    append = out.append
     count = 0
-    for row in sorted(by_row):
+    for row, row_cells in rows.cells.items():
         height = heights.get(row)
         if height is None:
-            out.append(f'<row r="{row}">')
+            append(f'<row r="{row}">')
         else:
-            out.append(f'<row r="{row}" ht="{_num(height)}" customHeight="1">')
-        srow = str(row)
-        row_cells = by_row[row]
-        if len(row_cells) > 1:
-            row_cells.sort(key=_first)
-        for col, cell in row_cells:
-            value, style = cell.value, cell.style
-            ref = letters[col] + srow
-            kind = value.__class__
-            if kind is str:  # the common case, inlined
-                fmt = style.number_format if style.__class__ is Style else None
-                s = by_id.get((id(style), fmt))
-                if s is None:
-                    s = get_xf(style, fmt)
-                style_attr = f' s="{s}"' if s else ""
-                body = texts.get(value)
-                if body is None:
-                    body = texts[value] = _text_body(value)
-                if body:
-                    out.append(f'<c r="{ref}"{style_attr} t="inlineStr">{body}</c>')
-                else:  # as openpyxl writes an empty text
-                    out.append(f'<c r="{ref}"{style_attr} t="inlineStr"/>')
-            elif (kind is float or kind is int) and style.__class__ is Style:
-                # a plain number, inlined: what _cell_xml writes for it
-                fmt = style.number_format
-                s = by_id.get((id(style), fmt))
-                if s is None:
-                    s = get_xf(style, fmt)
-                if kind is int or math.isfinite(value):
-                    style_attr = f' s="{s}"' if s else ""
-                    out.append(f'<c r="{ref}"{style_attr}><v>{value:.16g}</v></c>')
-                elif s:
-                    out.append(f'<c r="{ref}" s="{s}"/>')
-            elif kind is dt.date and style.__class__ is Style:  # a date, inlined likewise
-                fmt = style.number_format or DATE
-                s = by_id.get((id(style), fmt))
-                if s is None:
-                    s = get_xf(style, fmt)
-                style_attr = f' s="{s}"' if s else ""
-                out.append(f'<c r="{ref}"{style_attr}><v>{_num(_excel_date(value))}</v></c>')
-            else:
-                fmt = style.number_format if style.__class__ is Style else None
-                out.append(_cell_xml(ref, value, style, fmt, xfs))
-        out.append("</row>")
-        count += len(by_row[row]) + 1
+            append(f'<row r="{row}" ht="{_num(height)}" customHeight="1">')
+        for _, xml in row_cells:
+            append(xml)
+        append("</row>")
+        count += len(row_cells) + 1
         if count >= _FLUSH:
             put("".join(out))
             out.clear()
@@ -500,12 +546,11 @@ class LayoutSource(GeneratedSource):
         xfs = self._xfs
         assert xfs is not None and xfs.merger is merger
         cells, links = _prepared(tab.layout)
-        for style, fmt in _style_keys(cells):  # allocated now: styles.xml is written first
-            xfs.get(style, fmt)
+        rows = _rows(cells, tab.layout.row_heights, xfs)  # styles.xml is written first
         drawing = "rId1" if tab.drawing else None
 
         def write(stream: IO[bytes]) -> None:
-            write_sheet(stream, tab.layout, cells, links, xfs, selected, drawing)
+            write_sheet(stream, tab.layout, rows, links, selected, drawing)
 
         return write
 

@@ -3,7 +3,10 @@ writes them for the renderer of treso_xl/render/xlsx_layout.py, built without op
 
 # Same elements, children and attribute order as `to_tree()` of the openpyxl objects that
 # xlsx_layout._StyleCache makes, so that the records appended to the user's styles part keep
-# their bytes (tests/test_style_xml.py compares both for many styles).
+# their bytes (tests/test_style_xml.py compares both for many styles). A record is a plain
+# tuple (tag, attributes in order, children): its canonical form, the one the styles merger
+# compares (package._canon), costs no XML element, and an element is built only for a record
+# the user's styles part lacks.
 
 from __future__ import annotations
 
@@ -17,92 +20,109 @@ FONT_NAME = "Calibri"  # body font of every generated cell: "minor" follows the 
 FONT_SIZE = 11.0
 GREY = "FF808080"  # the thin borders' colour
 
-Records = tuple[etree._Element, etree._Element | None, etree._Element | None, etree._Element | None]
+# (local tag, attributes in order, children)
+Record = tuple[str, tuple[tuple[str, str], ...], tuple["Record", ...]]
+Records = tuple[Record, Record | None, Record | None, Record | None]
 
 
-def _el(tag: str, **attrib: str) -> etree._Element:
-    return etree.Element(f"{{{MAIN}}}{tag}", attrib)
-
-
-def _sub(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{MAIN}}}{tag}", attrib)
-
-
-def _side(parent: etree._Element, tag: str, thin: bool) -> None:
-    side = _sub(parent, tag, style="thin") if thin else _sub(parent, tag)
+def _side(tag: str, thin: bool) -> Record:
     if thin:
-        _sub(side, "color", rgb=GREY)
+        return (tag, (("style", "thin"),), (("color", (("rgb", GREY),), ()),))
+    return (tag, (), ())
 
 
-def font(style: Style) -> etree._Element:
-    el = _el("font")
-    _sub(el, "name", val=FONT_NAME)
-    _sub(el, "family", val="2")
+def font(style: Style) -> Record:
+    children: list[Record] = [("name", (("val", FONT_NAME),), ()), ("family", (("val", "2"),), ())]
     if style.bold:
-        _sub(el, "b", val="1")
+        children.append(("b", (("val", "1"),), ()))
     if style.italic:
-        _sub(el, "i", val="1")
+        children.append(("i", (("val", "1"),), ()))
     if style.font_color:
-        _sub(el, "color", rgb=argb(style.font_color))
-    _sub(el, "sz", val=f"{style.size or FONT_SIZE:.16g}")
-    _sub(el, "scheme", val="minor")
-    return el
+        children.append(("color", (("rgb", argb(style.font_color)),), ()))
+    children.append(("sz", (("val", f"{style.size or FONT_SIZE:.16g}"),), ()))
+    children.append(("scheme", (("val", "minor"),), ()))
+    return ("font", (), tuple(children))
 
 
-def fill(style: Style) -> etree._Element | None:
+def fill(style: Style) -> Record | None:
     if not style.fill:
         return None
-    color = argb(style.fill)
-    el = _el("fill")
-    pattern = _sub(el, "patternFill", patternType="solid")
-    _sub(pattern, "fgColor", rgb=color)
-    _sub(pattern, "bgColor", rgb=color)
-    return el
+    color = (("rgb", argb(style.fill)),)
+    pattern = (
+        "patternFill",
+        (("patternType", "solid"),),
+        (("fgColor", color, ()), ("bgColor", color, ())),
+    )
+    return ("fill", (), (pattern,))
 
 
-def alignment(style: Style) -> etree._Element | None:
+def alignment(style: Style) -> Record | None:
     if not (style.align or style.valign or style.wrap or style.indent):
         return None
-    el = _el("alignment")
+    attrib: list[tuple[str, str]] = []
     if style.align:
-        el.set("horizontal", style.align)
+        attrib.append(("horizontal", style.align))
     if style.valign:
-        el.set("vertical", style.valign)
+        attrib.append(("vertical", style.valign))
     if style.wrap:
-        el.set("wrapText", "1")
+        attrib.append(("wrapText", "1"))
     if style.indent:
-        el.set("indent", f"{style.indent:.16g}")
-    return el
+        attrib.append(("indent", f"{style.indent:.16g}"))
+    return ("alignment", tuple(attrib), ())
 
 
-def border(style: Style) -> etree._Element | None:
+def border(style: Style) -> Record | None:
     if not (style.border_bottom or style.border_top):
         return None
-    el = _el("border")
-    _side(el, "top", style.border_top)
-    _side(el, "bottom", style.border_bottom)
-    return el
+    return ("border", (), (_side("top", style.border_top), _side("bottom", style.border_bottom)))
 
 
-def merged_border(top: bool, bottom: bool) -> etree._Element:
+def merged_border(top: bool, bottom: bool) -> Record:
     """The border of a covered cell of a merged area (openpyxl's MergedCell: every side set)."""
-    el = _el("border")
-    _side(el, "left", False)
-    _side(el, "right", False)
-    _side(el, "top", top)
-    _side(el, "bottom", bottom)
-    _side(el, "diagonal", False)
+    sides = (
+        _side("left", False),
+        _side("right", False),
+        _side("top", top),
+        _side("bottom", bottom),
+        _side("diagonal", False),
+    )
+    return ("border", (), sides)
+
+
+def canon(record: Record) -> tuple:
+    """The canonical form the styles merger compares (package._canon of its element)."""
+    tag, attrib, children = record
+    return (f"{{{MAIN}}}{tag}", tuple(sorted(attrib)), "", tuple(canon(c) for c in children))
+
+
+def append_to(parent: etree._Element, record: Record) -> etree._Element:
+    """Build `record` as the last child of `parent` (prefixes as in scope there)."""
+    tag, attrib, children = record
+    el = etree.SubElement(parent, f"{{{MAIN}}}{tag}", dict(attrib))
+    for child in children:
+        append_to(el, child)
     return el
 
 
-class StyleRecords:
-    """The records of each distinct `Style`, built once."""
+def element(record: Record) -> etree._Element:
+    """`record` as a standalone element."""
+    tag, attrib, children = record
+    el = etree.Element(f"{{{MAIN}}}{tag}", dict(attrib))
+    for child in children:
+        append_to(el, child)
+    return el
 
-    def __init__(self) -> None:
-        self._cache: dict[Style, Records] = {}
 
-    def get(self, style: Style) -> Records:
-        hit = self._cache.get(style)
-        if hit is None:
-            hit = self._cache[style] = (font(style), fill(style), alignment(style), border(style))
-        return hit
+# Records and canonical forms of each distinct Style, kept for the process (they are plain
+# immutable tuples): a process refreshing many workbooks builds them once.
+_RECORDS: dict[Style, tuple[Records, tuple]] = {}
+
+
+def records(style: Style) -> tuple[Records, tuple]:
+    """The (font, fill, alignment, border) records of `style`, and their canonical forms."""
+    hit = _RECORDS.get(style)
+    if hit is None:
+        found = (font(style), fill(style), alignment(style), border(style))
+        forms = tuple(None if record is None else canon(record) for record in found)
+        hit = _RECORDS[style] = (found, forms)
+    return hit
