@@ -68,7 +68,9 @@ def planned_flows(
 
 def _frame(**columns: object) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
-    return frame[FLOW_COLUMNS] if not frame.empty else pd.DataFrame(columns=FLOW_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    return frame if list(columns) == FLOW_COLUMNS else frame[FLOW_COLUMNS]
 
 
 def unify_categories(categories: pd.Series, fallback: str) -> pd.Series:

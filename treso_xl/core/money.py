@@ -19,6 +19,8 @@ def cents(value: float) -> float:
     number = float(value)
     if not math.isfinite(number) or abs(number) >= _WHOLE:
         return number
+    if round(number, 2) == number:  # whole cents (its shortest repr has two decimals at most)
+        return number
     text = repr(number)
     if "e" not in text and len(text) - text.index(".") <= 3:  # already whole cents: as it is
         return number
