@@ -609,3 +609,27 @@ def test_balances_on_as_before(rows, days):
         expected = [_balance_on_before(tried, d) for d in days]
         assert _balances_on(tried, days) == expected
         assert [balance_on(tried, d) for d in days] == expected
+
+
+def test_finding_is_built_as_the_dataclass_would():
+    import dataclasses
+    import inspect
+    import pickle
+
+    names = [f.name for f in dataclasses.fields(Finding)]
+    assert list(inspect.signature(Finding).parameters) == names
+    values = ("erreur", "Factures", 12, "Constat.", "Conseil.", "code")
+    by_position, by_name = Finding(*values), Finding(**dict(zip(names, values, strict=True)))
+    assert by_position == by_name and hash(by_position) == hash(by_name)
+    assert dataclasses.astuple(by_position) == values
+    assert vars(by_position) == dict(zip(names, values, strict=True))
+    assert repr(by_position).startswith("Finding(gravite='erreur', feuille='Factures', ligne=12")
+    assert dataclasses.replace(by_position, ligne=None).ligne is None
+    assert pickle.loads(pickle.dumps(by_position)) == by_position
+    try:
+        by_position.ligne = 3  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a finding must stay frozen")
+    assert by_position != Finding(*values[:-1], "autre")

@@ -48,7 +48,7 @@ _VAGUE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Finding:
     """One line of the Contrôles tab.
 
@@ -62,6 +62,25 @@ class Finding:
     constat: str
     conseil: str
     code: str
+
+    def __init__(
+        self,
+        gravite: Gravite,
+        feuille: str,
+        ligne: int | None,
+        constat: str,
+        conseil: str,
+        code: str,
+    ) -> None:
+        # the dataclass's own __init__, without a frozen __setattr__ call per field (a large
+        # workbook makes tens of thousands of findings)
+        fields = self.__dict__
+        fields["gravite"] = gravite
+        fields["feuille"] = feuille
+        fields["ligne"] = ligne
+        fields["constat"] = constat
+        fields["conseil"] = conseil
+        fields["code"] = code
 
 
 def run_checks(ledger: Ledger, positions: pd.DataFrame | None = None) -> list[Finding]:

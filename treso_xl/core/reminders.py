@@ -256,7 +256,9 @@ def _reminder(
             promised = kept[-1][0].date()
             action = f"Vérifier le paiement promis le {day(promised)}"
             when = promised
-    reminder = Reminder(
+    # every field set, as Reminder(...) would, without a frozen __setattr__ call per field
+    reminder = object.__new__(Reminder)
+    reminder.__dict__.update(
         facture=str(facture),
         client=str(client),
         type_client=str(type_client),
@@ -275,7 +277,7 @@ def _reminder(
         taux_incertain=uncertain,
         lien_paiement=str(link or ""),
         ligne=int(ligne),
-        texte=ReminderText("", ""),
+        texte=None,  # set below, once the reminder exists
         erreur_taux=error,
         promesse=promise_text(promises, ref) if promises else "",
     )
@@ -283,5 +285,5 @@ def _reminder(
     text = lazy_reminder_text(reminder, params, next_action=action, promised=promised)
     # the text is read from the reminder itself: set on this new, not yet shared, instance
     # (what dataclasses.replace would copy field by field, thousands of times)
-    object.__setattr__(reminder, "texte", text)
+    reminder.__dict__["texte"] = text
     return reminder
