@@ -46,12 +46,27 @@ class Style:
 PLAIN = Style()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One written cell. A `str` value is always written as text, never as a formula."""
 
     value: CellValue
     style: Style = PLAIN
+
+
+_set_value = Cell.__dict__["value"].__set__
+_set_style = Cell.__dict__["style"].__set__
+
+
+def _cell_init(self: Cell, value: CellValue, style: Style = PLAIN) -> None:
+    # the generated frozen __init__ goes through object.__setattr__ by name: the slots are set
+    # directly instead (tens of thousands of cells per large tab)
+    _set_value(self, value)
+    _set_style(self, style)
+
+
+_cell_init.__qualname__ = "Cell.__init__"
+Cell.__init__ = _cell_init  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)

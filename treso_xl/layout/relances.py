@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import repeat
 
 import pandas as pd
 
@@ -59,6 +60,17 @@ COLUMN_STYLES = tuple(
 LEVEL_CELL = {
     level: style.but(valign="top", align="center") for level, style in LEVEL_STYLES.items()
 }
+COLUMNS = tuple(range(1, len(HEADERS) + 1))
+
+
+def _row_styles(level: str, past: bool) -> tuple[Style, ...]:
+    """The styles of a reminder's row: the level's colour, the next date red once passed."""
+    return tuple(
+        LEVEL_CELL[level] if style is None else PAST_DATE if past and j == NEXT_DATE_COL else style
+        for j, style in enumerate(COLUMN_STYLES, start=1)
+    )
+
+
 WIDTHS = (12, 26, 11, 12, 9, 9, 40, 12, 22, 11, 12, 12, 70)
 TEXT_COL = HEADERS.index("Texte") + 1
 NEXT_DATE_COL = HEADERS.index("Date de la prochaine action") + 1
@@ -169,8 +181,13 @@ def relances_layout(
     if todo:
         sheet.put(TODO_ROW, 1, todo, styles.NOTE.but(bold=True))
     cells = sheet.cells  # thousands of rows: the cells written straight into the layout
+    row_styles: dict[tuple[str, bool], tuple[Style, ...]] = {}  # (level, past) -> the styles
     for item in items:
         letter = letters.get(item.facture)
+        past = item.date_prochaine_action < date_reference
+        styles_of_row = row_styles.get((item.niveau, past))
+        if styles_of_row is None:
+            styles_of_row = row_styles[(item.niveau, past)] = _row_styles(item.niveau, past)
         values = [
             item.facture,
             item.client,
@@ -186,14 +203,7 @@ def relances_layout(
             item.total_du,
             text_cell(item, letter),
         ]
-        level = LEVEL_CELL[item.niveau]
-        past = item.date_prochaine_action < date_reference
-        for j, (value, style) in enumerate(zip(values, COLUMN_STYLES, strict=True), start=1):
-            if style is None:
-                style = level
-            elif past and j == NEXT_DATE_COL:
-                style = PAST_DATE
-            cells[(row, j)] = Cell(value, style)
+        cells.update(zip(zip(repeat(row), COLUMNS), map(Cell, values, styles_of_row), strict=True))
         if letter is not None:
             sheet.links[(row, TEXT_COL)] = letter.target
         if item.erreur_taux:
