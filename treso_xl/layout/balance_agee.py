@@ -8,10 +8,13 @@ from treso_xl import contract
 from treso_xl.core.aging import BUCKETS, Aging
 from treso_xl.french import day
 from treso_xl.layout import styles
-from treso_xl.layout.model import PERCENT, SheetLayout, Style
+from treso_xl.layout.model import PERCENT, Cell, SheetLayout, Style
 
 HEADER_ROW = 5
 HEADERS = ("Client", *BUCKETS, "Total", "Part")
+_LATE = styles.alert(styles.MONEY)  # more than 90 days late
+_WARN = styles.MONEY.but(bold=True, fill=styles.WARN_FILL, font_color=styles.WARN_FONT)
+_SHARE = Style(number_format=PERCENT)
 
 
 def balance_agee_layout(result: Aging, date_reference: dt.date, dso: int | None) -> SheetLayout:
@@ -33,18 +36,22 @@ def balance_agee_layout(result: Aging, date_reference: dt.date, dso: int | None)
     )
     sheet.put_row(HEADER_ROW, 1, list(HEADERS), styles.HEADER)
     row = HEADER_ROW + 1
-    for client, values in result.table.iterrows():
-        sheet.put(row, 1, str(client))
+    table = result.table
+    cells = sheet.cells
+    # one tuple per client (iterrows built a Series per row): the same floats
+    columns = [table[name].tolist() for name in (*BUCKETS, "Total", "Part")]
+    for client, *values in zip(table.index.tolist(), *columns, strict=True):
+        cells[(row, 1)] = Cell(str(client))
         for j, bucket in enumerate(BUCKETS):
-            amount = float(values[bucket])
+            amount = float(values[j])
             style = styles.MONEY
             if amount and bucket == "> 90 j":
-                style = styles.alert(style)
+                style = _LATE
             elif amount and bucket == "61-90 j":
-                style = style.but(bold=True, fill=styles.WARN_FILL, font_color=styles.WARN_FONT)
-            sheet.put(row, 2 + j, amount, style)
-        sheet.put(row, 2 + len(BUCKETS), float(values["Total"]), styles.MONEY_BOLD)
-        sheet.put(row, 3 + len(BUCKETS), float(values["Part"]), Style(number_format=PERCENT))
+                style = _WARN
+            cells[(row, 2 + j)] = Cell(amount, style)
+        cells[(row, 2 + len(BUCKETS))] = Cell(float(values[-2]), styles.MONEY_BOLD)
+        cells[(row, 3 + len(BUCKETS))] = Cell(float(values[-1]), _SHARE)
         row += 1
     if result.table.empty:
         sheet.put(row, 1, "Aucune créance client ouverte à cette date.", styles.NOTE)
