@@ -385,10 +385,8 @@ class _Distinct:
 
     def of(self, func: Callable[[Any], Any]) -> np.ndarray:
         """`func` of every row's value (an object array)."""
-        results = np.empty(len(self.values), dtype=object)
-        for i, value in enumerate(self.values):
-            results[i] = func(value)
-        return results[self.codes]
+        count = len(self.values)
+        return np.fromiter(map(func, self.values), dtype=object, count=count)[self.codes]
 
     def test(self, func: Callable[[Any], bool]) -> np.ndarray:
         """`func` of every row's value, as booleans."""
