@@ -9,6 +9,7 @@ import pickle
 
 import pandas as pd
 
+from treso_xl.core.habits import delays_by_payment_method
 from treso_xl.layout import relances
 from treso_xl.layout.courriers import courriers_layout
 from treso_xl.layout.model import Cell, SheetLayout, Style
@@ -107,3 +108,79 @@ def test_a_cell_is_a_frozen_value_and_style() -> None:
     else:
         raise AssertionError("a cell can be changed")
     assert cell.value == "a"
+
+
+def _old_side_tables(habits: pd.DataFrame, by_method: pd.DataFrame) -> list[list[object]]:
+    """The habit and payment-method rows as the former iterrows loops wrote them."""
+    rows = []
+    for client, info in habits.iterrows():
+        used = not pd.isna(info["habitude"])
+        rows.append(
+            [
+                str(client),
+                int(info["factures_payees"]),
+                float(info["retard_median"]),
+                float(info["retard_moyen"]),
+                "retard médian appliqué" if used else "échéance (trop peu de factures)",
+            ]
+        )
+    for mode, info in by_method.iterrows():
+        rows.append(
+            [
+                str(mode),
+                int(info["factures"]),
+                float(info["delai_moyen"]),
+                float(info["retard_moyen"]),
+            ]
+        )
+    return rows
+
+
+def _side_rows(sheet: SheetLayout) -> list[list[object]]:
+    """Rows of the habit and payment-method tables (below their header rows)."""
+    out, inside = [], False
+    for row in range(1, sheet.max_row + 1):
+        head = sheet.value(row, relances.SIDE_COL)
+        if head in ("Client", "Mode de paiement") and row > relances.HEADER_ROW:
+            inside = True
+            continue
+        if inside and head is not None:
+            out.append(
+                [sheet.value(row, c) for c in range(relances.SIDE_COL, relances.SIDE_COL + 5)]
+            )
+            cell = sheet.cells[(row, relances.SIDE_COL)]
+            assert cell.style == Style()
+        elif inside:
+            inside = False
+    return [[v for v in r if v is not None] for r in out]
+
+
+def test_habit_and_method_tables_are_written_as_before() -> None:
+    report = compute(read(sample_path()))
+    on = report.ledger.params.date_reference
+    habits = pd.DataFrame(
+        {
+            "factures_payees": [3, 1, 2],
+            "retard_median": [4.5, -2.0, 0.0],
+            "retard_moyen": [5.1, -2.0, 0.3],
+            "habitude": pd.array([4, pd.NA, 0], dtype="Int64"),
+        },
+        index=["Atelier", "Béta", "Gamma"],
+    )
+    empty = habits.iloc[:0]
+    by_method = pd.DataFrame(
+        {"factures": [2, 5], "delai_moyen": [30.5, 12.0], "retard_moyen": [3.0, -1.5]},
+        index=["Virement", "Carte / lien de paiement"],
+    )
+    sample_methods = delays_by_payment_method(report.positions)
+    assert not report.habits.empty and not sample_methods.empty
+    cases = ((report.habits, sample_methods), (habits, by_method), (empty, by_method.iloc[:0]))
+    for h, m in cases:
+        sheet = relances.relances_layout(report.reminders, h, m, on)
+        assert _side_rows(sheet) == _old_side_tables(h, m)
+        for row in range(1, sheet.max_row + 1):
+            if sheet.value(row, relances.SIDE_COL + 4) in (
+                "retard médian appliqué",
+                "échéance (trop peu de factures)",
+            ):
+                assert sheet.cells[(row, relances.SIDE_COL + 4)].style == Style(indent=1)

@@ -61,6 +61,8 @@ LEVEL_CELL = {
     level: style.but(valign="top", align="center") for level, style in LEVEL_STYLES.items()
 }
 COLUMNS = tuple(range(1, len(HEADERS) + 1))
+HABIT_COLUMNS = ("factures_payees", "retard_median", "retard_moyen", "habitude")
+_APART = Style(indent=1)
 
 
 def _row_styles(level: str, past: bool) -> tuple[Style, ...]:
@@ -234,20 +236,25 @@ def relances_layout(
         styles.HEADER,
     )
     row += 1
-    for client, info in habits.iterrows():
-        used = not pd.isna(info["habitude"])
+    habit_rows = zip(
+        habits.index.tolist(),
+        *(habits[name].tolist() for name in HABIT_COLUMNS),
+        strict=True,
+    )  # iterrows built a Series per client
+    for client, paid, median, mean, habit in habit_rows:
+        used = not pd.isna(habit)
         sheet.put_row(
             row,
             SIDE_COL,
             [
                 str(client),
-                int(info["factures_payees"]),
-                float(info["retard_median"]),
-                float(info["retard_moyen"]),
+                int(paid),
+                float(median),
+                float(mean),
                 "retard médian appliqué" if used else "échéance (trop peu de factures)",
             ],
         )
-        sheet.restyle(row, SIDE_COL + 4, Style(indent=1))  # apart from the figure on its left
+        sheet.restyle(row, SIDE_COL + 4, _APART)  # apart from the figure on its left
         row += 1
 
     row += 1
@@ -260,17 +267,13 @@ def relances_layout(
         styles.HEADER,
     )
     row += 1
-    for mode, info in by_method.iterrows():
-        sheet.put_row(
-            row,
-            SIDE_COL,
-            [
-                str(mode),
-                int(info["factures"]),
-                float(info["delai_moyen"]),
-                float(info["retard_moyen"]),
-            ],
-        )
+    method_rows = zip(
+        by_method.index.tolist(),
+        *(by_method[name].tolist() for name in ("factures", "delai_moyen", "retard_moyen")),
+        strict=True,
+    )
+    for mode, paid, delay, late in method_rows:
+        sheet.put_row(row, SIDE_COL, [str(mode), int(paid), float(delay), float(late)])
         row += 1
     sheet.put(row, 1, payment_link_insight(by_method), styles.NOTE)
 
