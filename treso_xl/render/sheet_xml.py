@@ -251,7 +251,23 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
     starts = _CellStarts()
     isfinite = math.isfinite
     by_row: dict[int, list[tuple[int, str]]] = {}
+    unsorted: set[int] = set()  # rows whose cells came out of column order
+    current = found = None  # the row of the last cell (cells come row by row) and its list
+    srow = ""
+    last_col = 0
     for (row, col), cell in cells.items():
+        if row != current:
+            current = row
+            srow = str(row)
+            found = by_row.get(row)
+            if found is None:
+                found = by_row[row] = []
+                last_col = 0
+            else:
+                last_col = found[-1][0]
+        if col < last_col:
+            unsorted.add(row)
+        last_col = col
         value = cell.value
         style = cell.style
         kind = value.__class__
@@ -265,13 +281,13 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
                 if body is None:
                     body = texts[value] = _text_body(value)
                 if body:
-                    xml = f'{starts[col]}{row}"{head} t="inlineStr">{body}</c>'
+                    xml = f'{starts[col]}{srow}"{head} t="inlineStr">{body}</c>'
                 else:  # as openpyxl writes an empty text
-                    xml = f'{starts[col]}{row}"{head} t="inlineStr"/>'
+                    xml = f'{starts[col]}{srow}"{head} t="inlineStr"/>'
             elif kind is int or isfinite(value):
-                xml = f'{starts[col]}{row}"{head}><v>{value:.16g}</v></c>'
+                xml = f'{starts[col]}{srow}"{head}><v>{value:.16g}</v></c>'
             elif head:  # Excel has no NaN nor infinity: an empty styled cell
-                xml = f'{starts[col]}{row}"{head}/>'
+                xml = f'{starts[col]}{srow}"{head}/>'
             else:
                 xml = ""
         elif kind is dt.date:
@@ -282,22 +298,18 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
             serial = serials.get(value)
             if serial is None:
                 serial = serials[value] = _num(_excel_date(value))
-            xml = f'{starts[col]}{row}"{head}><v>{serial}</v></c>'
+            xml = f'{starts[col]}{srow}"{head}><v>{serial}</v></c>'
         else:
             fmt = style.number_format if style.__class__ is Style else None
             tail = _cell_tail(value, style, fmt, xfs, (row, col))
-            xml = f'{starts[col]}{row}"{tail}' if tail else ""
-        found = by_row.get(row)
-        if found is None:
-            by_row[row] = [(col, xml)]
-        else:
-            found.append((col, xml))
+            xml = f'{starts[col]}{srow}"{tail}' if tail else ""
+        found.append((col, xml))
+    for row in unsorted:
+        by_row[row].sort()  # columns differ: the elements are never compared
     dimension = "A1:A1"
     if by_row:
         first_col = last_col = 0
         for found in by_row.values():
-            if len(found) > 1:
-                found.sort()  # columns differ: the elements are never compared
             if not first_col or found[0][0] < first_col:
                 first_col = found[0][0]
             if found[-1][0] > last_col:
