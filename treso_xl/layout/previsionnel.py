@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from treso_xl import contract
 from treso_xl.core.plan import CashPlan
 from treso_xl.french import day, euros
 from treso_xl.layout import styles
 from treso_xl.layout.model import MONTH, SheetLayout, Style
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADER_ROW = 6
 LABEL_PREDICTED = "Clôture si les clients paient comme d'habitude"
@@ -18,6 +22,26 @@ PREDICTED_METHOD = (
     "que d'habitude n'est pas comptée."
 )
 FIRST_MONTH_COL = 2
+_MEMO = styles.MONEY.but(italic=True)
+
+
+def _positions(index: pd.Index, months: list) -> list[int] | None:
+    """Where each month is in `index` (None when a month is missing or a label repeated)."""
+    where = {label: i for i, label in enumerate(index)}
+    if len(where) != len(index) or any(month not in where for month in months):
+        return None
+    return [where[month] for month in months]
+
+
+def _by_month(series: pd.Series, months: list, where: list[int] | None = None) -> list:
+    """`[series[month] for month in months]` (the same numpy scalars) by positions: a label
+    lookup cost a few microseconds per cell."""
+    if where is None:
+        where = _positions(series.index, months)
+        if where is None:  # label by label, as before (raises as before)
+            return [series[month] for month in months]
+    values = series.to_numpy()
+    return [values[i] for i in where]
 
 
 def previsionnel_layout(
@@ -80,10 +104,11 @@ def previsionnel_layout(
         for j in range(n + 1):
             sheet.put(row, FIRST_MONTH_COL + j, None, styles.SECTION)
         row += 1
+        where = _positions(table.columns, months)
         for category, values in table.iterrows():
             sheet.put(row, 1, str(category), styles.LABEL)
-            for j, month in enumerate(months):
-                sheet.put(row, FIRST_MONTH_COL + j, float(values[month]), styles.MONEY)
+            for j, amount in enumerate(_by_month(values, months, where)):
+                sheet.put(row, FIRST_MONTH_COL + j, float(amount), styles.MONEY)
             sheet.put(row, total_col, round(float(values.sum()), 2), styles.MONEY_BOLD)
             row += 1
         if table.empty:
@@ -103,15 +128,16 @@ def previsionnel_layout(
         (contract.LABEL_CLOSING, plan.closing, None),
         (contract.LABEL_LOW, plan.low, None),
     ]
+    below = _by_month(plan.below, months)
     for label, series, total in summary:
         highlight = label in (contract.LABEL_CLOSING, contract.LABEL_LOW)
         sheet.put(row, 1, label, styles.TOTAL_LABEL)
-        for j, month in enumerate(months):
+        for j, amount in enumerate(_by_month(series, months)):
             style: Style = styles.TOTAL_MONEY
-            under = series[month] < plan.threshold
-            if highlight and plan.below[month]:
+            under = amount < plan.threshold
+            if highlight and below[j]:
                 style = styles.alert(style) if under else style.but(bold=True)
-            sheet.put(row, FIRST_MONTH_COL + j, float(series[month]), style)
+            sheet.put(row, FIRST_MONTH_COL + j, float(amount), style)
         sheet.put(row, total_col, total, styles.TOTAL_MONEY)
         row += 1
     sheet.put(row, 1, "Jour du point bas", styles.LABEL)
@@ -132,9 +158,8 @@ def previsionnel_layout(
         row += 2
 
     sheet.put(row, 1, contract.LABEL_OVERDUE_MEMO, styles.WARN)
-    for j, month in enumerate(months):
-        value = float(plan.overdue_memo[month])
-        sheet.put(row, FIRST_MONTH_COL + j, value, styles.MONEY.but(italic=True))
+    for j, amount in enumerate(_by_month(plan.overdue_memo, months)):
+        sheet.put(row, FIRST_MONTH_COL + j, float(amount), _MEMO)
     sheet.put(row, total_col, round(float(plan.overdue_memo.sum()), 2), styles.MONEY_BOLD)
     row += 1
     sheet.put(
