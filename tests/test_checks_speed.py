@@ -633,3 +633,101 @@ def test_finding_is_built_as_the_dataclass_would():
     else:
         raise AssertionError("a finding must stay frozen")
     assert by_position != Finding(*values[:-1], "autre")
+
+
+def _sort_findings_before(findings):
+    from treso_xl.core.checks import _SHEET_ORDER, GRAVITES
+
+    sheets = {}
+    for position, name in enumerate(_SHEET_ORDER):
+        sheets.setdefault(name, position)
+    gravites = {gravite: position for position, gravite in enumerate(GRAVITES)}
+
+    def key(finding):
+        sheet = sheets.get(finding.feuille, len(_SHEET_ORDER))
+        row = -1 if finding.ligne is None else finding.ligne
+        return gravites[finding.gravite], sheet, finding.feuille, row
+
+    return sorted(findings, key=key)
+
+
+_findings = st.lists(
+    st.builds(
+        Finding,
+        st.sampled_from(["erreur", "avertissement", "conseil"]),
+        st.sampled_from(["Factures", "Encaissements", "Paramètres", "Zèbre", "Autre", "Banque"]),
+        st.one_of(st.none(), st.integers(-3, 40)),
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from(["x", "y"]),
+        st.sampled_from(["k1", "k2"]),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_findings)
+def test_sort_findings_as_before(findings):
+    from treso_xl.core.checks import sort_findings
+
+    after, before = sort_findings(findings), _sort_findings_before(findings)
+    assert [id(f) for f in after] == [id(f) for f in before]  # the same order, ties included
+
+
+def _compact_rows_before(rows, max_pieces=None):
+    from treso_xl.core.checks import _piece_size, _thousands
+
+    rows = sorted(set(rows))
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        return f"Ligne {rows[0]}"
+    pieces = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        if previous - start >= 2:
+            pieces.append(f"{start} à {previous}")
+        else:
+            pieces.extend(str(r) for r in range(start, previous + 1))
+        if row is not None:
+            start = previous = row
+    if max_pieces is not None and len(pieces) > max_pieces:
+        shown = pieces[:max_pieces]
+        listed = sum(_piece_size(p) for p in shown)
+        rest = len(rows) - listed
+        plural = "s" if rest > 1 else ""
+        return f"Lignes {', '.join(shown)}… et {_thousands(rest)} autre{plural} ligne{plural}"
+    if len(pieces) == 1:
+        return f"Lignes {pieces[0]}"
+    return f"Lignes {', '.join(pieces[:-1])} et {pieces[-1]}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(st.integers(1, 60), st.integers(-5, 10**6)), max_size=80),
+    st.one_of(st.none(), st.integers(1, 12)),
+)
+def test_compact_rows_as_before(rows, max_pieces):
+    from treso_xl.core.checks import compact_rows
+
+    assert compact_rows(rows, max_pieces) == _compact_rows_before(rows, max_pieces)
+    assert compact_rows(tuple(rows), max_pieces) == _compact_rows_before(rows, max_pieces)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_findings)
+def test_group_findings_kept_only_for_the_same_findings(findings):
+    from treso_xl.core.checks import _group_findings, group_findings
+
+    first = group_findings(findings)
+    assert first == _group_findings(findings)
+    first.clear()  # the caller's list is its own
+    assert group_findings(findings) == _group_findings(findings)
+    changed = findings[::-1]
+    assert group_findings(changed) == _group_findings(changed)
+    if findings:
+        other = [*findings[:-1], Finding("erreur", "Factures", 1, "neuf", "x", "k9")]
+        assert group_findings(other) == _group_findings(other)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -157,12 +158,37 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
         sheets.setdefault(name, position)
     gravites = {gravite: position for position, gravite in enumerate(GRAVITES)}
 
-    def key(finding: Finding) -> tuple[int, int, str, int]:
-        sheet = sheets.get(finding.feuille, len(_SHEET_ORDER))
-        row = -1 if finding.ligne is None else finding.ligne
-        return gravites[finding.gravite], sheet, finding.feuille, row
+    def order(kind: tuple[str, str]) -> tuple[int, int, str]:
+        gravite, feuille = kind
+        return gravites[gravite], sheets.get(feuille, len(_SHEET_ORDER)), feuille
 
-    return sorted(findings, key=key)
+    # the findings of one gravité and sheet, in their order, then each such group sorted by
+    # row (stable): the order of one sort by (gravité, sheet, row), a key built per group
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        kind = (finding.gravite, finding.feuille)
+        members = groups.get(kind)
+        if members is None:
+            groups[kind] = [finding]
+        else:
+            members.append(finding)
+    out: list[Finding] = []
+    for kind in sorted(groups, key=order):
+        members = groups[kind]
+        if any(finding.ligne is None for finding in members):
+            members.sort(key=_row_or_sheet)
+        else:
+            members.sort(key=_LIGNE)
+        out += members
+    return out
+
+
+_LIGNE = operator.attrgetter("ligne")
+
+
+def _row_or_sheet(finding: Finding) -> int:
+    """The finding's row, -1 for a remark about the whole sheet (listed before its rows)."""
+    return -1 if finding.ligne is None else finding.ligne
 
 
 GROUP_LINES = 5  # different problems of one check in one sheet shown one per line; more: one line
@@ -247,18 +273,7 @@ def compact_rows(rows: tuple[int, ...] | list[int], max_pieces: int | None = Non
         return ""
     if len(rows) == 1:
         return f"Ligne {rows[0]}"
-    pieces: list[str] = []
-    start = previous = rows[0]
-    for row in [*rows[1:], None]:
-        if row is not None and row == previous + 1:
-            previous = row
-            continue
-        if previous - start >= 2:
-            pieces.append(f"{start} à {previous}")
-        else:
-            pieces.extend(str(r) for r in range(start, previous + 1))
-        if row is not None:
-            start = previous = row
+    pieces = _row_pieces(rows)
     if max_pieces is not None and len(pieces) > max_pieces:
         shown = pieces[:max_pieces]
         listed = sum(_piece_size(p) for p in shown)
@@ -270,6 +285,36 @@ def compact_rows(rows: tuple[int, ...] | list[int], max_pieces: int | None = Non
     return f"Lignes {', '.join(pieces[:-1])} et {pieces[-1]}"
 
 
+def _row_pieces(rows: list[int]) -> list[str]:
+    """Sorted distinct rows as pieces: a run of three or more « 12 à 40 », else each row."""
+    if all(type(row) is int for row in rows) and -(2**62) < rows[0] and rows[-1] < 2**62:
+        # the runs found by numpy, the pieces written per run
+        values = np.array(rows, dtype=np.int64)
+        breaks = np.flatnonzero(np.diff(values) != 1)
+        starts = np.concatenate(([0], breaks + 1)).tolist()
+        ends = np.concatenate((breaks, [len(rows) - 1])).tolist()
+        pieces: list[str] = []
+        for first, last in zip(starts, ends, strict=True):
+            if last - first >= 2:
+                pieces.append(f"{rows[first]} à {rows[last]}")
+            else:
+                pieces.extend(str(r) for r in rows[first : last + 1])
+        return pieces
+    pieces = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        if previous - start >= 2:
+            pieces.append(f"{start} à {previous}")
+        else:
+            pieces.extend(str(r) for r in range(start, previous + 1))
+        if row is not None:
+            start = previous = row
+    return pieces
+
+
 def _piece_size(piece: str) -> int:
     if " à " in piece:
         first, last = piece.split(" à ")
@@ -277,10 +322,30 @@ def _piece_size(piece: str) -> int:
     return 1
 
 
+_last_groups: tuple[list[Finding], list[FindingGroup]] | None = None
+
+
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:
     """The lines of Contrôles, in the order of their first finding: identical findings (same
     gravité, sheet, check, wording and advice) on several rows are one line; a check that finds
-    more than GROUP_LINES different problems in one sheet (at one gravité) is one line."""
+    more than GROUP_LINES different problems in one sheet (at one gravité) is one line.
+
+    The last answer is kept (the tab's summary and its lines ask it of the same findings):
+    asked again of the very same findings, in the same order, it comes back as a new list."""
+    global _last_groups
+    last = _last_groups
+    if (
+        last is not None
+        and len(last[0]) == len(findings)
+        and all(map(operator.is_, last[0], findings))
+    ):
+        return list(last[1])
+    groups = _group_findings(findings)
+    _last_groups = (list(findings), groups)
+    return list(groups)
+
+
+def _group_findings(findings: list[Finding]) -> list[FindingGroup]:
     problems: dict[tuple[object, ...], list[Finding]] = {}
     for finding in findings:
         key: tuple[object, ...] = (
