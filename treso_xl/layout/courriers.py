@@ -55,25 +55,30 @@ def due_now(item: Reminder, on: dt.date) -> bool:
     return item.jours_retard < 30 + FORMAL_NOTICE_DAYS or item.date_prochaine_action >= on
 
 
-def chosen_letters(items: list[Reminder], on: dt.date) -> set[int]:
+def chosen_letters(items: list[Reminder], on: dt.date, due: list[bool] | None = None) -> set[int]:
     """Positions in `items` of the reminders whose letter the tab holds: all of them up to
     MAX_LETTERS, else the letters due now first, then the others in the reminders' order (most
-    late first), MAX_LETTERS in all."""
+    late first), MAX_LETTERS in all. `due`: `due_now` of each item, when known."""
     if len(items) <= MAX_LETTERS:
         return set(range(len(items)))
-    now = [i for i, item in enumerate(items) if due_now(item, on)]
-    later = [i for i, item in enumerate(items) if not due_now(item, on)]
+    if due is None:
+        due = [due_now(item, on) for item in items]
+    now = [i for i, is_due in enumerate(due) if is_due]
+    later = [i for i, is_due in enumerate(due) if not is_due]
     return set((now + later)[:MAX_LETTERS])
 
 
-def left_out_note(items: list[Reminder], chosen: set[int], on: dt.date) -> str:
-    """What the tab does not hold, and how to get it, "" when it holds every letter."""
+def left_out_note(
+    items: list[Reminder], chosen: set[int], on: dt.date, due: list[bool] | None = None
+) -> str:
+    """What the tab does not hold, and how to get it, "" when it holds every letter.
+    `due`: `due_now` of each item, when known."""
     left = len(items) - len(chosen)
     if not left:
         return ""
-    late_notices = sum(
-        1 for i, item in enumerate(items) if i not in chosen and not due_now(item, on)
-    )
+    if due is None:
+        due = [due_now(item, on) for item in items]
+    late_notices = sum(1 for i, is_due in enumerate(due) if i not in chosen and not is_due)
     plural = "s" if left > 1 else ""
     text = (
         f"{MAX_LETTERS} courriers ci-dessous (d'abord les relances à faire maintenant) ; "
@@ -115,8 +120,10 @@ def courriers_layout(
         "réception.",
         styles.SUBTITLE.but(wrap=True, valign="top"),
     )
-    chosen = chosen_letters(items, date_reference)
-    note = left_out_note(items, chosen, date_reference)
+    # each reminder's due_now once (tens of thousands of reminders at scale)
+    due = [due_now(item, date_reference) for item in items] if len(items) > MAX_LETTERS else None
+    chosen = chosen_letters(items, date_reference, due)
+    note = left_out_note(items, chosen, date_reference, due)
     if note:
         sheet.put(NOTE_ROW, 1, note, styles.NOTE.but(wrap=True, valign="top"))
     letters: dict[str, Letter] = {}
