@@ -97,6 +97,11 @@ _DAYS = Style(number_format=DAYS, valign="top")
 _NUMBER = Style(valign="top")  # General: 40, 2,5
 _NA = Style(align="right", valign="top")
 _EMPTY = styles.NOTE
+# highlighted styles, built once (not once per row)
+_MONEY_ALERT = styles.alert(_MONEY)
+_PCT_ALERT = styles.alert(_PCT)
+_NUMBER_ALERT = styles.alert(_NUMBER)
+_WARN_TOP = styles.WARN.but(valign="top")
 
 
 def _header(sheet: SheetLayout, row: int, headers: tuple[str | None, ...]) -> None:
@@ -165,7 +170,7 @@ def charge_lines(charges: tuple[RecurringCharge, ...]) -> list[ChargeLine]:
         return []
     keys = label_key(pd.Series([c.libelle for c in charges], dtype="object"))
     series: dict[tuple[str, ...], list[RecurringCharge]] = {}
-    for charge, key in zip(charges, keys, strict=True):
+    for charge, key in zip(charges, keys.tolist(), strict=True):  # a list: no per-item lookup
         group = (charge.fournisseur.casefold(), str(key), charge.categorie, charge.frequence)
         series.setdefault((*group, charge.origine), []).append(charge)
     lines = []
@@ -221,11 +226,11 @@ def _charges(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
         sheet.put(row, 3, charge.categorie, _TOP)
         sheet.put(row, 4, charge.frequence, _TOP)
         sheet.put(row, 5, line.montant, _MONEY)
-        sheet.put(row, 6, line.cout_annuel, styles.alert(_MONEY) if line.signalee else _MONEY)
+        sheet.put(row, 6, line.cout_annuel, _MONEY_ALERT if line.signalee else _MONEY)
         origin = f"{charge.origine} ×\u00a0{len(line.lignes)}" if several else charge.origine
         sheet.put(row, 7, origin, _TOP)
         if line.hausse is not None:
-            sheet.put(row, 8, line.hausse, styles.alert(_PCT))
+            sheet.put(row, 8, line.hausse, _PCT_ALERT)
         sheet.put(row, 9, line.lignes[0], _INT)
         advice = [charge.conseil] if charge.conseil else []
         if several:
@@ -287,8 +292,8 @@ def _rises(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
         sheet.put(row, 4, rise.montant_avant, _MONEY)
         sheet.put(row, 5, rise.date, _DATE)
         sheet.put(row, 6, rise.montant, _MONEY)
-        sheet.put(row, 7, rise.hausse, styles.alert(_MONEY))
-        sheet.put(row, 8, rise.hausse_pct, styles.alert(_PCT))
+        sheet.put(row, 7, rise.hausse, _MONEY_ALERT)
+        sheet.put(row, 8, rise.hausse_pct, _PCT_ALERT)
         sheet.put(row, 9, rise.cout_annuel, _MONEY)
         sheet.put(row, 10, rise.conseil, _WRAP)
         _fit(sheet, row, 2, 10)
@@ -353,7 +358,7 @@ def _avoidable(sheet: SheetLayout, row: int, review: SpendingReview) -> int:
         sheet.put(row, 2, cost.libelle, _WRAP)
         sheet.put(row, 3, cost.categorie, _TOP)
         sheet.put(row, 4, line.derniere, _DATE)
-        sheet.put(row, 5, line.montant, styles.alert(_MONEY))
+        sheet.put(row, 5, line.montant, _MONEY_ALERT)
         sheet.put(row, 9, line.lignes[0], _INT)
         text = f"{cost.motif} : {cost.conseil}"
         if count > 1:
@@ -413,13 +418,13 @@ def _stock(sheet: SheetLayout, row: int, stock: StockReview) -> int:
         sheet.put(row, 4, line.ventes_90j, _NUMBER)
         sheet.put(row, 5, *_or_na(line.delai, _DAYS))
         sheet.put(row, 6, *_or_na(line.point_commande, _INT))
-        sheet.put(row, 7, *_or_na(line.ecart, styles.alert(_NUMBER) if below else _NUMBER))
+        sheet.put(row, 7, *_or_na(line.ecart, _NUMBER_ALERT if below else _NUMBER))
         sheet.put(row, 8, *_or_na(line.valeur_au_dessus, _MONEY))
         sheet.put(
-            row, 9, *_or_na(line.valeur_en_dessous, styles.alert(_MONEY) if below else _MONEY)
+            row, 9, *_or_na(line.valeur_en_dessous, _MONEY_ALERT if below else _MONEY)
         )
         dormant = _dormant_text(line.dormant, line.derniere_vente)
-        sheet.put(row, 10, dormant, styles.WARN.but(valign="top") if line.dormant else _TOP)
+        sheet.put(row, 10, dormant, _WARN_TOP if line.dormant else _TOP)
         _fit(sheet, row, 1)
         row += 1
     _total(
