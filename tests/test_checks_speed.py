@@ -731,3 +731,33 @@ def test_group_findings_kept_only_for_the_same_findings(findings):
     if findings:
         other = [*findings[:-1], Finding("erreur", "Factures", 1, "neuf", "x", "k9")]
         assert group_findings(other) == _group_findings(other)
+
+
+_amounts = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-1e8, 1e8),
+    st.integers(-(10**9), 10**9).map(lambda m: m / 1000),  # three decimals: the half cents
+    st.integers(-(10**9), 10**9).map(lambda m: m / 100 + 0.005),
+    st.tuples(st.integers(1, 10**7), st.integers(1, 400)).map(
+        lambda t: t[0] / 100 * 0.1215 * t[1] / 365
+    ),
+    st.sampled_from([0.0, -0.0, 0.005, -0.005, 2.675, 1.005, 1e7, -1e7, 9_999_999.995]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_amounts, max_size=30))
+def test_cents_of_is_cents_of_each(values):
+    import math
+
+    from treso_xl.core.money import cents
+    from treso_xl.core.penalties import cents_of
+
+    got = cents_of(np.array(values, dtype="float64"))
+    expected = [cents(v) for v in values]
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        assert type(g) is float
+        assert (math.isnan(g) and math.isnan(e)) or (
+            g == e and math.copysign(1, g) == math.copysign(1, e)
+        )

@@ -64,7 +64,26 @@ def penalties_over_many(amounts: np.ndarray, periods: list[PenaltyPeriod]) -> li
     terms = [(amounts * p.rate * p.days / DAYS_IN_YEAR).tolist() for p in periods]
     if not terms:
         return [cents(0)] * len(amounts)
-    return [cents(sum(row)) for row in zip(*terms, strict=True)]
+    return cents_of(np.array([sum(row) for row in zip(*terms, strict=True)], dtype="float64"))
+
+
+_NEAR_HALF = 1e-6  # in cents: closer to a half cent than this, the exact rounding decides
+_PLAIN = 1e7  # below this many euros, a product by 100 is within 1e-7 cent of the exact one
+
+
+def cents_of(values: np.ndarray) -> list[float]:
+    """`cents` of each value (float64): by numpy where the value is clearly nearer one cent
+    than the next (round half away from zero cannot differ there), by `cents` elsewhere
+    (values on or near a half cent, huge, NaN or infinite)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.abs(values) * 100
+        fraction = scaled - np.floor(scaled)
+        plain = (np.abs(values) < _PLAIN) & (np.abs(fraction - 0.5) >= _NEAR_HALF)
+        out = np.copysign(np.floor(scaled + 0.5) / 100, values)
+    result = out.tolist()
+    for i in np.flatnonzero(~plain).tolist():
+        result[i] = cents(values[i])
+    return result
 
 
 def late_penalties(amount: float, due: dt.date, until: dt.date, rate: float | None = None) -> float:
