@@ -412,3 +412,77 @@ def test_one_line_exactly_when_the_joined_words_fit(text: str, width: float, sty
     per_line = _Fitter(SheetLayout("T")).per_line(width, style)
     fits = "\n" not in text and (len(text) <= per_line or len(" ".join(text.split())) <= per_line)
     assert fits == (text_lines(text, width, style) == 1)
+
+
+# --- text_lines and the shown numbers as they were ----------------------------------------------
+
+
+def old_text_lines(text: str, width: float, style: Style) -> int:
+    per_line = max(1.0, (width - 1.0) * _chars_per_width(style))
+    text = str(text)
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    lines = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0.0
+        for word in _WORD.findall(paragraph):
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count += 1
+                used = 0.0
+            used = (used + 1 + size) if used else float(size)
+            while used > per_line:
+                count += 1
+                used -= per_line
+        lines += count
+    return lines
+
+
+def _old_group(text: str) -> str:
+    head, _, tail = text.partition(".")
+    sign = "-" if head.startswith("-") else ""
+    digits = head.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return sign + " ".join(groups) + ("," + tail if tail else "")
+
+
+def old_shown_number(number: float, number_format: str | None) -> str:
+    if not math.isfinite(number):
+        return ""
+    fmt = number_format or "General"
+    if "%" in fmt:
+        return f"{number * 100:.1f} %"
+    decimals = 2 if "0.00" in fmt else 0
+    text = _old_group(f"{number:.{decimals}f}") if "#,##0" in fmt else f"{number:.{decimals}f}"
+    if "€" in fmt:
+        text += " €"
+    elif '"j"' in fmt:
+        text += " j"
+    return text
+
+
+_FORMATS = st.sampled_from([None, EURO, PERCENT, '#,##0 "€";[Red]-#,##0 "€"', '0 "j"', "0"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**12), 10**12), _FORMATS)
+def test_numbers_are_shown_as_before(number, number_format) -> None:
+    from treso_xl.layout.page import _shown_number
+
+    assert _shown_number(float(number), number_format) == old_shown_number(
+        float(number), number_format
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _TEXTS | st.text(max_size=300),
+    st.sampled_from([0.5, 1.0, 2.0, 3.0, 8.43, 12.0, 26.0, 70.0, 75.0]),
+    st.sampled_from(_STYLES),
+)
+def test_text_lines_as_before(text: str, width: float, style: Style) -> None:
+    assert text_lines(text, width, style) == old_text_lines(text, width, style)

@@ -33,6 +33,8 @@ POINTS_PER_CHAR = 5.6  # one character of column width, in points (Calibri 11)
 FOOTER_PAGE = "Page &P / &N"
 
 _WORD = re.compile(r"\S+")
+_WRAPPED: dict[Style, Style] = {}  # style -> the same wrapped, across layouts (bounded)
+_WRAPPED_MAX = 1024
 
 
 def _chars_per_width(style: Style) -> float:
@@ -54,9 +56,11 @@ def text_lines(text: str, width: float, style: Style = PLAIN) -> int:
         return 1  # its words and the spaces between them fit in one line
     lines = 0
     for paragraph in text.split("\n"):
+        if len(paragraph) <= per_line:
+            lines += 1  # its words and the spaces between them fit in one line
+            continue
         count, used = 1, 0.0
-        for word in _WORD.findall(paragraph):
-            size = len(word)
+        for size in map(len, paragraph.split()):  # the words (as _WORD finds them)
             if used and used + 1 + size > per_line:
                 count += 1
                 used = 0.0
@@ -66,19 +70,6 @@ def text_lines(text: str, width: float, style: Style = PLAIN) -> int:
                 used -= per_line
         lines += count
     return lines
-
-
-def _group(text: str) -> str:
-    """Thousands grouped by a space, as the French settings print them."""
-    head, _, tail = text.partition(".")
-    sign = "-" if head.startswith("-") else ""
-    digits = head.lstrip("-")
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return sign + " ".join(groups) + ("," + tail if tail else "")
 
 
 def shown_text(value: object, number_format: str | None) -> str:
@@ -111,7 +102,10 @@ def _shown_number(number: float, number_format: str | None) -> str:
     if "%" in fmt:
         return f"{number * 100:.1f} %"
     decimals = 2 if "0.00" in fmt else 0
-    text = _group(f"{number:.{decimals}f}") if "#,##0" in fmt else f"{number:.{decimals}f}"
+    if "#,##0" in fmt:  # thousands grouped by a space, as _group does
+        text = f"{number:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    else:
+        text = f"{number:.{decimals}f}"
     if "€" in fmt:
         text += " €"
     elif '"j"' in fmt:
@@ -212,7 +206,12 @@ class _Fitter:
         """`style` wrapped, top-aligned unless it says otherwise (one new Style per style)."""
         known = self._wrapped.get(id(style))
         if known is None:
-            known = (style, style.but(wrap=True, valign=style.valign or "top"))
+            done = _WRAPPED.get(style)  # by value: the same styles come back tab after tab
+            if done is None:
+                if len(_WRAPPED) >= _WRAPPED_MAX:
+                    _WRAPPED.clear()
+                done = _WRAPPED[style] = style.but(wrap=True, valign=style.valign or "top")
+            known = (style, done)
             self._wrapped[id(style)] = known
         return known[1]
 
