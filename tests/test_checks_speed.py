@@ -761,3 +761,48 @@ def test_cents_of_is_cents_of_each(values):
         assert (math.isnan(g) and math.isnan(e)) or (
             g == e and math.copysign(1, g) == math.copysign(1, e)
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(-5, 10**7),
+            st.sampled_from([float("nan"), 1_000_002.0, np.int64(1_000_005), np.int64(7)]),
+        ),
+        max_size=30,
+    )
+)
+def test_bank_findings_as_before(lignes):
+    from dataclasses import replace
+
+    from treso_xl.core.reconcile import BANQUE, bank_findings, bank_row
+
+    findings = [Finding("conseil", "Encaissements", ligne, "c", "a", "k") for ligne in lignes]
+    before = []
+    for finding in findings:
+        row = bank_row(finding.ligne)
+        before.append(finding if row is None else replace(finding, feuille=BANQUE, ligne=row))
+    after = bank_findings(findings)
+    assert len(after) == len(before)
+    for a, b in zip(after, before, strict=True):
+        assert repr(a) == repr(b)
+        assert (a is finding_of(findings, a)) == (b is finding_of(findings, b))
+
+
+def finding_of(findings, wanted):
+    return next((f for f in findings if f is wanted), None)
+
+
+def test_no_project_no_stage():
+    from treso_xl.core.projects import project_stages
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    ledger = read(sample_path())
+    assert not ledger.projets.empty  # the sample has projects: they are read as before
+    stages, _ = project_stages(ledger.projets, ledger.factures, ledger.params.date_reference)
+    assert stages
+    none = ledger.projets.iloc[0:0]
+    assert project_stages(none, ledger.factures, ledger.params.date_reference) == ([], [])

@@ -74,10 +74,12 @@ def project_stages(
     N° facture names the project. A stage not invoiced whose billing date has passed is expected
     as if billed on the reference date.
     """
-    labels = normalize_series(factures["libelle"])
-    numbers = normalize_series(factures["facture"])
     stages: list[Stage] = []
     findings: list[Finding] = []
+    if ledger_projets.empty:
+        return stages, findings
+    labels = normalize_series(factures["libelle"])
+    numbers = normalize_series(factures["facture"])
     for row in ledger_projets.itertuples(index=False):
         shares = parse_schedule(row.echeancier)
         if shares is None:

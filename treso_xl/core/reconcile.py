@@ -118,7 +118,11 @@ def bank_findings(findings: list[Finding]) -> list[Finding]:
     """Findings about a row standing for a bank line, pointed at that Banque row."""
     out = []
     for finding in findings:
-        row = bank_row(finding.ligne)
+        ligne = finding.ligne
+        if ligne is None or (type(ligne) is int and ligne < BANK_ROW_OFFSET):
+            out.append(finding)  # what bank_row says of it, without asking (the usual case)
+            continue
+        row = bank_row(ligne)
         out.append(finding if row is None else replace(finding, feuille=BANQUE, ligne=row))
     return out
 
