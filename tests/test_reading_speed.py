@@ -76,7 +76,7 @@ def variants(draw) -> dict[str, list[list[object]]]:
             continue
         action = draw(st.integers(0, 9))
         row = draw(st.integers(0, len(rows) - 1))
-        width = len(rows[0])
+        width = max(len(rows[0]), 1)
         if action <= 4:  # a hostile cell anywhere (headers included)
             column = draw(st.integers(0, width))
             cell = HOSTILE[draw(_CELL)]
@@ -91,6 +91,8 @@ def variants(draw) -> dict[str, list[list[object]]]:
             rows[row] = list(rows[row])[: draw(st.integers(0, width))]
         elif action == 8:  # a header spelt otherwise, or repeated
             column = draw(st.integers(0, width - 1))
+            if column >= len(rows[0]):
+                continue
             header = str(rows[0][column])
             rows[0][column] = draw(
                 st.sampled_from([header.upper(), f" {header} ", "Inconnue", rows[0][0]])

@@ -13,7 +13,12 @@ from treso_xl.contract import Column, Kind, Sheet, normalize_label, normalize_sh
 from treso_xl.french import quote
 from treso_xl.reading.cell_errors import ExcelError
 from treso_xl.reading.problems import Problem, format_value
-from treso_xl.reading.values import EMPTY, Cells, explain, parse
+from treso_xl.reading.values import EMPTY, Cells, explain, parse_array
+
+try:  # pandas' own rows-to-array conversion, ~4 times numpy's on a sheet's rows
+    from pandas._libs.lib import to_object_array as _to_object_array
+except ImportError:  # pragma: no cover - another pandas
+    _to_object_array = None
 
 LIGNE = "ligne"  # column of the returned frames holding the Excel row number
 
@@ -176,45 +181,100 @@ def empty_frame(sheet: Sheet) -> pd.DataFrame:
     return template.copy()
 
 
-def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Table:
-    """Validate the table of `sheet` in `grid` (index: Excel row numbers).
+class Grid:
+    """A sheet's raw cells as one 2-D object array, with the Excel row number of each row.
+
+    The reader's column-wise form of a sheet: a column is a slice of the array, parsed without
+    a pandas object per cell, row or column. `from_rows` takes python-calamine's rows (from cell
+    A1), `from_frame` a grid frame as `grid_from_rows` and `sheet_grid` give.
+    """
+
+    def __init__(self, cells: np.ndarray, numbers: np.ndarray) -> None:
+        self.cells = cells
+        self.numbers = numbers
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[object]]) -> Grid:
+        """Rows of cells from cell A1 (shorter rows padded with None), Excel rows from 1."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        cells = _object_array(rows)
+        return cls(cells, np.arange(1, len(cells) + 1, dtype=np.int64))
+
+    @classmethod
+    def from_frame(cls, grid: pd.DataFrame) -> Grid:
+        """A grid frame (index: Excel row numbers), its columns in order."""
+        return cls(grid.to_numpy(dtype=object), np.asarray(grid.index, dtype=np.int64))
+
+    def frame(self) -> pd.DataFrame:
+        """The grid as `grid_from_rows` gives it (index: Excel row numbers)."""
+        return pd.DataFrame(self.cells, index=pd.Index(self.numbers), dtype=object)
+
+    def header_position(self) -> int | None:
+        """Position of the first non-empty row (see `header_row`), None for an empty sheet."""
+        for position in range(len(self.cells)):
+            row = self.cells[position].tolist()
+            if not all(_is_blank(value) or isinstance(value, ExcelError) for value in row):
+                return position
+        return None
+
+
+def _object_array(rows: list) -> np.ndarray:
+    """Rows of cells as an (n, width) object array, short rows padded with None."""
+    if _to_object_array is not None:
+        return _to_object_array(rows)
+    width = max(map(len, rows), default=0)
+    cells = np.empty((len(rows), width), dtype=object)  # None everywhere
+    for position, row in enumerate(rows):
+        cells[position, : len(row)] = _objects_row(row)
+    return cells
+
+
+def _objects_row(row: Sequence[object]) -> np.ndarray:
+    return np.fromiter(row, dtype=object, count=len(row))
+
+
+def read_table(sheet: Sheet, grid: pd.DataFrame | Grid, title: str | None = None) -> Table:
+    """Validate the table of `sheet` in `grid` (a Grid, or a frame indexed by Excel rows).
 
     The header row is the first non-empty row; headers are matched with `normalize_label` and
     other columns are ignored. Rows where every contract column is empty are skipped. Every cell
     is parsed per its column kind; bad and missing required cells become problems.
     """
     title = title or sheet.name
-    top = header_row(grid)
+    if not isinstance(grid, Grid):
+        grid = Grid.from_frame(grid)
+    top = grid.header_position()
     if top is None:  # an empty sheet: no rows, nothing to complain about
         return Table(sheet, title, empty_frame(sheet))
     table = Table(sheet, title, pd.DataFrame())  # its frame is set below
-    headers = list(grid.loc[top].items())
+    header_at = int(grid.numbers[top])
+    headers = list(enumerate(grid.cells[top].tolist()))
     found = match_headers(headers, sheet.columns)
     table.headers = {name: shown for name, (_, shown) in found.items()}
-    table.problems.extend(header_clashes(title, top, headers, sheet.columns))
+    table.problems.extend(header_clashes(title, header_at, headers, sheet.columns))
     for col in sheet.columns:
         if col.required and col.field not in found:
-            table.problems.append(missing_column(title, top, col.name))
+            table.problems.append(missing_column(title, header_at, col.name))
 
-    body = grid.loc[top + 1 :]
+    body = grid.cells[top + 1 :]
+    numbers = grid.numbers[top + 1 :]
     present = [col for col in sheet.columns if col.field in found]
-    cells = {col.field: Cells(body[found[col.field][0]]) for col in present}
+    cells = {col.field: Cells(body[:, found[col.field][0]]) for col in present}
     if cells:
-        keep = ~np.column_stack([c.codes == EMPTY for c in cells.values()]).all(axis=1)
+        keep = ~np.logical_and.reduce([c.codes == EMPTY for c in cells.values()])
     else:
         keep = np.zeros(len(body), dtype=bool)
-    rows = body.index[keep]
+    rows = numbers[keep]
     length = len(rows)
 
     cell_problems: list[tuple[int, int, Problem]] = []
-    columns: dict[str, pd.Series] = {}
+    columns: dict[str, object] = {}
     for position, col in enumerate(sheet.columns):
         if col.field not in cells:
-            columns[col.field] = empty_column(col, length)
+            columns[col.field] = empty_column(col, length).array
             continue
         kept = cells[col.field].select(keep)
-        raw = kept.raw
-        values, bad = parse(
+        values, wrong = parse_array(
             col.kind,
             kept,
             positive=col.positive,
@@ -223,43 +283,42 @@ def read_table(sheet: Sheet, grid: pd.DataFrame, title: str | None = None) -> Ta
             default=col.default,
         )
         header = table.headers[col.field]
-        wrong = bad.to_numpy()
-        said: dict[tuple[type, object], str] = {}  # the same bad value, the same sentence
-        bad_cells = (
-            zip(
-                raw.index[wrong].tolist(),
-                raw[wrong].to_numpy(dtype=object),
-                values[wrong].to_numpy(dtype=object),
+        if wrong.any():
+            said: dict[tuple[type, object], str] = {}  # the same bad value, the same sentence
+            bad_cells = zip(
+                rows[wrong].tolist(),
+                kept.values[wrong],
+                np.asarray(values[wrong], dtype=object),
                 strict=True,
             )
-            if wrong.any()
-            else ()
-        )
-        for row, value, parsed in bad_cells:
-            key = (type(value), value)
-            message = said.get(key) or said.setdefault(
-                key,
-                explain(
-                    col.kind,
-                    value,
-                    parsed,
-                    positive=col.positive,
-                    choices=col.choices,
-                    sheet=sheet.name,
-                    column=col.name,
-                ),
-            )
-            cell_problems.append((row, position, Problem(title, row, header, value, message)))
-        if col.required and kept.has(EMPTY):
-            message = "la cellule est vide alors que cette colonne est obligatoire."
-            for row in raw.index[kept.codes == EMPTY].tolist():
-                cell_problems.append((row, position, Problem(title, row, header, None, message)))
-        columns[col.field] = values.reset_index(drop=True)
+            for row, value, parsed in bad_cells:
+                key = (type(value), value)
+                message = said.get(key) or said.setdefault(
+                    key,
+                    explain(
+                        col.kind,
+                        value,
+                        parsed,
+                        positive=col.positive,
+                        choices=col.choices,
+                        sheet=sheet.name,
+                        column=col.name,
+                    ),
+                )
+                cell_problems.append((row, position, Problem(title, row, header, value, message)))
+        if col.required:
+            empty = kept.codes == EMPTY
+            if empty.any():
+                message = "la cellule est vide alors que cette colonne est obligatoire."
+                for row in rows[empty].tolist():
+                    problem = Problem(title, row, header, None, message)
+                    cell_problems.append((row, position, problem))
+        columns[col.field] = values
 
     cell_problems.sort(key=lambda item: (item[0], item[1]))
     table.problems.extend(problem for _, _, problem in cell_problems)
+    columns[LIGNE] = np.asarray(rows, dtype="int64")
     frame = pd.DataFrame(columns)
-    frame[LIGNE] = np.asarray(rows, dtype="int64")
     fold_cache.register(frame)  # its texts are folded once, however many checks match them
     table.frame = frame
     return table

@@ -14,6 +14,7 @@ regular expressions, and closed lists are matched once per distinct spelling.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,6 +22,7 @@ from itertools import repeat
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from treso_xl.contract import Kind, normalize_label
 from treso_xl.reading.cell_errors import ExcelError
@@ -88,29 +90,66 @@ class Cells:
     """Raw cells sorted by type once: a type code per cell and the stripped texts.
 
     Text made only of spaces and NaN numbers are coded EMPTY. Parsers accept a Cells instead of
-    a raw Series so that a table computes the codes once per column.
+    a raw Series so that a table computes the codes once per column. A Cells is built from a
+    Series, or from a column of a sheet's cell array (then indexed by position from 0, and no
+    Series is made unless a parser asks for `raw`).
     """
 
-    def __init__(self, raw: pd.Series) -> None:
-        self.raw = raw
-        self.codes: np.ndarray = _type_codes(raw)
-        values = raw.to_numpy(dtype=object)
-        if raw.dtype == object and (self.codes == TEXT).all():  # only str cells, none missing
-            positions, texts = np.arange(len(values)), values
+    def __init__(self, raw: pd.Series | np.ndarray) -> None:
+        if isinstance(raw, pd.Series):
+            self._raw: pd.Series | None = raw
+            self._index: pd.Index | None = raw.index
+            values = raw.to_numpy(dtype=object)
+        else:
+            self._raw = None
+            self._index = None
+            values = np.asarray(raw, dtype=object)
+        self.values: np.ndarray = values  # the raw cells, an object array
+        self.codes: np.ndarray
+        self.codes, maybe_missing = _type_codes(values)
+        if not maybe_missing:  # one type that is never missing: texts, dates or booleans
+            positions = np.flatnonzero(self.codes == TEXT) if self.codes.any() else _NONE
+            if len(positions) == len(values):
+                texts = values
+            else:
+                texts = values[positions]
         else:
             self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
             positions = np.flatnonzero(self.codes == TEXT)
             texts = values[positions]
-        stripped = _stripped(texts)  # "" (python-calamine's empty cell) stays ""
-        blank = stripped == ""
-        self.codes[positions[blank]] = EMPTY
-        self._text_positions: np.ndarray = positions[~blank]
-        self._texts: np.ndarray = stripped[~blank]
+        listed = texts.tolist()
+        stripped = list(map(str.strip, listed))  # "" (an empty cell) stays ""
+        if all(stripped):  # no blank text: nothing to take out
+            self._text_positions: np.ndarray = positions
+            # str.strip gives back the very text when it has nothing to strip
+            self._texts: np.ndarray = texts if stripped == listed else _objects(stripped)
+        else:
+            blank = np.fromiter(map(operator.not_, stripped), bool, len(stripped))
+            self.codes[positions[blank]] = EMPTY
+            self._text_positions = positions[~blank]
+            self._texts = _objects(stripped)[~blank]
+
+    @property
+    def raw(self) -> pd.Series:
+        """The raw cells as a Series (on their index)."""
+        if self._raw is None:
+            self._raw = pd.Series(self.values, index=self.index, dtype=object, copy=False)
+        return self._raw
+
+    @property
+    def index(self) -> pd.Index:
+        if self._index is None:
+            self._index = pd.RangeIndex(len(self.values))
+        return self._index
 
     def select(self, keep: np.ndarray) -> Cells:
         """The cells where `keep` (a boolean array) is true, without classifying them again."""
+        if keep.all():
+            return self
         chosen = object.__new__(Cells)
-        chosen.raw = self.raw[keep]
+        chosen.values = self.values[keep]
+        chosen._raw = None
+        chosen._index = None if self._index is None else self._index[keep]
         chosen.codes = self.codes[keep]
         new_positions = np.cumsum(keep) - 1
         kept = keep[self._text_positions]
@@ -129,7 +168,7 @@ class Cells:
 
     def texts(self) -> pd.Series:
         """Stripped text cells (non-empty), on their original index."""
-        index = self.raw.index[self._text_positions]
+        index = self.index[self._text_positions]
         return pd.Series(self._texts, index=index, dtype=object)
 
     def numbers(self) -> pd.Series:
@@ -137,15 +176,15 @@ class Cells:
 
     @property
     def blank(self) -> pd.Series:
-        return pd.Series(self.codes == EMPTY, index=self.raw.index)
+        return pd.Series(self.codes == EMPTY, index=self.index)
 
 
-def _stripped(texts: np.ndarray) -> np.ndarray:
-    """Each text stripped, in one C-level pass (`str.strip` mapped over the list: twice as fast
-    as a comprehension, and faster than stripping each distinct text of a factorized column)."""
-    out = np.empty(len(texts), dtype=object)
-    out[:] = list(map(str.strip, texts.tolist()))
-    return out
+_NONE = np.zeros(0, dtype=np.intp)
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    """A list as a 1-D object array, in one C-level pass (no per-item sequence probing)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 _UNIFORM_CODES = {
@@ -159,31 +198,36 @@ _UNIFORM_CODES = {
     "datetime64": DATE,
     "boolean": BOOL,
 }
+# Kinds of a uniform column none of whose cells can be missing (a column of dates may hold NaT).
+_NEVER_MISSING = frozenset(("string",))
 
 
-def _type_codes(raw: pd.Series) -> np.ndarray:
-    """The type code of each cell; a column of one type is recognized in a single C pass, and so
-    is a column of one type and empty cells (None, NaN or "", as python-calamine gives them),
-    which are coded EMPTY or TEXT (`Cells` makes every one of them EMPTY)."""
-    uniform = _UNIFORM_CODES.get(pd.api.types.infer_dtype(raw, skipna=False))
+def _type_codes(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The type code of each cell, and whether some cell may be missing (NaN, NaT: coded as
+    their type here). A column of one type is recognized in a single C pass, and so is a column
+    of one type and empty cells (None, NaN or "", as python-calamine gives them), which are
+    coded EMPTY or TEXT (`Cells` makes every one of them EMPTY)."""
+    kind = infer_dtype(values, skipna=False)
+    uniform = _UNIFORM_CODES.get(kind)
     if uniform is not None:
-        return np.full(len(raw), uniform, dtype=np.int8)
-    values = raw.to_numpy(dtype=object)
+        return np.full(len(values), uniform, dtype=np.int8), kind not in _NEVER_MISSING
     missing = pd.isna(values)
     empty_text = np.zeros(len(values), dtype=bool)
     empty_text[~missing] = values[~missing] == ""  # (pd.NA == "" is no boolean)
     filled = ~(missing | empty_text)
-    uniform = _UNIFORM_CODES.get(pd.api.types.infer_dtype(values[filled], skipna=False))
+    uniform = _UNIFORM_CODES.get(infer_dtype(values[filled], skipna=False))
     if uniform is not None:
-        codes = np.full(len(raw), uniform, dtype=np.int8)
+        codes = np.full(len(values), uniform, dtype=np.int8)
         codes[missing] = EMPTY
         codes[empty_text] = TEXT
-        return codes
-    codes = raw.map(type).map(_TYPE_CODES)
-    unknown = codes.isna().to_numpy()
-    if unknown.any():
-        codes[unknown] = [_slow_code(v) for v in raw[unknown]]
-    return codes.to_numpy(dtype=np.int8, na_value=OTHER)
+        return codes, False
+    codes = np.fromiter(
+        map(_TYPE_CODES.get, map(type, values.tolist()), repeat(-1)), np.int8, len(values)
+    )
+    unknown = np.flatnonzero(codes < 0)
+    for position in unknown.tolist():
+        codes[position] = _slow_code(values[position])
+    return codes, True
 
 
 def _cells(raw: pd.Series | Cells) -> Cells:
@@ -214,8 +258,18 @@ def blank_mask(raw: pd.Series | Cells) -> pd.Series:
     return _cells(raw).blank
 
 
+def _bad(cells: Cells, ok: np.ndarray) -> np.ndarray:
+    return (cells.codes != EMPTY) & ~ok
+
+
 def _bad_mask(cells: Cells, ok: np.ndarray) -> pd.Series:
-    return pd.Series((cells.codes != EMPTY) & ~ok, index=cells.raw.index)
+    return pd.Series(_bad(cells, ok), index=cells.index)
+
+
+def _parsed(cells: Cells, values: object, bad: np.ndarray) -> Parsed:
+    """Values and bad flags as two Series on the cells' index."""
+    index = cells.index
+    return pd.Series(values, index=index), pd.Series(bad, index=index)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -249,15 +303,32 @@ def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     return values
 
 
-def _numbers(cells: Cells, pattern: re.Pattern[str]) -> pd.Series:
+def _number_array(cells: Cells, pattern: re.Pattern[str]) -> np.ndarray:
     """Every cell as a float: real numbers as they are, texts parsed; NaN otherwise."""
-    out = np.full(len(cells.codes), np.nan)  # one Series built at the end
-    if cells.has(NUMBER):
-        numbers = cells.raw.to_numpy(dtype=object)[cells.mask(NUMBER)].astype("float64")
-        out[cells.mask(NUMBER)] = np.where(np.abs(numbers) < MAX_ABS_NUMBER, numbers, np.nan)
-    if cells.has(TEXT):
-        out[cells.mask(TEXT)] = _number_texts(cells.texts(), pattern).to_numpy()
-    return pd.Series(out, index=cells.raw.index)
+    out = np.full(len(cells.codes), np.nan)
+    number = cells.mask(NUMBER)
+    if number.any():
+        numbers = cells.values[number].astype("float64")
+        out[number] = np.where(np.abs(numbers) < MAX_ABS_NUMBER, numbers, np.nan)
+    if len(cells._text_positions):
+        out[cells._text_positions] = _number_texts(cells.texts(), pattern).to_numpy()
+    return out
+
+
+def _numbers(cells: Cells, pattern: re.Pattern[str]) -> pd.Series:
+    return pd.Series(_number_array(cells, pattern), index=cells.index)
+
+
+def _amounts(cells: Cells, positive: bool, signed: bool) -> tuple[np.ndarray, np.ndarray]:
+    numbers = _number_array(cells, _AMOUNT_RE)
+    understood = ~np.isnan(numbers)
+    if positive:
+        in_range = numbers > 0
+    elif signed:
+        in_range = understood
+    else:
+        in_range = numbers >= 0
+    return numbers, _bad(cells, understood & in_range)
 
 
 def parse_amounts(
@@ -268,16 +339,7 @@ def parse_amounts(
     `positive`: must be > 0; otherwise >= 0 unless `signed`. Booleans and dates are bad.
     """
     cells = _cells(raw)
-    values = _numbers(cells, _AMOUNT_RE)
-    numbers = values.to_numpy()
-    understood = ~np.isnan(numbers)
-    if positive:
-        in_range = numbers > 0
-    elif signed:
-        in_range = understood
-    else:
-        in_range = numbers >= 0
-    return values, _bad_mask(cells, understood & in_range)
+    return _parsed(cells, *_amounts(cells, positive, signed))
 
 
 def parse_integers(raw: pd.Series | Cells, *, signed: bool = False) -> Parsed:
@@ -293,7 +355,7 @@ def parse_integers(raw: pd.Series | Cells, *, signed: bool = False) -> Parsed:
 def parse_rates(raw: pd.Series | Cells) -> Parsed:
     """Yearly rates as fractions: 0.1215, 12.15 (over 1 means percent), "12,15 %", "12.15%"."""
     cells = _cells(raw)
-    values = pd.Series(np.nan, index=cells.raw.index, dtype="float64")
+    values = pd.Series(np.nan, index=cells.index, dtype="float64")
     percent = np.zeros(len(values), dtype=bool)  # typed with a % sign
     if cells.has(NUMBER):
         values[cells.mask(NUMBER)] = cells.numbers().to_numpy()
@@ -327,38 +389,48 @@ def _date_texts(texts: pd.Series) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
 
 
+def _dates(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    out = np.full(len(cells.codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+    date = cells.mask(DATE)
+    if date.any():
+        out[date] = _plain_dates(cells.values[date])
+    if len(cells._text_positions):
+        out[cells._text_positions] = _date_texts(cells.texts()).to_numpy()
+    return out, _bad(cells, ~np.isnat(out))
+
+
 def parse_dates(raw: pd.Series | Cells) -> Parsed:
     """Real Excel dates, or texts dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd.
 
     The time of day is dropped. A bare number is bad (a date cell formatted as a number).
     """
     cells = _cells(raw)
-    out = np.full(len(cells.codes), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if cells.has(DATE):
-        out[cells.mask(DATE)] = _plain_dates(cells.raw.to_numpy(dtype=object)[cells.mask(DATE)])
-    if cells.has(TEXT):
-        out[cells.mask(TEXT)] = _date_texts(cells.texts()).to_numpy()
-    values = pd.Series(out, index=cells.raw.index)
-    return values, _bad_mask(cells, ~np.isnat(out))
+    return _parsed(cells, *_dates(cells))
 
 
-_FEW_DATES = 500  # up to this many date cells, numpy converts them faster than pandas
+_FEW_DATES = 500  # (formerly: up to this many plain dates, numpy converted them, not pandas)
 _FIRST_DAY = np.datetime64(f"{DATE_MIN_YEAR}-01-01", "D")
 _PAST_LAST_DAY = np.datetime64(f"{DATE_MAX_YEAR + 1}-01-01", "D")
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_FIRST_ORDINAL = dt.date(DATE_MIN_YEAR, 1, 1).toordinal()
+_PAST_LAST_ORDINAL = dt.date(DATE_MAX_YEAR + 1, 1, 1).toordinal()
 
 
 def _plain_dates(dates: np.ndarray) -> np.ndarray:
     """Date cells as datetime64[ns] days (time of day dropped), NaT outside the plausible years.
 
-    A few plain `date` and naive `datetime` cells (python-calamine's) are converted by numpy,
-    without pandas' fixed cost per call; many, or any other (Timestamp, numpy date, time zone,
-    subclass), by pandas, faster per cell."""
-    listed = dates.tolist() if len(dates) <= _FEW_DATES else []
+    Plain `date` and naive `datetime` cells (python-calamine's) become days through their
+    ordinals, without pandas; a few others of known kinds go through numpy, many (Timestamp,
+    numpy date, time zone, subclass) through pandas, faster per cell."""
+    listed = dates.tolist()
     kinds = set(map(type, listed))
-    zones = set(map(getattr, listed, repeat("tzinfo"), repeat(None)))
-    if listed and kinds <= {dt.date, dt.datetime} and zones <= {None}:
-        days = np.array(listed, dtype="datetime64[D]")
-        plausible = (days >= _FIRST_DAY) & (days < _PAST_LAST_DAY)
+    if kinds <= {dt.date, dt.datetime} and (
+        dt.datetime not in kinds
+        or set(map(getattr, listed, repeat("tzinfo"), repeat(None))) <= {None}
+    ):
+        ordinals = np.fromiter(map(dt.date.toordinal, listed), np.int64, len(listed))
+        plausible = (ordinals >= _FIRST_ORDINAL) & (ordinals < _PAST_LAST_ORDINAL)
+        days = (ordinals - _EPOCH).astype("datetime64[D]")
         return np.where(plausible, days, np.datetime64("NaT", "D")).astype("datetime64[ns]")
     parsed = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
     parsed = parsed.where(parsed.dt.year.between(DATE_MIN_YEAR, DATE_MAX_YEAR))
@@ -368,32 +440,73 @@ def _plain_dates(dates: np.ndarray) -> np.ndarray:
 # --- closed lists and texts -------------------------------------------------------------------
 
 
+def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """An object array of str as the frames' text dtype ("str")."""
+    return pd.array(values, dtype="str")
+
+
+def _choices(
+    cells: Cells, choices: Sequence[str], default: object
+) -> tuple[np.ndarray, np.ndarray]:
+    canonical = {normalize_label(choice): choice for choice in choices}
+    empty_value = "" if default is None else str(default)
+    ok = cells.mask(EMPTY)
+    positions = cells._text_positions
+    if len(positions):
+        texts = cells._texts.tolist()
+        found = {text: canonical.get(normalize_label(text)) for text in set(texts)}  # once each
+        shown = _objects(list(map({t: c or "" for t, c in found.items()}.__getitem__, texts)))
+        if len(positions) == len(ok):  # only texts
+            values = shown
+        else:
+            values = np.full(len(cells.codes), empty_value, dtype=object)
+            values[positions] = shown
+        if None in found.values():
+            known = {text: choice is not None for text, choice in found.items()}
+            ok[positions] = np.fromiter(map(known.__getitem__, texts), bool, len(texts))
+        else:
+            ok[positions] = True
+    else:
+        values = np.full(len(cells.codes), empty_value, dtype=object)
+    boolean = cells.mask(BOOL)
+    if {"oui", "non"} <= canonical.keys() and boolean.any():
+        flags = cells.values[boolean].astype(bool)
+        values[boolean] = np.where(flags, canonical["oui"], canonical["non"]).astype(object)
+        ok[boolean] = True
+    if not ok.all():
+        values[~ok] = ""
+    return values, _bad(cells, ok)
+
+
 def parse_choices(raw: pd.Series | Cells, choices: Sequence[str], default: object = None) -> Parsed:
     """One of `choices`, matched like headers (case, accents, spaces); empty gives `default`.
 
     A boolean cell (VRAI/FAUX) counts as Oui/Non when the list is Oui/Non.
     """
     cells = _cells(raw)
-    canonical = {normalize_label(choice): choice for choice in choices}
-    empty_value = "" if default is None else str(default)
-    values = pd.Series(empty_value, index=cells.raw.index, dtype=object)
-    ok = cells.mask(EMPTY).copy()
-    if cells.has(TEXT):
-        texts = cells._texts.tolist()
-        distinct = list(set(texts))  # each spelling matched once
-        found = [canonical.get(normalize_label(text)) for text in distinct]  # None: no choice
-        index = {text: position for position, text in enumerate(distinct)}
-        codes = np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
-        shown = np.empty(len(found), dtype=object)
-        shown[:] = ["" if choice is None else choice for choice in found]
-        values[cells.mask(TEXT)] = shown[codes]
-        ok[cells.mask(TEXT)] = np.array([choice is not None for choice in found], bool)[codes]
-    if cells.has(BOOL) and {"oui", "non"} <= canonical.keys():
-        flags = cells.subset(BOOL).astype(bool)
-        values[cells.mask(BOOL)] = np.where(flags, canonical["oui"], canonical["non"])
-        ok[cells.mask(BOOL)] = True
-    values = values.where(ok, "")
-    return values.astype("str"), _bad_mask(cells, ok)
+    values, bad = _choices(cells, choices, default)
+    return _parsed(cells, _strings(values), bad)
+
+
+def _texts(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    if len(cells._text_positions) == len(cells.codes):  # only texts
+        return cells._texts, np.zeros(len(cells.codes), dtype=bool)
+    values = np.full(len(cells.codes), "", dtype=object)
+    if len(cells._text_positions):
+        values[cells._text_positions] = cells._texts
+    number = cells.mask(NUMBER)
+    if number.any():
+        numbers = cells.values[number].astype("float64")
+        whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < MAX_ABS_NUMBER)
+        shown = list(map(str, np.where(whole, numbers, 0).astype("int64").tolist()))
+        if not whole.all():
+            for position in np.flatnonzero(~whole).tolist():
+                shown[position] = format_value(float(numbers[position]))
+        values[number] = _objects(shown)
+    rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER, ERROR))
+    if rest.any():
+        values[rest] = _objects([format_value(v) for v in cells.values[rest].tolist()])
+    return values, cells.codes == ERROR
 
 
 def parse_texts(raw: pd.Series | Cells) -> Parsed:
@@ -402,56 +515,94 @@ def parse_texts(raw: pd.Series | Cells) -> Parsed:
     Only an Excel error (or a formula without value) is bad.
     """
     cells = _cells(raw)
-    values = np.full(len(cells.codes), "", dtype=object)  # one Series built at the end
-    if cells.has(TEXT):
-        values[cells.mask(TEXT)] = cells._texts
-    if cells.has(NUMBER):
-        numbers = cells.numbers()
-        whole = (numbers == np.floor(numbers)) & (numbers.abs() < MAX_ABS_NUMBER)
-        shown = numbers.where(whole, 0).astype("int64").astype(str)
-        if not whole.all():
-            shown[~whole] = [format_value(v) for v in numbers[~whole]]
-        values[cells.mask(NUMBER)] = shown.to_numpy()
-    rest = ~np.isin(cells.codes, (EMPTY, TEXT, NUMBER, ERROR))
-    if rest.any():
-        values[rest] = [format_value(v) for v in cells.raw[rest]]
-    index = cells.raw.index
-    errors = pd.Series(cells.codes == ERROR, index=index)
-    return pd.Series(values, index=index).astype("str"), errors
+    values, bad = _texts(cells)
+    return _parsed(cells, _strings(values), bad)
 
 
-def _pattern_texts(
-    raw: pd.Series | Cells, pattern: re.Pattern[str]
-) -> tuple[Cells, pd.Series, np.ndarray]:
-    cells = _cells(raw)
-    values = pd.Series("", index=cells.raw.index, dtype=object)
-    ok = cells.mask(EMPTY).copy()
-    if cells.has(TEXT):
+def _pattern_texts(cells: Cells, pattern: re.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
+    values = np.full(len(cells.codes), "", dtype=object)
+    ok = cells.mask(EMPTY)
+    positions = cells._text_positions
+    if len(positions):
         texts = cells._texts.tolist()
         matched = {text: pattern.search(text) is not None for text in set(texts)}  # once each
-        values[cells.mask(TEXT)] = cells._texts
-        ok[cells.mask(TEXT)] = np.fromiter(map(matched.__getitem__, texts), bool, len(texts))
-    return cells, values, ok
+        values[positions] = cells._texts
+        ok[positions] = np.fromiter(map(matched.__getitem__, texts), bool, len(texts))
+    return values, ok
+
+
+def _emails(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    values, ok = _pattern_texts(cells, _EMAIL_RE)
+    values[~ok] = ""
+    return values, _bad(cells, ok)
+
+
+def _urls(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    values, ok = _pattern_texts(cells, _URL_RE)
+    if len(cells._text_positions):
+        texts = cells._texts.tolist()
+        www = {text: text.lower().startswith("www.") for text in set(texts)}
+        linked = ["https://" + text if www[text] else text for text in texts]
+        values[cells._text_positions] = _objects(linked)
+    values[~ok] = ""
+    return values, _bad(cells, ok)
 
 
 def parse_emails(raw: pd.Series | Cells) -> Parsed:
     """E-mail addresses (a sanity check: something@domain.tld, no spaces)."""
-    cells, values, ok = _pattern_texts(raw, _EMAIL_RE)
-    return values.where(ok, "").astype("str"), _bad_mask(cells, ok)
+    cells = _cells(raw)
+    values, bad = _emails(cells)
+    return _parsed(cells, _strings(values), bad)
 
 
 def parse_urls(raw: pd.Series | Cells) -> Parsed:
     """Links starting with http://, https:// or www. (then given https://)."""
-    cells, values, ok = _pattern_texts(raw, _URL_RE)
-    if cells.has(TEXT):
-        texts = cells._texts.tolist()
-        www = {text: text.lower().startswith("www.") for text in set(texts)}
-        linked = ["https://" + text if www[text] else text for text in texts]
-        values[cells.mask(TEXT)] = np.array(linked, dtype=object)
-    return values.where(ok, "").astype("str"), _bad_mask(cells, ok)
+    cells = _cells(raw)
+    values, bad = _urls(cells)
+    return _parsed(cells, _strings(values), bad)
 
 
 # --- by kind ---------------------------------------------------------------------------------
+
+
+def parse_array(
+    kind: Kind,
+    cells: Cells,
+    *,
+    positive: bool = False,
+    signed: bool = False,
+    choices: Sequence[str] = (),
+    default: object = None,
+) -> tuple[np.ndarray | pd.api.extensions.ExtensionArray, np.ndarray]:
+    """`parse` without Series: the parsed values as an array of the frames' dtype for the kind,
+    and the bad cells as a boolean array (the reader's column-wise path)."""
+    values: np.ndarray | pd.api.extensions.ExtensionArray
+    if kind is Kind.AMOUNT:
+        values, bad = _amounts(cells, positive, signed)
+    elif kind is Kind.DATE:
+        values, bad = _dates(cells)
+    elif kind is Kind.CHOICE:
+        texts, bad = _choices(cells, choices, default)
+        values = _strings(texts)
+    elif kind is Kind.INTEGER:
+        numbers, flags = parse_integers(cells, signed=signed)
+        values, bad = numbers.array, flags.to_numpy(dtype=bool)
+    elif kind is Kind.RATE:
+        numbers, flags = parse_rates(cells)
+        values, bad = numbers.to_numpy(), flags.to_numpy(dtype=bool)
+    elif kind is Kind.EMAIL:
+        texts, bad = _emails(cells)
+        values = _strings(texts)
+    elif kind is Kind.URL:
+        texts, bad = _urls(cells)
+        values = _strings(texts)
+    else:
+        texts, bad = _texts(cells)
+        values = _strings(texts)
+    error = cells.mask(ERROR)
+    if error.any():
+        bad = bad | error
+    return values, bad
 
 
 def parse(
@@ -465,25 +616,10 @@ def parse(
 ) -> Parsed:
     """Dispatch on the column kind. An Excel error cell is bad whatever the kind."""
     cells = _cells(raw)
-    if kind is Kind.AMOUNT:
-        values, bad = parse_amounts(cells, positive=positive, signed=signed)
-    elif kind is Kind.DATE:
-        values, bad = parse_dates(cells)
-    elif kind is Kind.CHOICE:
-        values, bad = parse_choices(cells, choices, default)
-    elif kind is Kind.INTEGER:
-        values, bad = parse_integers(cells, signed=signed)
-    elif kind is Kind.RATE:
-        values, bad = parse_rates(cells)
-    elif kind is Kind.EMAIL:
-        values, bad = parse_emails(cells)
-    elif kind is Kind.URL:
-        values, bad = parse_urls(cells)
-    else:
-        values, bad = parse_texts(cells)
-    if cells.has(ERROR):
-        bad = bad | pd.Series(cells.mask(ERROR), index=bad.index)
-    return values, bad
+    values, bad = parse_array(
+        kind, cells, positive=positive, signed=signed, choices=choices, default=default
+    )
+    return _parsed(cells, values, bad)
 
 
 def explain(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError
 
@@ -50,12 +51,12 @@ from treso_xl.reading.problems import (
     quote,
 )
 from treso_xl.reading.tables import (
+    Grid,
     Table,
     ambiguous_sheet,
     empty_frame,
     grid_from_rows,
     header_clashes,
-    header_row,
     match_headers,
     missing_column,
     read_table,
@@ -86,7 +87,7 @@ def read_ledger(path: Path, today: dt.date | None = None) -> Ledger:
     """
     book = open_workbook(Path(path))
     try:
-        return _read(list(book.sheet_names), lambda title: sheet_grid(book, title), today)
+        return _read(list(book.sheet_names), lambda title: _sheet_cells(book, title), today)
     finally:
         book.close()
 
@@ -100,7 +101,7 @@ def read_ledger_from_grids(
     (None or "" for an empty cell), e.g. as read from a running Excel. Sheets the contract does not
     name may be left out. Raises InputError like `read_ledger`.
     """
-    return _read(list(grids), lambda title: grid_from_rows(grids[title]), today)
+    return _read(list(grids), lambda title: Grid.from_rows(grids[title]), today)
 
 
 class Workbook:
@@ -190,6 +191,33 @@ def sheet_grid(book: Workbook | CalamineWorkbook, title: str) -> pd.DataFrame:
     return grid
 
 
+def _sheet_cells(book: Workbook, title: str) -> Grid:
+    """The cells of one sheet as a Grid, error cells as ExcelError markers (see `sheet_grid`)."""
+    try:
+        rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except Exception:
+        _unread_errors(title, book.scan.cells(title))
+        raise
+    return _grid_with_markers(Grid.from_rows(rows), book.scan.cells(title))
+
+
+def _grid_with_markers(grid: Grid, cells: Mapping[tuple[int, int], ExcelError]) -> Grid:
+    """`grid` (Excel rows from 1) with each (Excel row, column number) of `cells` holding its
+    marker, the grid grown with empty cells to reach them."""
+    if not cells:
+        return grid
+    height, width = grid.cells.shape
+    rows = max(height, max(row for row, _ in cells))
+    columns = max(width, max(column for _, column in cells))
+    values = grid.cells
+    if rows > height or columns > width:
+        values = np.empty((rows, columns), dtype=object)  # None everywhere
+        values[:height, :width] = grid.cells
+    for (row, column), marker in cells.items():
+        values[row - 1, column - 1] = marker
+    return Grid(values, np.arange(1, rows + 1, dtype=np.int64))
+
+
 # The error codes python-calamine reads; any other makes it refuse the whole sheet.
 _CALAMINE_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 
@@ -228,7 +256,7 @@ def with_markers(grid: pd.DataFrame, cells: Mapping[tuple[int, int], ExcelError]
     return grid
 
 
-def _read(names: list[str], load: Callable[[str], pd.DataFrame], today: dt.date | None) -> Ledger:
+def _read(names: list[str], load: Callable[[str], Grid], today: dt.date | None) -> Ledger:
     problems: list[Problem] = []
 
     params: Params | None = None
@@ -294,8 +322,8 @@ def _missing_sheet(name: str) -> Problem:
 
 
 def _grid_or_problem(
-    load: Callable[[str], pd.DataFrame], title: str, problems: list[Problem]
-) -> pd.DataFrame | None:
+    load: Callable[[str], Grid], title: str, problems: list[Problem]
+) -> Grid | None:
     try:
         return load(title)
     except InputError as error:  # error cells python-calamine cannot read, named one by one
@@ -319,23 +347,29 @@ def _grid_or_problem(
 
 
 def read_params(
-    grid: pd.DataFrame, title: str, today: dt.date | None = None
+    grid: pd.DataFrame | Grid, title: str, today: dt.date | None = None
 ) -> tuple[Params | None, list[Problem]]:
     """Validate the Paramètres sheet (columns Paramètre | Valeur); Params is None on problems."""
     problems: list[Problem] = []
     cells: dict[str, tuple[int, object]] = {}  # setting field -> (Excel row, raw value)
-    top = header_row(grid)
+    if not isinstance(grid, Grid):
+        grid = Grid.from_frame(grid)
+    top = grid.header_position()
     if top is not None:
-        headers = list(grid.loc[top].items())
+        header_at = int(grid.numbers[top])
+        headers = list(enumerate(grid.cells[top].tolist()))
         found = match_headers(headers, (PARAM_NAME, PARAM_VALUE))
         for col in (PARAM_NAME, PARAM_VALUE):
             if col.field not in found:
-                problems.append(missing_column(title, top, col.name))
-        problems.extend(header_clashes(title, top, headers, (PARAM_NAME, PARAM_VALUE)))
+                problems.append(missing_column(title, header_at, col.name))
+        problems.extend(header_clashes(title, header_at, headers, (PARAM_NAME, PARAM_VALUE)))
         if problems:  # without both columns, every setting would be reported missing
             return None, problems
         name_col, value_col = found[PARAM_NAME.field][0], found[PARAM_VALUE.field][0]
-        cells = _setting_cells(grid.loc[top + 1 :], name_col, value_col, title, problems)
+        body = grid.cells[top + 1 :]
+        cells = _setting_cells(
+            grid.numbers[top + 1 :], body[:, name_col], body[:, value_col], title, problems
+        )
 
     values: dict[str, object] = {}
     parsed = _parse_settings(cells)
@@ -357,16 +391,16 @@ def read_params(
 
 
 def _setting_cells(
-    body: pd.DataFrame,
-    name_col: object,
-    value_col: object,
+    rows: np.ndarray,
+    names: np.ndarray,
+    raws: np.ndarray,
     title: str,
     problems: list[Problem],
 ) -> dict[str, tuple[int, object]]:
     """Rows of Paramètres naming a known setting; unknown names are the user's and ignored."""
     by_key = {setting.key: setting for setting in SETTINGS}
     cells: dict[str, tuple[int, object]] = {}
-    for row, name, raw in zip(body.index, body[name_col], body[value_col], strict=True):
+    for row, name, raw in zip(rows.tolist(), names.tolist(), raws.tolist(), strict=True):
         setting = by_key.get(_key(name))
         if setting is None:
             continue
