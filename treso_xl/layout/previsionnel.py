@@ -33,7 +33,7 @@ def _positions(index: pd.Index, months: list) -> list[int] | None:
     return [where[month] for month in months]
 
 
-def _by_month(series: pd.Series, months: list, where: list[int] | None = None) -> list:
+def by_month(series: pd.Series, months: list, where: list[int] | None = None) -> list:
     """`[series[month] for month in months]` (the same numpy scalars) by positions: a label
     lookup cost a few microseconds per cell."""
     if where is None:
@@ -107,7 +107,7 @@ def previsionnel_layout(
         where = _positions(table.columns, months)
         for category, values in table.iterrows():
             sheet.put(row, 1, str(category), styles.LABEL)
-            for j, amount in enumerate(_by_month(values, months, where)):
+            for j, amount in enumerate(by_month(values, months, where)):
                 sheet.put(row, FIRST_MONTH_COL + j, float(amount), styles.MONEY)
             sheet.put(row, total_col, round(float(values.sum()), 2), styles.MONEY_BOLD)
             row += 1
@@ -128,11 +128,11 @@ def previsionnel_layout(
         (contract.LABEL_CLOSING, plan.closing, None),
         (contract.LABEL_LOW, plan.low, None),
     ]
-    below = _by_month(plan.below, months)
+    below = by_month(plan.below, months)
     for label, series, total in summary:
         highlight = label in (contract.LABEL_CLOSING, contract.LABEL_LOW)
         sheet.put(row, 1, label, styles.TOTAL_LABEL)
-        for j, amount in enumerate(_by_month(series, months)):
+        for j, amount in enumerate(by_month(series, months)):
             style: Style = styles.TOTAL_MONEY
             under = amount < plan.threshold
             if highlight and below[j]:
@@ -158,7 +158,7 @@ def previsionnel_layout(
         row += 2
 
     sheet.put(row, 1, contract.LABEL_OVERDUE_MEMO, styles.WARN)
-    for j, amount in enumerate(_by_month(plan.overdue_memo, months)):
+    for j, amount in enumerate(by_month(plan.overdue_memo, months)):
         sheet.put(row, FIRST_MONTH_COL + j, float(amount), _MEMO)
     sheet.put(row, total_col, round(float(plan.overdue_memo.sum()), 2), styles.MONEY_BOLD)
     row += 1

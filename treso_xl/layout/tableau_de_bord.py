@@ -11,6 +11,7 @@ from treso_xl.french import day, euros, month_name, percent
 from treso_xl.layout import styles
 from treso_xl.layout.financement import need_sentence
 from treso_xl.layout.model import EURO_ROUND, MONTH, Chart, Series, SheetLayout, Style
+from treso_xl.layout.previsionnel import by_month
 
 FIRST_FIGURE_ROW = 4
 DATA_TITLE_ROW = 24
@@ -36,6 +37,7 @@ SERIES_COLORS = {
 # green, amber, orange, red, purple: each bucket told apart at a glance, in print too
 BUCKET_COLORS = ("70AD47", "FFC000", "ED7D31", "C00000", "7030A0")
 MAX_CLIENTS = 10  # clients on the receivables chart
+_MONTH_LEFT = Style(number_format=MONTH, align="left")
 BALANCE_CHART_TITLE = "Solde : fin de mois et point bas du mois, seuil d'alerte"
 RECEIVABLES_CHART_TITLE = "Créances clients par ancienneté"
 GAP_LABEL = "Manque sous le seuil"
@@ -216,14 +218,18 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
         styles.HEADER,
     )
     first = head + 1
+    months_of = [
+        by_month(series, plan.months)
+        for series in (plan.closing, plan.low, plan.total_in, plan.total_out)
+    ]
     for i, month in enumerate(plan.months):
         row = first + i
-        sheet.put(row, 1, month, Style(number_format=MONTH, align="left"))
-        sheet.put(row, 2, float(plan.closing[month]), styles.MONEY)
-        sheet.put(row, 3, float(plan.low[month]), styles.MONEY)
+        sheet.put(row, 1, month, _MONTH_LEFT)
+        sheet.put(row, 2, float(months_of[0][i]), styles.MONEY)
+        sheet.put(row, 3, float(months_of[1][i]), styles.MONEY)
         sheet.put(row, 4, plan.threshold, styles.MONEY)
-        sheet.put(row, 5, float(plan.total_in[month]), styles.MONEY)
-        sheet.put(row, 6, float(plan.total_out[month]), styles.MONEY)
+        sheet.put(row, 5, float(months_of[2][i]), styles.MONEY)
+        sheet.put(row, 6, float(months_of[3][i]), styles.MONEY)
     last = first + len(plan.months) - 1
     months = (first, 1, last, 1)
     anchors = [2]
@@ -262,10 +268,14 @@ def _chart_data(sheet: SheetLayout, plan: CashPlan, aged: Aging, top: int) -> No
     top = last + 2
     sheet.put_row(top, 1, ["Client", *BUCKETS], styles.HEADER)
     clients = aged.table.index[:MAX_CLIENTS]
+    if aged.table.index.is_unique:  # the amounts by position (a .loc per cell cost ~40 us)
+        amounts = [aged.table[bucket].iloc[:MAX_CLIENTS].tolist() for bucket in BUCKETS]
+    else:
+        amounts = [[aged.table.loc[client, bucket] for client in clients] for bucket in BUCKETS]
     for i, client in enumerate(clients):
         sheet.put(top + 1 + i, 1, str(client))
-        for j, bucket in enumerate(BUCKETS):
-            sheet.put(top + 1 + i, 2 + j, float(aged.table.loc[client, bucket]), styles.MONEY)
+        for j in range(len(BUCKETS)):
+            sheet.put(top + 1 + i, 2 + j, float(amounts[j][i]), styles.MONEY)
     if len(clients):
         bottom = top + len(clients)
         sheet.charts.append(
