@@ -97,11 +97,14 @@ class _RuleLog:
 
     def __init__(self) -> None:
         self.used: dict[tuple[Any, ...], Rule] = {}
+        self._seen: dict[int, Rule] = {}  # entries already noted, by identity (held: ids stay)
 
     def get(self, table: str, on: dt.date, **match: Any) -> Rule:
         entry = rule(table, on, **match)
-        key = (entry.table, entry.start, entry.end, tuple(sorted(entry.values.items())))
-        self.used.setdefault(key, entry)
+        if id(entry) not in self._seen:  # rule() hands out the same entry again and again
+            self._seen[id(entry)] = entry
+            key = (entry.table, entry.start, entry.end, tuple(sorted(entry.values.items())))
+            self.used.setdefault(key, entry)
         return entry
 
     def get_or_none(self, table: str, on: dt.date, **match: Any) -> Rule | None:
@@ -561,15 +564,12 @@ def _rate_receipts(
     limit = np.round(added["seuil_ch"] * 100)
     above = np.clip(after - limit, 0, None) - np.clip(before - limit, 0, None)
     added["au_dela_seuil"] = np.where(np.isnan(limit), np.nan, above / 100)
-    extra = pd.DataFrame(
-        {
-            name: pd.Series(
-                values, index=receipts.index, dtype=object if name == "manque" else "float64"
-            )
-            for name, values in added.items()
-        }
-    )
-    return pd.concat([receipts, extra], axis=1)
+    # the receipts' columns then the added ones, as one frame (no concat, no copy)
+    columns: dict[str, pd.Series] = dict(receipts.items())
+    for name, values in added.items():
+        dtype = object if name == "manque" else "float64"
+        columns[name] = pd.Series(values, index=receipts.index, dtype=dtype, copy=False)
+    return pd.DataFrame(columns, index=receipts.index, copy=False)
 
 
 def _cumsum_by(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
