@@ -15,6 +15,7 @@ import numbers
 import re
 from bisect import bisect_left
 from copy import copy
+from itertools import compress
 from operator import attrgetter, itemgetter
 
 from treso_xl.cells import column_index as column_index_from_string
@@ -429,14 +430,10 @@ class _Fitter:
                     size = max(map(len, values))
                     wants.append((group.indexes[0], col, self._text_want(col, style, per, size)))
                     continue
-                first, size = -1, -1
-                for i, text in zip(group.indexes, values, strict=True):
-                    if rightmost[keys[i][0]] > col:
-                        if first < 0:
-                            first = i
-                        if len(text) > size:
-                            size = len(text)
+                # the texts with cells on their right (the others overflow freely)
+                first = next(compress(group.indexes, map(col.__lt__, lasts)), -1)
                 if first >= 0:
+                    size = max(map(len, compress(values, map(col.__lt__, lasts))))
                     wants.append((first, col, self._text_want(col, style, per, size)))
                 continue
             self._mixed_widths(group, per, wants, longest)
