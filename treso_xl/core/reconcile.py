@@ -33,6 +33,7 @@ sheet order), end of day like `Date du solde initial`, becomes the plan's openin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -788,7 +789,7 @@ class _Reconciler:
     # 6. lines on their own, and the resulting ledger -------------------------------------------
 
     def _new_row(self, sheet: str, line: _Line, fields: dict[str, object]) -> dict[str, object]:
-        row = dict(_EMPTY_ROWS[sheet])
+        row = dict(_empty_rows()[sheet])
         row.update(libelle=line.libelle, reference=line.reference, **fields)
         return self._copy(row, line)
 
@@ -844,7 +845,10 @@ def _empty_row(sheet: contract.Sheet) -> dict[str, object]:
     return row
 
 
-_EMPTY_ROWS = {"enc": _empty_row(contract.ENCAISSEMENTS), "dec": _empty_row(contract.DECAISSEMENTS)}
+@functools.cache
+def _empty_rows() -> dict[str, dict[str, object]]:
+    """The empty rows of both sheets, built on first use (not at import)."""
+    return {"enc": _empty_row(contract.ENCAISSEMENTS), "dec": _empty_row(contract.DECAISSEMENTS)}
 
 
 def _appended(frame: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:
