@@ -806,3 +806,50 @@ def test_no_project_no_stage():
     assert stages
     none = ledger.projets.iloc[0:0]
     assert project_stages(none, ledger.factures, ledger.params.date_reference) == ([], [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Site web Dupont", "site WEB dupont — acompte", "Logo", None, 1, 1.0]),
+            st.sampled_from(["F-1", "DUPONT-2", None, "Logo 3"]),
+            st.integers(1, 10**6).map(lambda c: c / 100),
+        ),
+        max_size=30,
+    )
+)
+def test_projects_to_invoice_folds_each_text_once_with_the_same_result(rows):
+    from treso_xl.core.bfr import _fold, projects_to_invoice
+    from treso_xl.core.money import cents
+
+    reference = dt.date(2026, 3, 31)
+    projets = pd.DataFrame(
+        {
+            "projet": ["Site web Dupont", "Logo", "Dupont"],
+            "livraison": pd.to_datetime(["2026-06-30", "2026-05-01", "2026-07-01"]),
+            "montant_total": [5000.0, 900.0, 1200.0],
+        }
+    )
+    positions = pd.DataFrame(
+        {
+            "date": pd.Series([pd.Timestamp(2026, 1, 5)] * len(rows), dtype="datetime64[ns]"),
+            "libelle": pd.Series([r[0] for r in rows], dtype=object),
+            "facture": pd.Series([r[1] for r in rows], dtype=object),
+            "montant": pd.Series([r[2] for r in rows], dtype="float64"),
+        }
+    )
+    # the former loop: every label and number folded on its row
+    names = {idx: _fold(name) for idx, name in projets["projet"].items()}
+    invoiced = dict.fromkeys(names, 0.0)
+    for libelle, numero, montant in zip(
+        positions["libelle"], positions["facture"], positions["montant"], strict=True
+    ):
+        text = f"{_fold(libelle)} | {_fold(numero)}"
+        matches = [idx for idx, name in names.items() if name and name in text]
+        if matches:
+            invoiced[max(matches, key=lambda idx: len(names[idx]))] += float(montant)
+    expected = cents(
+        sum(max(0.0, float(t) - invoiced[i]) for i, t in projets["montant_total"].items())
+    )
+    assert projects_to_invoice(projets, positions, reference) == expected

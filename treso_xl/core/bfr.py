@@ -114,10 +114,22 @@ def projects_to_invoice(
     names = {idx: _fold(name) for idx, name in ongoing["projet"].items()}
     invoiced = dict.fromkeys(names, 0.0)
     issued = positions.loc[positions["date"] <= ref]
+    folded: dict[tuple[type, object], str] = {}  # each distinct text folded once
+
+    def fold(value: object) -> str:
+        key = (value.__class__, value)  # 1, 1.0 and True fold apart
+        try:
+            text = folded.get(key)
+        except TypeError:  # not hashable: folded each time
+            return _fold(value)
+        if text is None:
+            text = folded[key] = _fold(value)
+        return text
+
     for libelle, numero, montant in zip(
         issued["libelle"], issued["facture"], issued["montant"], strict=True
     ):
-        text = f"{_fold(libelle)} | {_fold(numero)}"
+        text = f"{fold(libelle)} | {fold(numero)}"
         matches = [idx for idx, name in names.items() if name and name in text]
         if matches:
             best = max(matches, key=lambda idx: len(names[idx]))
