@@ -342,31 +342,42 @@ def parse_amounts(
     return _parsed(cells, *_amounts(cells, positive, signed))
 
 
+def _integers(cells: Cells, signed: bool) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
+    numbers = _number_array(cells, _PLAIN_NUMBER_RE)
+    whole = ~np.isnan(numbers) & (numbers == np.floor(numbers))
+    values = pd.array(np.where(whole, numbers, np.nan), dtype="Int64")
+    in_range = whole if signed else whole & (numbers >= 0)
+    return values, _bad(cells, in_range)
+
+
 def parse_integers(raw: pd.Series | Cells, *, signed: bool = False) -> Parsed:
     """Whole numbers (12, 12.0, "12") as nullable Int64; >= 0 unless `signed`."""
     cells = _cells(raw)
-    numbers = _numbers(cells, _PLAIN_NUMBER_RE)
-    whole = (numbers.notna() & (numbers == np.floor(numbers))).to_numpy()
-    values = numbers.where(whole).astype("Int64")
-    in_range = whole if signed else whole & numbers.ge(0).to_numpy()
-    return values, _bad_mask(cells, in_range)
+    return _parsed(cells, *_integers(cells, signed))
+
+
+def _rates(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    values = np.full(len(cells.codes), np.nan)
+    percent = np.zeros(len(values), dtype=bool)  # typed with a % sign
+    number = cells.mask(NUMBER)
+    if number.any():
+        values[number] = cells.values[number].astype("float64")
+    positions = cells._text_positions
+    if len(positions):
+        texts = cells.texts()
+        percent[positions] = texts.str.contains(_PERCENT_RE).to_numpy(dtype=bool)
+        numbers = _number_texts(texts.str.replace(_PERCENT_RE, "", regex=True), _PLAIN_NUMBER_RE)
+        values[positions] = numbers.to_numpy()
+    with np.errstate(invalid="ignore"):
+        values = np.where(percent | (np.abs(values) > 1), values / 100, values)
+        ok = ~np.isnan(values) & (values >= 0) & (values <= 1)
+    return values, _bad(cells, ok)
 
 
 def parse_rates(raw: pd.Series | Cells) -> Parsed:
     """Yearly rates as fractions: 0.1215, 12.15 (over 1 means percent), "12,15 %", "12.15%"."""
     cells = _cells(raw)
-    values = pd.Series(np.nan, index=cells.index, dtype="float64")
-    percent = np.zeros(len(values), dtype=bool)  # typed with a % sign
-    if cells.has(NUMBER):
-        values[cells.mask(NUMBER)] = cells.numbers().to_numpy()
-    if cells.has(TEXT):
-        texts = cells.texts()
-        percent[cells.mask(TEXT)] = texts.str.contains(_PERCENT_RE).to_numpy()
-        numbers = _number_texts(texts.str.replace(_PERCENT_RE, "", regex=True), _PLAIN_NUMBER_RE)
-        values[cells.mask(TEXT)] = numbers.to_numpy()
-    values = values.where(~(percent | (values.abs() > 1)), values / 100)
-    ok = (values.notna() & values.ge(0) & values.le(1)).to_numpy()
-    return values, _bad_mask(cells, ok)
+    return _parsed(cells, *_rates(cells))
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -585,11 +596,9 @@ def parse_array(
         texts, bad = _choices(cells, choices, default)
         values = _strings(texts)
     elif kind is Kind.INTEGER:
-        numbers, flags = parse_integers(cells, signed=signed)
-        values, bad = numbers.array, flags.to_numpy(dtype=bool)
+        values, bad = _integers(cells, signed)
     elif kind is Kind.RATE:
-        numbers, flags = parse_rates(cells)
-        values, bad = numbers.to_numpy(), flags.to_numpy(dtype=bool)
+        values, bad = _rates(cells)
     elif kind is Kind.EMAIL:
         texts, bad = _emails(cells)
         values = _strings(texts)
@@ -729,7 +738,12 @@ def _negative_advice(amount: str, sheet: str | None, column: str | None) -> str:
 
 def first(values: pd.Series) -> object:
     """The only element of a one-cell parse, as a plain Python value (None when empty)."""
-    value = values.iloc[0]
+    return plain(values.iloc[0])
+
+
+def plain(value: object) -> object:
+    """An element of a parsed Series (`values.iloc[i]`) as a plain Python value (None when
+    empty)."""
     if value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
@@ -756,4 +770,5 @@ __all__ = [
     "parse_rates",
     "parse_texts",
     "parse_urls",
+    "plain",
 ]

@@ -62,7 +62,7 @@ from treso_xl.reading.tables import (
     read_table,
     sheet_candidates,
 )
-from treso_xl.reading.values import explain, first, parse
+from treso_xl.reading.values import Cells, explain, parse, parse_array, plain
 
 # Ledger attribute of each input sheet.
 LEDGER_FIELDS: dict[str, str] = {
@@ -425,8 +425,8 @@ def _key(value: object) -> str:
     return normalize_label(format_value(value))
 
 
-def _parse_settings(cells: Mapping[str, tuple[int, object]]) -> dict[str, tuple[pd.Series, bool]]:
-    """Every setting's cell parsed, as a one-cell Series and its bad flag: the settings parsed
+def _parse_settings(cells: Mapping[str, tuple[int, object]]) -> dict[str, tuple[object, bool]]:
+    """Every setting's cell parsed, as the parsed element and its bad flag: the settings parsed
     alike (same kind and options) in one call, since a call costs far more than a cell."""
     groups: list[tuple[tuple[object, ...], list[Setting]]] = []
     for setting in SETTINGS:
@@ -437,21 +437,33 @@ def _parse_settings(cells: Mapping[str, tuple[int, object]]) -> dict[str, tuple[
                 break
         else:
             groups.append((key, [setting]))
-    parsed: dict[str, tuple[pd.Series, bool]] = {}
+    parsed: dict[str, tuple[object, bool]] = {}
     for _, members in groups:
         lead = members[0]
-        raws = [cells.get(setting.field, (None, None))[1] for setting in members]
-        values, bad = parse(
+        raws = np.empty(len(members), dtype=object)
+        raws[:] = [cells.get(setting.field, (None, None))[1] for setting in members]
+        values, bad = parse_array(
             lead.kind,
-            pd.Series(raws, dtype=object),
+            Cells(raws),
             signed=lead.signed,
             choices=lead.choices,
             default=lead.default,
         )
-        flags = bad.to_numpy(dtype=bool)
+        elements = pd.Series(values) if not isinstance(values, np.ndarray) else values
         for position, setting in enumerate(members):
-            parsed[setting.field] = (values.iloc[position : position + 1], bool(flags[position]))
+            element = _element(elements, position)
+            parsed[setting.field] = (element, bool(bad[position]))
     return parsed
+
+
+def _element(values: pd.Series | np.ndarray, position: int) -> object:
+    """The element at `position` as a parsed Series gives it (`Series.iloc`)."""
+    if isinstance(values, pd.Series):
+        return values.iloc[position]
+    value = values[position]
+    if isinstance(value, np.datetime64):  # a Series of datetime64 gives Timestamps
+        return pd.Timestamp(value)
+    return value
 
 
 def _setting_value(
@@ -459,7 +471,7 @@ def _setting_value(
     row: int | None,
     raw: object,
     title: str,
-    parsed: tuple[pd.Series, bool] | None = None,
+    parsed: tuple[object, bool] | None = None,
 ) -> tuple[object, Problem | None]:
     """The typed value of one setting (None when empty), or the problem with it."""
 
@@ -474,11 +486,11 @@ def _setting_value(
             choices=setting.choices,
             default=setting.default,
         )
-        parsed = (values, bool(bad.iloc[0]))
-    values, wrong = parsed
+        parsed = (values.iloc[0], bool(bad.iloc[0]))
+    element, wrong = parsed
     if wrong:
-        return problem(explain(setting.kind, raw, values.iloc[0], choices=setting.choices))
-    value = first(values)
+        return problem(explain(setting.kind, raw, element, choices=setting.choices))
+    value = plain(element)
     if value in (None, ""):
         if setting.required:
             if row is None:
