@@ -297,3 +297,74 @@ def test_cents_as_before(value: float) -> None:
 
     new, old = cents(value), _old_cents(value)
     assert repr(new) == repr(old)  # same value, same sign of zero, NaN alike
+
+
+_SUPPLIERS = st.sampled_from(["Adobe", "adobe ", "OVH", "Orange", "", "Zèbre"])
+_LABELS = st.sampled_from(
+    ["Abonnement Adobe mars 2026", "abonnement adobe d'avril", "Hébergement", "Loyer", "Box"]
+)
+
+
+@st.composite
+def spending_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """Décaissements made of payment series (monthly, quarterly, yearly, with a few days'
+    jitter) and stray rows, as `_prepared` gives them."""
+    from tests.ledger_factory import make_ledger
+    from treso_xl.core.spending import _prepared
+
+    start = dt.date(2025, 1, 1)
+    rows = []
+    for _ in range(draw(st.integers(0, 5))):
+        supplier, label = draw(_SUPPLIERS), draw(_LABELS)
+        period = draw(st.sampled_from([30, 91, 365, 12]))
+        first = draw(st.integers(0, 200))
+        for k in range(draw(st.integers(1, 6))):
+            day = first + k * period + draw(st.integers(-4, 4))
+            rows.append(
+                {
+                    "date": start + dt.timedelta(days=day),
+                    "libelle": label,
+                    "fournisseur": supplier,
+                    "montant": draw(st.sampled_from([9.99, 10.0, 12.5])),
+                    "recurrence": draw(st.sampled_from(["Aucune"] * 5 + ["Mensuelle"])),
+                    "statut": draw(st.sampled_from(["Réalisé"] * 5 + ["Prévu"])),
+                    "categorie": draw(st.sampled_from(["Logiciels", "", "Frais bancaires"])),
+                }
+            )
+    for _ in range(draw(st.integers(0, 4))):
+        rows.append(
+            {
+                "date": draw(st.one_of(st.none(), st.dates(start, dt.date(2026, 6, 1)))),
+                "libelle": draw(_LABELS),
+                "fournisseur": draw(_SUPPLIERS),
+                "montant": 60.0,
+                "recurrence": "Aucune",
+                "statut": "Réalisé",
+            }
+        )
+    order = draw(st.permutations(range(len(rows))))
+    return _prepared(make_ledger(decaissements=[rows[i] for i in order]).decaissements)
+
+
+def _old_detected_charges(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    from treso_xl.core.spending import _detected_by_frames
+
+    return _detected_by_frames(frame, ref)  # the former code, kept as the fallback
+
+
+@settings(max_examples=300, deadline=None)
+@given(spending_rows(), st.integers(200, 560))
+def test_detected_charges_as_by_frames(frame: pd.DataFrame, day: int) -> None:
+    from treso_xl.core.spending import _detected_charges
+
+    ref = pd.Timestamp(dt.date(2025, 1, 1) + dt.timedelta(days=day))
+    new, old = _detected_charges(frame, ref), _old_detected_charges(frame, ref)
+    pd.testing.assert_frame_equal(new, old)
+    _DETECTED.append(len(old))
+
+
+_DETECTED: list[int] = []
+
+
+def test_detected_charges_were_found_in_some_examples() -> None:
+    assert not _DETECTED or max(_DETECTED) > 0  # (run after the property test, same session)

@@ -364,8 +364,54 @@ def _detected_charges(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
 
     A series is one normalized Fournisseur and label key; it needs MIN_OCCURRENCES payments,
     a median gap between consecutive payments within a frequency's tolerance, and a last payment
-    no older than ACTIVE_PERIODS nominal periods.
+    no older than ACTIVE_PERIODS nominal periods. (Rows put in series order by one lexsort of
+    the keys' sorted codes, as a stable sort by Fournisseur, label key, date and row.)
     """
+    mask = (frame["recurrence"] == AUCUNE) & (frame["statut"] == REALISE) & (frame["date"] <= ref)
+    rows = np.flatnonzero(mask.to_numpy(dtype=bool))
+    ligne = frame["ligne"]
+    if not len(rows) or ligne.dtype != np.int64:
+        return _detected_by_frames(frame, ref)
+    supplier = pd.factorize(frame["skey"].to_numpy(dtype=object)[rows], sort=True)[0]
+    label = pd.factorize(frame["lkey"].to_numpy(dtype=object)[rows], sort=True)[0]
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")[rows]
+    if (supplier < 0).any() or (label < 0).any():  # a missing key: as pandas places it
+        return _detected_by_frames(frame, ref)
+    order = np.lexsort((ligne.to_numpy()[rows], dates, label, supplier))
+    supplier, label, dates = supplier[order], label[order], dates[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (supplier[1:] != supplier[:-1]) | (label[1:] != label[:-1])
+    group = np.cumsum(starts) - 1
+    gaps = np.full(len(order), np.nan)
+    gaps[1:] = (np.diff(dates) // np.timedelta64(1, "D")).astype("float64")
+    gaps[starts] = np.nan
+    count = np.bincount(group)
+    median = pd.Series(gaps).groupby(group).median().to_numpy(dtype="float64")
+    ends = np.ones(len(order), dtype=bool)
+    ends[:-1] = starts[1:]
+    last = frame.take(rows[order][ends])
+    last["occurrences"] = count
+    gap = median
+    nominal = np.full(len(last), np.nan)
+    frequence = np.full(len(last), "", dtype=object)
+    for name, days, tolerance in INTERVALS:
+        hit = np.abs(gap - days) <= tolerance
+        frequence = np.where(hit, name, frequence)
+        nominal = np.where(hit, days, nominal)
+    age = (ref - last["date"]).dt.days.to_numpy()
+    keep = (
+        (last["occurrences"].to_numpy() >= MIN_OCCURRENCES)
+        & (frequence != "")
+        & (age <= ACTIVE_PERIODS * np.nan_to_num(nominal))
+    )
+    last["frequence"] = frequence
+    last["dernier"] = last["date"]
+    last["origine"] = ORIGINE_DETECTEE
+    return last.loc[keep]
+
+
+def _detected_by_frames(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """`_detected_charges` by frame operations (sort, groupby): no row, or rows not int64."""
     mask = (frame["recurrence"] == AUCUNE) & (frame["statut"] == REALISE) & (frame["date"] <= ref)
     paid = frame.loc[mask].sort_values(["skey", "lkey", "date", "ligne"], kind="stable")
     if paid.empty:
