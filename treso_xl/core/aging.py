@@ -36,12 +36,18 @@ def open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFr
 
     The last answer is kept (aging, DSO, BFR and reminders ask it of the same positions, which
     are never changed in place); each caller gets its own copy."""
+    # a shallow copy is the caller's own: pandas copies on write (always, from pandas 3)
+    return _kept_open_invoices(positions, date_reference).copy(deep=False)
+
+
+def _kept_open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFrame:
+    """`open_invoices` itself, the kept frame (read it, never change it)."""
     global _last_open
     if _last_open is not None and _last_open[0]() is positions and _last_open[1] == date_reference:
-        return _last_open[2].copy()
+        return _last_open[2]
     rows = _open_invoices(positions, date_reference)
     _last_open = (weakref.ref(positions), date_reference, rows)
-    return rows.copy()
+    return rows
 
 
 def _open_invoices(positions: pd.DataFrame, date_reference: dt.date) -> pd.DataFrame:
@@ -104,5 +110,5 @@ def dso_days(positions: pd.DataFrame, date_reference: dt.date) -> int | None:
     sales = float(invoiced.sum())
     if sales <= 0:
         return None
-    receivables = float(open_invoices(positions, date_reference)["reste_du"].sum())
+    receivables = float(_kept_open_invoices(positions, date_reference)["reste_du"].sum())
     return whole_days(receivables / sales * 365)
