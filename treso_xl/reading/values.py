@@ -64,21 +64,38 @@ _NUMBER_BODY = (
     r"|(?P<d>\d{1,3}(?:,\d{3})+)(?:\.(?P<df>\d+))?)"  # 1,234.50
 )
 _SIGN = "(?P<{}>[-+\u2212]?)"
-_AMOUNT_RE = re.compile(
+
+
+class _Lazy:
+    """A regular expression compiled on its first use: compiling them all at import would cost
+    ~3 ms of every start, while most workbooks have no text in a number or date column."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def re(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+
+_AMOUNT_RE = _Lazy(
     rf"(?i)^{_SIGN.format('s1')}\s*(?:€|eur)?\s*{_SIGN.format('s2')}\s*{_NUMBER_BODY}"
     r"\s*(?:€|eur|euros?)?$"
 )
-_PLAIN_NUMBER_RE = re.compile(rf"^{_SIGN.format('s1')}\s*{_SIGN.format('s2')}{_NUMBER_BODY}$")
-_DATE_RE = re.compile(
+_PLAIN_NUMBER_RE = _Lazy(rf"^{_SIGN.format('s1')}\s*{_SIGN.format('s2')}{_NUMBER_BODY}$")
+_DATE_RE = _Lazy(
     r"^(?:(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})"
     r"|(?P<Y>\d{4})-(?P<M>\d{1,2})-(?P<D>\d{1,2}))"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
-_EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
-_URL_RE = re.compile(r"(?i)^(?:https?://|www\.)[^\s<>\"]+\.[^\s<>\"]+$")
-_PERCENT_RE = re.compile(r"\s*%$")
+_EMAIL_RE = _Lazy(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
+_URL_RE = _Lazy(r"(?i)^(?:https?://|www\.)[^\s<>\"]+\.[^\s<>\"]+$")
+_PERCENT_RE = _Lazy(r"\s*%$")
 # "1.234": a dot then exactly three digits, the only separator: 1,234 or 1 234? (contract)
-_AMBIGUOUS_RE = re.compile(
+_AMBIGUOUS_RE = _Lazy(
     r"(?i)^[-+\u2212]?\s*(?:€|eur)?\s*[-+\u2212]?\s*(?P<head>[1-9]\d{0,2})\.(?P<tail>\d{3})"
     r"\s*(?:€|eur|euros?|%)?$"
 )
@@ -279,7 +296,7 @@ def ambiguous(value: object) -> re.Match[str] | None:
     """The match when `value` is a text such as "1.234" (1,234 or 1 234?), else None."""
     if not isinstance(value, str):
         return None
-    return _AMBIGUOUS_RE.match(value.strip())
+    return _AMBIGUOUS_RE.re.match(value.strip())
 
 
 def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
@@ -298,7 +315,7 @@ def _number_texts(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     values = (digits + "." + fraction.where(understood, "0")).astype("float64")
     negative = parts["s1"].isin(["-", "\u2212"]) | parts["s2"].isin(["-", "\u2212"])
     values = values.where(~negative, -values)
-    unclear = texts.str.match(_AMBIGUOUS_RE).to_numpy(dtype=bool)
+    unclear = texts.str.match(_AMBIGUOUS_RE.re).to_numpy(dtype=bool)
     values = values.where(understood & (values.abs() < MAX_ABS_NUMBER) & ~unclear)
     return values
 
@@ -320,7 +337,7 @@ def _numbers(cells: Cells, pattern: re.Pattern[str]) -> pd.Series:
 
 
 def _amounts(cells: Cells, positive: bool, signed: bool) -> tuple[np.ndarray, np.ndarray]:
-    numbers = _number_array(cells, _AMOUNT_RE)
+    numbers = _number_array(cells, _AMOUNT_RE.re)
     understood = ~np.isnan(numbers)
     if positive:
         in_range = numbers > 0
@@ -343,7 +360,7 @@ def parse_amounts(
 
 
 def _integers(cells: Cells, signed: bool) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
-    numbers = _number_array(cells, _PLAIN_NUMBER_RE)
+    numbers = _number_array(cells, _PLAIN_NUMBER_RE.re)
     whole = ~np.isnan(numbers) & (numbers == np.floor(numbers))
     values = pd.array(np.where(whole, numbers, np.nan), dtype="Int64")
     in_range = whole if signed else whole & (numbers >= 0)
@@ -365,8 +382,10 @@ def _rates(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
     positions = cells._text_positions
     if len(positions):
         texts = cells.texts()
-        percent[positions] = texts.str.contains(_PERCENT_RE).to_numpy(dtype=bool)
-        numbers = _number_texts(texts.str.replace(_PERCENT_RE, "", regex=True), _PLAIN_NUMBER_RE)
+        percent[positions] = texts.str.contains(_PERCENT_RE.re).to_numpy(dtype=bool)
+        numbers = _number_texts(
+            texts.str.replace(_PERCENT_RE.re, "", regex=True), _PLAIN_NUMBER_RE.re
+        )
         values[positions] = numbers.to_numpy()
     with np.errstate(invalid="ignore"):
         values = np.where(percent | (np.abs(values) > 1), values / 100, values)
@@ -387,7 +406,7 @@ def _date_texts(texts: pd.Series) -> pd.Series:
     """dd/mm/yyyy (or - .) and yyyy-mm-dd texts to datetime64; NaT when impossible."""
     if texts.empty:
         return pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
-    parts = texts.str.extract(_DATE_RE)
+    parts = texts.str.extract(_DATE_RE.re)
     frame = pd.DataFrame(
         {
             "year": parts["y"].fillna(parts["Y"]).astype("float64"),
@@ -543,13 +562,13 @@ def _pattern_texts(cells: Cells, pattern: re.Pattern[str]) -> tuple[np.ndarray, 
 
 
 def _emails(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    values, ok = _pattern_texts(cells, _EMAIL_RE)
+    values, ok = _pattern_texts(cells, _EMAIL_RE.re)
     values[~ok] = ""
     return values, _bad(cells, ok)
 
 
 def _urls(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    values, ok = _pattern_texts(cells, _URL_RE)
+    values, ok = _pattern_texts(cells, _URL_RE.re)
     if len(cells._text_positions):
         texts = cells._texts.tolist()
         www = {text: text.lower().startswith("www.") for text in set(texts)}
