@@ -853,3 +853,18 @@ def test_projects_to_invoice_folds_each_text_once_with_the_same_result(rows):
         sum(max(0.0, float(t) - invoiced[i]) for i, t in projets["montant_total"].items())
     )
     assert projects_to_invoice(projets, positions, reference) == expected
+
+
+def test_turnover_receipts_stay_each_callers_own():
+    from treso_xl.core.urssaf import turnover_receipts
+
+    flows = _sample_plan().flows
+    first = turnover_receipts(flows)
+    expected = first.copy(deep=True)
+    first.loc[:, "montant"] = -1.0  # the caller's copy: nothing changes for the next one
+    first["extra"] = 1
+    again = turnover_receipts(flows)
+    pd.testing.assert_frame_equal(again, expected)
+    until = turnover_receipts(flows, dt.date(2026, 6, 30))
+    until.loc[:, "montant"] = -2.0
+    pd.testing.assert_frame_equal(turnover_receipts(flows), expected)

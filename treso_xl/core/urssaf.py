@@ -64,7 +64,7 @@ def turnover_receipts(flows: pd.DataFrame, until: dt.date | None = None) -> pd.D
         dates = receipts["date"].to_numpy(dtype="datetime64[ns]")
         last = pd.Timestamp(until).to_datetime64()
         receipts = receipts.iloc[: int(np.searchsorted(dates, last, side="right"))]
-    return receipts.copy()
+    return receipts.copy(deep=False)  # the caller's own: pandas copies on write
 
 
 _last_turnover: tuple[weakref.ref[pd.DataFrame], pd.DataFrame] | None = None
