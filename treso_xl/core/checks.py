@@ -273,7 +273,7 @@ def compact_rows(rows: tuple[int, ...] | list[int], max_pieces: int | None = Non
         return ""
     if len(rows) == 1:
         return f"Ligne {rows[0]}"
-    pieces = _row_pieces(rows)
+    pieces = _row_pieces(rows, max_pieces)
     if max_pieces is not None and len(pieces) > max_pieces:
         shown = pieces[:max_pieces]
         listed = sum(_piece_size(p) for p in shown)
@@ -285,22 +285,10 @@ def compact_rows(rows: tuple[int, ...] | list[int], max_pieces: int | None = Non
     return f"Lignes {', '.join(pieces[:-1])} et {pieces[-1]}"
 
 
-def _row_pieces(rows: list[int]) -> list[str]:
-    """Sorted distinct rows as pieces: a run of three or more « 12 à 40 », else each row."""
-    if all(type(row) is int for row in rows) and -(2**62) < rows[0] and rows[-1] < 2**62:
-        # the runs found by numpy, the pieces written per run
-        values = np.array(rows, dtype=np.int64)
-        breaks = np.flatnonzero(np.diff(values) != 1)
-        starts = np.concatenate(([0], breaks + 1)).tolist()
-        ends = np.concatenate((breaks, [len(rows) - 1])).tolist()
-        pieces: list[str] = []
-        for first, last in zip(starts, ends, strict=True):
-            if last - first >= 2:
-                pieces.append(f"{rows[first]} à {rows[last]}")
-            else:
-                pieces.extend(str(r) for r in rows[first : last + 1])
-        return pieces
-    pieces = []
+def _row_pieces(rows: list[int], max_pieces: int | None = None) -> list[str]:
+    """Sorted distinct rows as pieces: a run of three or more « 12 à 40 », else each row.
+    With `max_pieces`, stops once there are more than that many (the others are only counted)."""
+    pieces: list[str] = []
     start = previous = rows[0]
     for row in [*rows[1:], None]:
         if row is not None and row == previous + 1:
@@ -310,6 +298,8 @@ def _row_pieces(rows: list[int]) -> list[str]:
             pieces.append(f"{start} à {previous}")
         else:
             pieces.extend(str(r) for r in range(start, previous + 1))
+        if max_pieces is not None and len(pieces) > max_pieces >= 0:
+            break
         if row is not None:
             start = previous = row
     return pieces
