@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -368,3 +369,37 @@ _DETECTED: list[int] = []
 
 def test_detected_charges_were_found_in_some_examples() -> None:
     assert not _DETECTED or max(_DETECTED) > 0  # (run after the property test, same session)
+
+
+_RISEN: list[int] = []
+
+
+@settings(max_examples=300, deadline=None)
+@given(spending_rows(), st.integers(200, 900), st.booleans())
+def test_price_rises_as_by_frames(frame: pd.DataFrame, day: int, dearer: bool) -> None:
+    from treso_xl.core.spending import _history, _rise_rows, _rise_rows_by_frames, _rises
+
+    if dearer:  # later payments cost more: rises to find
+        frame = frame.assign(montant=frame["montant"] + (frame["date"].dt.year - 2024) * 1.5)
+    ref = dt.date(2025, 1, 1) + dt.timedelta(days=day)
+    start = pd.Timestamp(ref) - pd.DateOffset(years=1)
+    history = _history(frame, ref)
+    if history.empty:
+        return
+    new, old = _rise_rows(history, start), _rise_rows_by_frames(history, start)
+    assert new is not False
+    assert (new is None) == (old is None)
+    if old is None:
+        return
+    _RISEN.append(len(old[0]))
+    for a, b in zip(new[:2], old[:2], strict=True):  # the old rows had two helper columns
+        b = b[a.columns]
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    for a, b in zip(new[2:], old[2:], strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype
+    assert _rises(*new, {}) == _rises(*old, {})
+
+
+def test_price_rises_were_found_in_some_examples() -> None:
+    assert not _RISEN or max(_RISEN) > 0

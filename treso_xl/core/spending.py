@@ -459,6 +459,62 @@ def _price_rises(
     payment closest to one year before it (within YEAR_TOLERANCE_DAYS), highest extra first."""
     if history.empty:
         return []
+    found = _rise_rows(history, start)
+    if found is False:
+        found = _rise_rows_by_frames(history, start)
+    return [] if found is None or found is False else _rises(*found, charges)
+
+
+_RiseRows = tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]
+
+
+def _rise_rows(history: pd.DataFrame, start: pd.Timestamp) -> _RiseRows | bool | None:
+    """(last payment, payment a year before, 12-month total, 12-month count) of each risen
+    series, in series order, by one lexsort of sorted key codes and numpy (as
+    `_rise_rows_by_frames`); None when nothing rose, False when the rows need the frame code."""
+    ligne, amount = history["ligne"], history["montant"]
+    if ligne.dtype != np.int64 or amount.dtype != np.float64 or amount.isna().any():
+        return False
+    supplier = pd.factorize(history["skey"].to_numpy(dtype=object), sort=True)[0]
+    label = pd.factorize(history["lkey"].to_numpy(dtype=object), sort=True)[0]
+    dates = history["date"].to_numpy(dtype="datetime64[ns]")
+    if (supplier < 0).any() or (label < 0).any() or np.isnat(dates).any():
+        return False
+    order = np.lexsort((ligne.to_numpy(), dates, label, supplier))
+    supplier, label, dates = supplier[order], label[order], dates[order]
+    amounts = amount.to_numpy()[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (supplier[1:] != supplier[:-1]) | (label[1:] != label[:-1])
+    group = np.cumsum(starts) - 1
+    ends = np.ones(len(order), dtype=bool)
+    ends[:-1] = starts[1:]
+    last_at = np.flatnonzero(ends)  # sorted position of each group's last payment
+    last_date = dates[last_at][group]
+    year = np.timedelta64(YEAR_DAYS, "D")
+    distance = np.abs(dates - (last_date - year)) // np.timedelta64(1, "D")
+    near = np.flatnonzero((distance <= YEAR_TOLERANCE_DAYS) & (last_date > start.to_datetime64()))
+    if not len(near):
+        return None
+    closest = near[np.lexsort((dates[near], distance[near], group[near]))]
+    first = np.ones(len(closest), dtype=bool)
+    first[1:] = group[closest][1:] != group[closest][:-1]
+    closest = closest[first]  # one per group, in group order
+    groups = group[closest]
+    risen = amounts[last_at][groups] - amounts[closest] >= 0.005
+    closest, groups = closest[risen], groups[risen]
+    if not len(closest):
+        return None
+    in_window = dates > start.to_datetime64()
+    window_total = pd.Series(amounts[in_window]).groupby(group[in_window])
+    totals = window_total.sum().reindex(groups, fill_value=0.0).to_numpy()
+    counts = window_total.size().reindex(groups, fill_value=0).to_numpy()
+    latest = history.take(order[last_at][groups])
+    before = history.take(order[closest])
+    return latest, before, totals, counts
+
+
+def _rise_rows_by_frames(history: pd.DataFrame, start: pd.Timestamp) -> _RiseRows | None:
+    """`_rise_rows` by frame operations (sort, groupby, transform)."""
     hist = history.sort_values(["skey", "lkey", "date", "ligne"], kind="stable")
     group = hist.groupby(["skey", "lkey"], sort=False).ngroup()
     by_group = hist.groupby(group, sort=False)
@@ -467,7 +523,7 @@ def _price_rises(
     distance = (hist["date"] - (last_date - pd.Timedelta(days=YEAR_DAYS))).abs().dt.days
     near = (distance <= YEAR_TOLERANCE_DAYS) & (last_date > start)
     if not near.any():
-        return []
+        return None
     before = (
         hist.loc[near]
         .assign(group=group[near], distance=distance[near])
@@ -477,7 +533,7 @@ def _price_rises(
     delta = last_amount.loc[before.index] - before["montant"]
     before = before.loc[delta >= 0.005]
     if before.empty:
-        return []
+        return None
     in_window = hist["date"] > start
     window_total = hist.loc[in_window].groupby(group[in_window])["montant"]
     groups = group.loc[before.index].to_numpy()
@@ -485,6 +541,17 @@ def _price_rises(
     counts = window_total.size().reindex(groups, fill_value=0).to_numpy()
     last_rows = hist.loc[~group.duplicated(keep="last")]
     latest = last_rows.set_axis(group.loc[last_rows.index].to_numpy()).loc[groups]
+    return latest, before, totals, counts
+
+
+def _rises(
+    latest: pd.DataFrame,
+    before: pd.DataFrame,
+    totals: np.ndarray,
+    counts: np.ndarray,
+    charges: dict[SeriesKey, RecurringCharge],
+) -> list[tuple[SeriesKey, PriceRise]]:
+    """The price rises of the series found by `_rise_rows`, highest extra first."""
     motifs = avoidable_motif(latest["texte"])
     rises = []
     for (
