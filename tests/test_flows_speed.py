@@ -403,3 +403,26 @@ def test_price_rises_as_by_frames(frame: pd.DataFrame, day: int, dearer: bool) -
 
 def test_price_rises_were_found_in_some_examples() -> None:
     assert not _RISEN or max(_RISEN) > 0
+
+
+def _ledgers():
+    from tests.many_findings_factory import many_findings_ledger
+    from treso_xl.refresh import read
+    from treso_xl.workbooks import sample_path
+
+    return [read(sample_path()), many_findings_ledger(3000)]
+
+
+def test_spending_review_as_with_the_former_code(monkeypatch) -> None:
+    from treso_xl.core import spending
+    from treso_xl.core.recurrence import _expand_by_parts
+
+    fast = [spending.spending_review(ledger) for ledger in _ledgers()]
+    monkeypatch.setattr(spending, "_detected_charges", spending._detected_by_frames)
+    monkeypatch.setattr(spending, "_rise_rows", lambda history, start: False)
+    monkeypatch.setattr(spending, "avoidable_motif", _old_avoidable_motif)
+    monkeypatch.setattr(spending, "expand_recurrences", _expand_by_parts)
+    monkeypatch.setattr(spending, "cents", _old_cents)
+    former = [spending.spending_review(ledger) for ledger in _ledgers()]
+    assert fast == former
+    assert any(review.charges and review.hausses for review in former)

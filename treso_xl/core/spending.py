@@ -752,7 +752,7 @@ def spending_review(ledger: Ledger) -> SpendingReview:
     start = ts - pd.DateOffset(years=1)
     frame = _prepared(ledger.decaissements)
     own = not_expense(frame["texte"])
-    set_aside = _history(frame.loc[own], ref)
+    set_aside = _history(frame.loc[own], ref) if own.any() else frame.iloc[0:0]  # (none: note)
     set_aside = set_aside.loc[set_aside["date"] > start]
     frame = frame.loc[~own]
     keyed = _charges(_typed_charges(frame, ts), _detected_charges(frame, ts))
