@@ -120,20 +120,11 @@ class Cells:
         else:
             self._raw = None
             self._index = None
-            values = np.asarray(raw, dtype=object)
+            values = np.ascontiguousarray(raw, dtype=object)  # a sheet column: a strided view
         self.values: np.ndarray = values  # the raw cells, an object array
-        self.codes: np.ndarray
-        self.codes, maybe_missing = _type_codes(values)
-        if not maybe_missing:  # one type that is never missing: texts, dates or booleans
-            positions = np.flatnonzero(self.codes == TEXT) if self.codes.any() else _NONE
-            if len(positions) == len(values):
-                texts = values
-            else:
-                texts = values[positions]
-        else:
-            self.codes[pd.isna(values)] = EMPTY  # None, NaN, NaT, pd.NA
-            positions = np.flatnonzero(self.codes == TEXT)
-            texts = values[positions]
+        self.codes: np.ndarray = _type_codes(values)
+        positions = np.flatnonzero(self.codes == TEXT)
+        texts = values if len(positions) == len(values) else values[positions]
         listed = texts.tolist()
         stripped = list(map(str.strip, listed))  # "" (an empty cell) stays ""
         if all(stripped):  # no blank text: nothing to take out
@@ -215,36 +206,74 @@ _UNIFORM_CODES = {
     "datetime64": DATE,
     "boolean": BOOL,
 }
-# Kinds of a uniform column none of whose cells can be missing (a column of dates may hold NaT).
-_NEVER_MISSING = frozenset(("string",))
+# Types whose cells may be missing (None, NaN, NaT, pd.NA: coded EMPTY, as pandas' isna finds
+# them); cells of any other type never are.
+_MAYBE_MISSING = frozenset(
+    (type(None), type(pd.NaT), type(pd.NA), float, np.float64, np.float32, np.float16, Decimal,
+     np.datetime64, np.timedelta64)
+)  # fmt: skip
+_SUSPECT = 8  # a provisional code: a float, Decimal or numpy date, NaN or NaT perhaps
+_PROVISIONAL_CODES = {
+    **_TYPE_CODES,
+    float: _SUSPECT,
+    np.float64: _SUSPECT,
+    np.float32: _SUSPECT,
+    Decimal: _SUSPECT,
+    np.datetime64: _SUSPECT,
+}
 
 
-def _type_codes(values: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The type code of each cell, and whether some cell may be missing (NaN, NaT: coded as
-    their type here). A column of one type is recognized in a single C pass, and so is a column
-    of one type and empty cells (None, NaN or "", as python-calamine gives them), which are
-    coded EMPTY or TEXT (`Cells` makes every one of them EMPTY)."""
+def _type_codes(values: np.ndarray) -> np.ndarray:
+    """The type code of each cell, missing cells (None, NaN, NaT, pd.NA) coded EMPTY and texts
+    TEXT, blank ones included (`Cells` makes those EMPTY). A column of one type is recognized in
+    a single C pass, and so is one of a type and empty texts (python-calamine's empty cell);
+    otherwise each cell's type is looked up, and only floats, decimals, numpy dates and unknown
+    types are checked for NaN or NaT."""
+    codes = _uniform_codes(values)
+    if codes is not None:
+        return codes
+    try:
+        empty = np.asarray(values == "", dtype=bool)
+    except (TypeError, ValueError):  # a cell that cannot be compared with a text (pd.NA)
+        empty = None
+    if empty is not None and empty.any():
+        filled = _uniform_codes(values[~empty])
+        if filled is not None:
+            codes = np.full(len(values), EMPTY, dtype=np.int8)
+            codes[~empty] = filled
+            return codes
+    codes = np.fromiter(
+        map(_PROVISIONAL_CODES.get, map(type, values.tolist()), repeat(-1)),
+        np.int8,
+        len(values),
+    )
+    # floats, decimals, numpy dates and types not in the table (subclasses, numpy scalars)
+    suspect = np.flatnonzero((codes == _SUSPECT) | (codes < 0))
+    if len(suspect):
+        chosen = values[suspect]
+        codes[suspect] = np.fromiter(map(_slow_code, chosen.tolist()), np.int8, len(suspect))
+        codes[suspect[pd.isna(chosen)]] = EMPTY
+    return codes
+
+
+def _uniform_codes(values: np.ndarray) -> np.ndarray | None:
+    """The codes of a column whose cells are all of one kind (missing ones EMPTY), else None."""
     kind = infer_dtype(values, skipna=False)
     uniform = _UNIFORM_CODES.get(kind)
-    if uniform is not None:
-        return np.full(len(values), uniform, dtype=np.int8), kind not in _NEVER_MISSING
-    missing = pd.isna(values)
-    empty_text = np.zeros(len(values), dtype=bool)
-    empty_text[~missing] = values[~missing] == ""  # (pd.NA == "" is no boolean)
-    filled = ~(missing | empty_text)
-    uniform = _UNIFORM_CODES.get(infer_dtype(values[filled], skipna=False))
-    if uniform is not None:
-        codes = np.full(len(values), uniform, dtype=np.int8)
-        codes[missing] = EMPTY
-        codes[empty_text] = TEXT
-        return codes, False
-    codes = np.fromiter(
-        map(_TYPE_CODES.get, map(type, values.tolist()), repeat(-1)), np.int8, len(values)
-    )
-    unknown = np.flatnonzero(codes < 0)
-    for position in unknown.tolist():
-        codes[position] = _slow_code(values[position])
-    return codes, True
+    if uniform is None:
+        return None
+    codes = np.full(len(values), uniform, dtype=np.int8)
+    if kind == "string":
+        return codes
+    if kind == "floating":  # float objects only: NaN is the one missing value
+        codes[np.isnan(values.astype("float64"))] = EMPTY
+        return codes
+    if kind in ("date", "boolean", "integer") and not (
+        set(map(type, values.tolist())) & _MAYBE_MISSING
+    ):
+        return codes
+    codes[pd.isna(values)] = EMPTY
+    return codes
 
 
 def _cells(raw: pd.Series | Cells) -> Cells:
