@@ -21,6 +21,7 @@ from treso_xl import identifiers
 from treso_xl.identifiers import (
     IdentifierError,
     format_iban,
+    iban_check_digits,
     is_valid_iban,
     is_valid_siren,
     is_valid_siret,
@@ -166,6 +167,16 @@ def test_iban_decided_like_stdnum_on_every_country():
             ]
             for variant in variants:
                 _iban_same(variant)
+
+
+def test_iban_check_digits_like_stdnum():
+    rng = random.Random(97)
+    for country in _STDNUM_STRUCTURES:
+        number = _iban(country, rng)
+        for variant in (number, number[:2] + "00" + number[4:], _spelled(number, rng)):
+            assert iban_check_digits(variant) == stdnum_iban.calc_check_digits(variant)
+    bban = "3000600001123456789018" + "9"
+    assert iban_check_digits("FR00" + bban) == "76"
 
 
 def test_iban_real_values():

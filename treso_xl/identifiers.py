@@ -199,6 +199,13 @@ def is_valid_iban(number: str) -> bool:
         return False
 
 
+def iban_check_digits(number: str) -> str:
+    """The two check digits the IBAN `number` should have (its own are ignored), like
+    `stdnum.iban.calc_check_digits`: "FR" + iban_check_digits("FR00" + bban) + bban."""
+    number = compact_iban(number)
+    return f"{98 - _mod_97(number[4:] + number[:2] + '00'):02d}"
+
+
 def format_iban(number: str, separator: str = " ") -> str:
     """The IBAN in groups of four characters ("FR76 3000 6000 …")."""
     number = compact_iban(number)
