@@ -104,13 +104,13 @@ class NamedInvoices:
         """Index in Factures of the invoice each of the `rows` (mask) names (all name one).
         With no row, the empty array the former mapping gave: through a dict of the first
         invoice of each number (`numbered`: of each number but "")."""
-        if not rows.any():
+        if not rows.any():  # (one invoice in the dict gives its dtype, as all of them did)
             keys = invoice_key(encaissements["facture"])[rows]
             fact_keys = invoice_key(factures["facture"])
-            first = ~fact_keys.duplicated()
-            if numbered:
-                first &= fact_keys != ""
-            return _first_invoice(keys, fact_keys, first, factures.index)
+            numbers = fact_keys.to_numpy(dtype=object)
+            at = np.flatnonzero(numbers != "" if numbered else np.ones(len(numbers), bool))[:1]
+            mapping = dict(zip(numbers[at], factures.index[at], strict=True))
+            return keys.map(mapping).to_numpy()
         return factures.index.to_numpy()[self.first[rows]]
 
 
