@@ -136,9 +136,7 @@ class _Fitter:
     ) -> None:
         self.sheet = layout
         # the cells as they were before any fitting (the groups' styles): `layout.cells` is changed
-        self.original = layout.cells if original is None else original
-        if original is None:
-            self.original = dict(layout.cells)
+        self.original = dict(layout.cells) if original is None else original
         self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for box in layout.merges:
             for r in range(box[0], box[2] + 1):
@@ -204,7 +202,7 @@ class _Fitter:
         self.merged_index: dict[tuple[int, int], int] = {}  # merged cell with a value -> position
 
     def wrapped(self, style: Style) -> Style:
-        """`style` wrapped, top-aligned unless it says otherwise (one new Style per style)."""
+        """`style` wrapped, top-aligned unless it says otherwise (one Style per equal styles)."""
         known = self._wrapped.get(id(style))
         if known is None:
             done = _WRAPPED.get(style)  # by value: the same styles come back tab after tab
