@@ -426,3 +426,43 @@ def test_spending_review_as_with_the_former_code(monkeypatch) -> None:
     former = [spending.spending_review(ledger) for ledger in _ledgers()]
     assert fast == former
     assert any(review.charges and review.hausses for review in former)
+
+
+def _old_prepared(decaissements: pd.DataFrame) -> pd.DataFrame:  # before the speed work
+    """Décaissements with the series keys, unified category and folded "label | category"."""
+    from treso_xl.contract import normalize_series
+    from treso_xl.core.flows import CATEGORY_OTHER_OUT, unify_categories
+    from treso_xl.core.spending import _distinct, _spread, label_key
+
+    frame = decaissements.reset_index(drop=True).copy()
+    frame["skey"] = normalize_series(frame["fournisseur"])
+    # Labels and categories repeat: each computed once per distinct value, or pair of values.
+    labels, categories = _distinct(frame["libelle"]), _distinct(frame["categorie"])
+    frame["lkey"] = _spread(label_key(labels.values), labels.codes)
+    unified = unify_categories(categories.values, CATEGORY_OTHER_OUT).to_numpy(dtype=object)
+    frame["cat"] = _spread(unified, categories.codes)
+    folded_labels = normalize_series(labels.values).to_numpy(dtype=object)
+    folded_categories = normalize_series(categories.values).to_numpy(dtype=object)
+    pairs, pair_codes = np.unique(
+        np.stack([labels.codes, categories.codes]), axis=1, return_inverse=True
+    )
+    texts = np.array(
+        [
+            folded_labels[label] + " | " + folded_categories[category]
+            for label, category in pairs.T.tolist()
+        ],
+        dtype=object,
+    )
+    frame["texte"] = texts[pair_codes.reshape(-1)] if len(frame) else pd.Series(dtype=object)
+    return frame
+
+
+@settings(max_examples=200, deadline=None)
+@given(spending_rows(), st.booleans())
+def test_prepared_as_before(prepared: pd.DataFrame, shuffled: bool) -> None:
+    from treso_xl.core.spending import _prepared
+
+    rows = prepared.drop(columns=["skey", "lkey", "cat", "texte"])
+    if shuffled:
+        rows = rows.iloc[::-1]
+    pd.testing.assert_frame_equal(_prepared(rows), _old_prepared(rows))

@@ -305,7 +305,8 @@ class SpendingReview:
 def _prepared(decaissements: pd.DataFrame) -> pd.DataFrame:
     """Décaissements with the series keys, unified category and folded "label | category"."""
     frame = decaissements.reset_index(drop=True).copy()
-    frame["skey"] = normalize_series(frame["fournisseur"])
+    folded = normalize_series(decaissements["fournisseur"])  # the reader's column: folded once
+    frame["skey"] = pd.Series(folded.to_numpy(), index=frame.index, dtype=object)
     # Labels and categories repeat: each computed once per distinct value, or pair of values.
     labels, categories = _distinct(frame["libelle"]), _distinct(frame["categorie"])
     frame["lkey"] = _spread(label_key(labels.values), labels.codes)
@@ -313,13 +314,16 @@ def _prepared(decaissements: pd.DataFrame) -> pd.DataFrame:
     frame["cat"] = _spread(unified, categories.codes)
     folded_labels = normalize_series(labels.values).to_numpy(dtype=object)
     folded_categories = normalize_series(categories.values).to_numpy(dtype=object)
-    pairs, pair_codes = np.unique(
-        np.stack([labels.codes, categories.codes]), axis=1, return_inverse=True
+    width = max(len(categories.values), 1)  # pairs packed in one integer, same order
+    packed, pair_codes = np.unique(
+        labels.codes.astype(np.int64) * width + categories.codes, return_inverse=True
     )
     texts = np.array(
         [
             folded_labels[label] + " | " + folded_categories[category]
-            for label, category in pairs.T.tolist()
+            for label, category in zip(
+                (packed // width).tolist(), (packed % width).tolist(), strict=True
+            )
         ],
         dtype=object,
     )
