@@ -486,3 +486,25 @@ def test_numbers_are_shown_as_before(number, number_format) -> None:
 )
 def test_text_lines_as_before(text: str, width: float, style: Style) -> None:
     assert text_lines(text, width, style) == old_text_lines(text, width, style)
+
+
+def test_many_merged_cells_are_fitted_as_before() -> None:
+    """Merged cells with a value that do not end their row, many of them (found by position)."""
+    sheet = SheetLayout("Fusions")
+    wrap, plain, money = _STYLES[4], _STYLES[0], _STYLES[8]
+    for row in range(1, 60):
+        sheet.put(row, 1, f"Libellé fusionné numéro {row} " * (row % 4), wrap)
+        sheet.put(row, 3, row * 10.5, money)
+        sheet.put(row, 4, "fin de ligne assez longue pour déborder " * (row % 3), plain)
+        if row % 2:
+            sheet.merges.append((row, 1, row, 2))
+        if row % 5 == 0:
+            sheet.merges.append((row, 3, row + 1, 3))  # over two rows
+    _same_fitting(sheet)
+    few = SheetLayout("Quelques fusions")
+    for row in range(1, 12):
+        few.put(row, 1, "Texte " * row, wrap)
+        few.put(row, 2, float(row), money)
+        if row < 4:
+            few.merges.append((row, 1, row, 1))
+    _same_fitting(few)
