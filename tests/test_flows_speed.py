@@ -153,6 +153,17 @@ def bill_ledgers(draw: st.DrawFn):
         }
         for _ in range(draw(st.integers(0, 5)))
     ]
+    for bill in bills:  # the payment of a paid bill typed again, naming no bill
+        if bill["date_paiement"] is not None and draw(st.booleans()):
+            dec.append(
+                {
+                    "date": bill["date_paiement"],
+                    "libelle": "Paiement",
+                    "fournisseur": bill["fournisseur"],
+                    "montant": bill["montant"],
+                    "facture": draw(st.sampled_from(["", "X"])),
+                }
+            )
     params = {"date_solde": dt.date(2026, 11, 30), "date_reference": draw(_day), "horizon": 3}
     return make_ledger(params, decaissements=dec, fournisseurs=bills)
 

@@ -147,9 +147,11 @@ def bill_flows(ledger: Ledger, positions: pd.DataFrame | None = None) -> pd.Data
         positions = bill_positions(ledger)
     bills = ledger.fournisseurs
     paid = bills["date_paiement"].notna() & bills["montant"].notna()
-    dec = ledger.decaissements
-    free = dec.loc[naming_rows(ledger).isna()]
-    paid = (paid & ~_matches_typed_payment(bills, free)).to_numpy(dtype=bool)
+    if paid.any():  # only the rows dated on a payment day can record it
+        dec = ledger.decaissements
+        free = naming_rows(ledger).isna() & dec["date"].isin(bills.loc[paid, "date_paiement"])
+        paid &= ~_matches_typed_payment(bills, dec.loc[free])
+    paid = paid.to_numpy(dtype=bool)
     owed = (positions["reste_du"] > _CENT).to_numpy(dtype=bool)
     rows = np.concatenate([np.flatnonzero(paid), np.flatnonzero(owed)])  # paid first, by row
     numbers = bills["numero"].fillna("").astype(str).array.take(rows)
