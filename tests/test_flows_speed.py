@@ -477,3 +477,56 @@ def test_prepared_as_before(prepared: pd.DataFrame, shuffled: bool) -> None:
     if shuffled:
         rows = rows.iloc[::-1]
     pd.testing.assert_frame_equal(_prepared(rows), _old_prepared(rows))
+
+
+def _old_delays_by_payment_method(positions: pd.DataFrame) -> pd.DataFrame:  # before
+    from treso_xl.core.habits import _PAYMENT_DATES, paid_invoices
+
+    paid = paid_invoices(positions[[*_PAYMENT_DATES, "mode_paiement"]])
+    mode = paid["mode_paiement"].fillna("").astype(str).str.strip()
+    paid["mode"] = mode.where(mode != "", "(non renseigné)")
+    grouped = paid.groupby("mode", sort=True)
+    table = pd.DataFrame(
+        {
+            "factures": grouped.size(),
+            "delai_moyen": grouped["delai"].mean().round(1),
+            "retard_moyen": grouped["retard"].mean().round(1),
+        }
+    )
+    return table.sort_values("delai_moyen", ascending=False, kind="stable")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.0, 0.0, 12.5]),
+            st.one_of(st.none(), st.integers(0, 90)),
+            st.integers(0, 60),
+            st.one_of(st.none(), st.sampled_from(["Virement", " virement", "Chèque ", "", "  "])),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["object", "str"]),
+)
+def test_delays_by_payment_method_as_before(rows, dtype) -> None:
+    from treso_xl.core.habits import delays_by_payment_method
+
+    d0 = pd.Timestamp(2026, 1, 1)
+    positions = pd.DataFrame(
+        {
+            "reste_du": [r[0] for r in rows],
+            "derniere_date_paiement": pd.Series(
+                [None if r[1] is None else d0 + pd.Timedelta(days=r[1]) for r in rows],
+                dtype="datetime64[ns]",
+            ),
+            "echeance_calculee": pd.Series(
+                [d0 + pd.Timedelta(days=r[2]) for r in rows], dtype="datetime64[ns]"
+            ),
+            "date": pd.Series([d0] * len(rows), dtype="datetime64[ns]"),
+            "mode_paiement": pd.Series([r[3] for r in rows], dtype=dtype),
+        }
+    )
+    pd.testing.assert_frame_equal(
+        delays_by_payment_method(positions), _old_delays_by_payment_method(positions)
+    )

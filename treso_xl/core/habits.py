@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 
+import numpy as np
 import pandas as pd
 
 MIN_PAID_INVOICES = 2  # fewer paid invoices: no habit, the due date is used
@@ -68,8 +69,10 @@ def delays_by_payment_method(positions: pd.DataFrame) -> pd.DataFrame:
     """Per Mode de paiement: paid invoices, mean days from invoice to payment and mean delay
     after the due date, slowest first. An empty mode is shown as « (non renseigné) »."""
     paid = paid_invoices(positions[[*_PAYMENT_DATES, "mode_paiement"]])
-    mode = paid["mode_paiement"].fillna("").astype(str).str.strip()
-    paid["mode"] = mode.where(mode != "", "(non renseigné)")
+    texts = paid["mode_paiement"].fillna("").astype(str)
+    codes, distinct = pd.factorize(texts)  # each distinct wording stripped once
+    shown = np.array([t.strip() or "(non renseigné)" for t in distinct.tolist()], dtype=object)
+    paid["mode"] = pd.Series(shown[codes], index=paid.index, dtype=texts.dtype)
     grouped = paid.groupby("mode", sort=True)
     table = pd.DataFrame(
         {
