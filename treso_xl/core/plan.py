@@ -109,7 +109,16 @@ def build_plan(
     return replace(contractual, predicted_closing=predicted.closing, predicted_low=predicted.low)
 
 
-def _by_category(
+def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
+    """Sums of `montant` per category (rows, first appearance) and month (columns, `months`),
+    rounded to the cent: what a pivot table gave (`_sums_by_category` of the flows' columns)."""
+    when = flows["date"].to_numpy(dtype="datetime64[ns]")
+    return _sums_by_category(
+        flows["categorie"], when, flows["montant"].to_numpy(dtype="float64"), months
+    )
+
+
+def _sums_by_category(
     categories: pd.Series, when: np.ndarray, amounts: np.ndarray, months: list[dt.date]
 ) -> pd.DataFrame:
     """Sums of the amounts per category (rows, first appearance) and month (columns, `months`)
@@ -151,8 +160,10 @@ def plan_from_flows(
     incoming = (sens == IN).to_numpy(dtype=bool)
     outgoing = (sens == OUT).to_numpy(dtype=bool)
     category = applied["categorie"]
-    receipts = _by_category(category[incoming], when[incoming], amounts[incoming], months)
-    disbursements = _by_category(category[outgoing], when[outgoing], amounts[outgoing], months)
+    receipts = _sums_by_category(category[incoming], when[incoming], amounts[incoming], months)
+    disbursements = _sums_by_category(
+        category[outgoing], when[outgoing], amounts[outgoing], months
+    )
     total_in = receipts.sum(axis=0).reindex(months).fillna(0.0).round(2)
     total_out = disbursements.sum(axis=0).reindex(months).fillna(0.0).round(2)
     net = (total_in - total_out).round(2)
