@@ -868,3 +868,49 @@ def test_turnover_receipts_stay_each_callers_own():
     until = turnover_receipts(flows, dt.date(2026, 6, 30))
     until.loc[:, "montant"] = -2.0
     pd.testing.assert_frame_equal(turnover_receipts(flows), expected)
+
+
+_cells = st.lists(
+    st.tuples(
+        st.integers(-5, 5),
+        st.one_of(st.floats(allow_nan=True, allow_infinity=False), st.just(float("nan"))),
+        st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2027, 1, 1))),
+        st.one_of(st.none(), st.sampled_from(["a", " b ", ""])),
+        st.sampled_from([None, 1, 1.5, "x", True, np.int64(3), np.float64(2.5), pd.NA]),
+        st.one_of(st.none(), st.integers(0, 9)),
+        st.booleans(),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_cells, st.data())
+def test_selected_rows_as_to_dict_records(rows, data):
+    from treso_xl.core.checks import _selected
+
+    frame = pd.DataFrame(
+        {
+            "ligne": pd.Series([r[0] for r in rows], dtype="int64"),
+            "montant": pd.Series([r[1] for r in rows], dtype="float64"),
+            "date": pd.Series(
+                [pd.Timestamp(r[2]) if r[2] else None for r in rows], dtype="datetime64[ns]"
+            ),
+            "texte": pd.Series([r[3] for r in rows], dtype="str"),
+            "objet": pd.Series([r[4] for r in rows], dtype=object),
+            "entier": pd.Series([r[5] for r in rows], dtype="Int64"),
+            "oui": pd.Series([r[6] for r in rows], dtype=bool),
+        },
+        index=pd.RangeIndex(3, 3 + 2 * len(rows), 2),
+    )
+    mask = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool
+    )
+    fields = ["ligne", "montant", "date", "texte", "objet", "entier", "oui"]
+    extra = np.arange(len(rows))
+    got = list(_selected(frame, mask, fields, extra))
+    picked = frame.loc[mask, fields]
+    expected = list(zip(picked.index, picked.to_dict("records"), extra[mask], strict=True))
+    assert repr(got) == repr(expected)
+    for (_, a, _), (_, b, _) in zip(got, expected, strict=True):
+        assert [type(v) for v in a.values()] == [type(v) for v in b.values()]

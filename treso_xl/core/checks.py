@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native  # what to_dict boxes values with
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
@@ -487,8 +488,21 @@ def _selected(
 
     The records hold `fields` as `frame.to_dict("records")` gives them, for these rows only.
     """
-    rows = frame.loc[mask, fields]
-    yield from zip(rows.index, rows.to_dict("records"), *(c[mask] for c in columns), strict=True)
+    values = [_column_values(frame[field], mask) for field in fields]
+    records = [dict(zip(fields, row, strict=True)) for row in zip(*values, strict=True)]
+    yield from zip(frame.index[mask], records, *(c[mask] for c in columns), strict=True)
+
+
+def _column_values(column: pd.Series, mask: np.ndarray) -> list[Any]:
+    """The values of `column` where `mask` holds, as `to_dict("records")` gives them: numbers
+    as Python scalars, dates as Timestamps, the values of object and extension columns boxed
+    by pandas' own `maybe_box_native` (NA as None)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return column.to_numpy()[mask].tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind != "O":  # datetime64, timedelta64
+        return list(column.array[mask])
+    return [maybe_box_native(value) for value in column.array[mask]]
 
 
 # --- Factures: numbering ---------------------------------------------------------------------
