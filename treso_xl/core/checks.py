@@ -13,8 +13,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native  # what to_dict boxes values with
-from stdnum.fr import siren as stdnum_siren
-from stdnum.fr import siret as stdnum_siret
 
 from treso_xl import contract
 from treso_xl.contract import normalize_label
@@ -24,6 +22,7 @@ from treso_xl.core.penalties import legal_minimum_rate
 from treso_xl.core.records import Ledger
 from treso_xl.core.terms import LEGAL_MAX_DAYS, LEGAL_MAX_EOM_DAYS, parse_terms
 from treso_xl.french import day, euros, percent, quote
+from treso_xl.identifiers import is_valid_siren, is_valid_siret
 
 Gravite = Literal["erreur", "avertissement", "conseil"]
 
@@ -804,7 +803,7 @@ def _client_identity(factures: pd.DataFrame) -> list[Finding]:
 
 
 def _valid_siren(siren: str) -> bool:
-    return bool(siren) and stdnum_siren.is_valid(siren)
+    return bool(siren) and is_valid_siren(siren)
 
 
 def _first_by_key(keys: np.ndarray, values: np.ndarray, mask: np.ndarray) -> dict[Any, str]:
@@ -824,7 +823,7 @@ def _rows_by_key(keys: np.ndarray, lignes: np.ndarray, mask: np.ndarray) -> dict
 
 def _invalid_siren(client: str, siren: str, ligne: int) -> Finding:
     digits = re.sub(r"[\s.]", "", siren)
-    if digits.isdigit() and len(digits) == 14 and stdnum_siret.is_valid(digits):
+    if digits.isdigit() and len(digits) == 14 and is_valid_siret(digits):
         advice = (
             f"C'est un numéro SIRET (14 chiffres) : le SIREN en est les 9 premiers chiffres, "
             f"{digits[:9]}."
