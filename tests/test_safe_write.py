@@ -195,3 +195,14 @@ def test_new_file_failure_says_nothing_was_written(tmp_path: Path) -> None:
     assert "rien n'a été écrit" in str(info.value).lower()
     assert "fichier trop gros" in str(info.value)
     assert names(tmp_path) == []
+
+
+def test_temp_names_carry_the_host_name_hashed_as_before():
+    """The host tag (which temp files are this computer's) does not change with the way it
+    is read: older temp files of this computer are still recognised."""
+    import hashlib
+    import socket
+
+    from treso_xl.render.safe_write import _host_tag
+
+    assert _host_tag() == hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]

@@ -9,7 +9,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import stat
 import time
 from pathlib import Path
@@ -160,7 +159,15 @@ def backup_path(path: Path) -> Path:
 
 
 def _host_tag() -> str:
-    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+    """This computer's name, hashed (os.uname's node name is gethostname() on POSIX, without
+    importing socket: 2 ms of a cold start)."""
+    if hasattr(os, "uname"):
+        host = os.uname().nodename
+    else:  # Windows
+        import socket
+
+        host = socket.gethostname()
+    return hashlib.sha1(host.encode("utf-8", "replace")).hexdigest()[:6]
 
 
 def temp_name(target: Path) -> Path:
