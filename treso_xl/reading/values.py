@@ -512,17 +512,18 @@ def _choices(
     ok = cells.mask(EMPTY)
     positions = cells._text_positions
     if len(positions):
-        texts = cells._texts.tolist()
-        found = {text: canonical.get(normalize_label(text)) for text in set(texts)}  # once each
-        shown = _objects(list(map({t: c or "" for t, c in found.items()}.__getitem__, texts)))
+        # each distinct text matched once, then spread back by its code (a C-level take)
+        codes, distinct = pd.factorize(cells._texts)
+        found = [canonical.get(normalize_label(text)) for text in distinct.tolist()]
+        shown = _objects([choice or "" for choice in found])[codes]
         if len(positions) == len(ok):  # only texts
             values = shown
         else:
             values = np.full(len(cells.codes), empty_value, dtype=object)
             values[positions] = shown
-        if None in found.values():
-            known = {text: choice is not None for text, choice in found.items()}
-            ok[positions] = np.fromiter(map(known.__getitem__, texts), bool, len(texts))
+        if None in found:
+            known = np.fromiter((choice is not None for choice in found), bool, len(found))
+            ok[positions] = known[codes]
         else:
             ok[positions] = True
     else:

@@ -1,0 +1,88 @@
+"""The read phase's faster paths give what the former code gave (hypothesis, hostile inputs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treso_xl.contract import normalize_label
+from treso_xl.reading.values import BOOL, EMPTY, Cells, _bad, _choices, _objects
+
+CHOICES = (("Oui", "Non"), ("Prévu", "Réalisé", "Annulé"), ("Professionnel", "Particulier"))
+
+
+def _old_choices(cells: Cells, choices, default):
+    """values._choices before it factorized the texts (the reference)."""
+    canonical = {normalize_label(choice): choice for choice in choices}
+    empty_value = "" if default is None else str(default)
+    ok = cells.mask(EMPTY)
+    positions = cells._text_positions
+    if len(positions):
+        texts = cells._texts.tolist()
+        found = {text: canonical.get(normalize_label(text)) for text in set(texts)}
+        shown = _objects(list(map({t: c or "" for t, c in found.items()}.__getitem__, texts)))
+        if len(positions) == len(ok):
+            values = shown
+        else:
+            values = np.full(len(cells.codes), empty_value, dtype=object)
+            values[positions] = shown
+        if None in found.values():
+            known = {text: choice is not None for text, choice in found.items()}
+            ok[positions] = np.fromiter(map(known.__getitem__, texts), bool, len(texts))
+        else:
+            ok[positions] = True
+    else:
+        values = np.full(len(cells.codes), empty_value, dtype=object)
+    boolean = cells.mask(BOOL)
+    if {"oui", "non"} <= canonical.keys() and boolean.any():
+        flags = cells.values[boolean].astype(bool)
+        values[boolean] = np.where(flags, canonical["oui"], canonical["non"]).astype(object)
+        ok[boolean] = True
+    if not ok.all():
+        values[~ok] = ""
+    return values, _bad(cells, ok)
+
+
+_WORDS = st.sampled_from(
+    ["oui", " NON ", "Oui", "prevu", "PRÉVU", "Réalisé ", "annule", "autre", "", "   ", "nan",
+     "Professionnel", "particulier (€)", "Particulier"]
+)  # fmt: skip
+_CELL = st.one_of(
+    _WORDS,
+    st.text(max_size=6),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.integers(-3, 3),
+    st.just(dt.datetime(2025, 1, 2)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(_CELL, max_size=40),
+    which=st.integers(0, len(CHOICES) - 1),
+    default=st.sampled_from([None, "Prévu", "Non"]),
+)
+def test_choices_as_before(cells: list, which: int, default) -> None:
+    raw = _objects(cells)
+    new_values, new_bad = _choices(Cells(raw), CHOICES[which], default)
+    old_values, old_bad = _old_choices(Cells(raw), CHOICES[which], default)
+    assert new_values.dtype == object
+    assert new_values.tolist() == old_values.tolist()
+    assert [type(v) for v in new_values.tolist()] == [type(v) for v in old_values.tolist()]
+    assert new_bad.tolist() == old_bad.tolist()
+
+
+def test_choices_many_rows_few_values() -> None:
+    rng = np.random.default_rng(7)
+    words = np.array(["Prévu", " réalisé", "ANNULÉ", "faux", "", None, 3.0], dtype=object)
+    raw = words[rng.integers(0, len(words), 5000)]
+    new_values, new_bad = _choices(Cells(raw), CHOICES[1], None)
+    old_values, old_bad = _old_choices(Cells(raw), CHOICES[1], None)
+    assert new_values.tolist() == old_values.tolist()
+    assert new_bad.tolist() == old_bad.tolist()
+    assert new_bad.any() and not new_bad.all()
