@@ -230,9 +230,10 @@ def _style_attr(style: object, number_format: str | None, xfs: _Xfs) -> str:
 
 @dataclass
 class _Rows:
-    """The <c> elements of a sheet by row, each as (column, element), with the sheet's extent."""
+    """The <c> elements of a sheet by row in column order, each row's as one text with its
+    number of cells, and the sheet's extent."""
 
-    cells: dict[int, list[tuple[int, str]]]
+    cells: dict[int, tuple[str, int]]
     dimension: str
 
 
@@ -245,24 +246,37 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
     serials: dict[dt.date, str] = {}
     starts = _CellStarts()
     isfinite = math.isfinite
-    by_row: dict[int, list[tuple[int, str]]] = {}
-    unsorted: set[int] = set()  # rows whose cells came out of column order
-    current = found = None  # the row of the last cell (cells come row by row) and its list
+    # A run is the cells of one row met one after the other (cells come row by row). A run in
+    # column order of a row not met before is kept as it is; the others (rare) are put
+    # together with the row's earlier cells and sorted by column.
+    runs: dict[int, tuple[list[int], list[str]]] = {}  # row -> its columns and elements
+    odd: set[int] = set()  # rows to sort
+    current = None  # the row of the run
     srow = ""
     last_col = 0
+    run_cols: list[int] = []
+    run: list[str] = []
+    put_col = run_cols.append
+    put = run.append
     for (row, col), cell in cells.items():
         if row != current:
             current = row
             srow = str(row)
-            found = by_row.get(row)
+            found = runs.get(row)
             if found is None:
-                found = by_row[row] = []
+                run_cols = []
+                run = []
+                runs[row] = (run_cols, run)
                 last_col = 0
             else:
-                last_col = found[-1][0]
+                run_cols, run = found
+                last_col = run_cols[-1]
+            put_col = run_cols.append
+            put = run.append
         if col < last_col:
-            unsorted.add(row)
+            odd.add(row)
         last_col = col
+        put_col(col)
         value = cell.value
         style = cell.style
         kind = value.__class__
@@ -276,15 +290,15 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
                 if body is None:
                     body = texts[value] = _text_body(value)
                 if body:
-                    xml = f'{starts[col]}{srow}"{head} t="inlineStr">{body}</c>'
+                    put(f'{starts[col]}{srow}"{head} t="inlineStr">{body}</c>')
                 else:  # as openpyxl writes an empty text
-                    xml = f'{starts[col]}{srow}"{head} t="inlineStr"/>'
+                    put(f'{starts[col]}{srow}"{head} t="inlineStr"/>')
             elif kind is int or isfinite(value):
-                xml = f'{starts[col]}{srow}"{head}><v>{value:.16g}</v></c>'
+                put(f'{starts[col]}{srow}"{head}><v>{value:.16g}</v></c>')
             elif head:  # Excel has no NaN nor infinity: an empty styled cell
-                xml = f'{starts[col]}{srow}"{head}/>'
+                put(f'{starts[col]}{srow}"{head}/>')
             else:
-                xml = ""
+                put("")
         elif kind is dt.date:
             head = dated.get(id(style))
             if head is None:
@@ -293,28 +307,31 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
             serial = serials.get(value)
             if serial is None:
                 serial = serials[value] = _num(_excel_date(value))
-            xml = f'{starts[col]}{srow}"{head}><v>{serial}</v></c>'
+            put(f'{starts[col]}{srow}"{head}><v>{serial}</v></c>')
         else:
             fmt = style.number_format if style.__class__ is Style else None
             tail = _cell_tail(value, style, fmt, xfs, (row, col))
-            xml = f'{starts[col]}{srow}"{tail}' if tail else ""
-        found.append((col, xml))
-    for row in unsorted:
-        by_row[row].sort()  # columns differ: the elements are never compared
+            put(f'{starts[col]}{srow}"{tail}' if tail else "")
+    for row in odd:
+        pairs = sorted(zip(*runs[row], strict=True), key=_first)  # columns differ in a row
+        runs[row] = ([col for col, _ in pairs], [xml for _, xml in pairs])
     dimension = "A1:A1"
-    if by_row:
+    if runs:
         first_col = last_col = 0
-        for found in by_row.values():
-            if not first_col or found[0][0] < first_col:
-                first_col = found[0][0]
-            if found[-1][0] > last_col:
-                last_col = found[-1][0]
-        dimension = (
-            f"{column_letter(first_col)}{min(by_row)}:{column_letter(last_col)}{max(by_row)}"
-        )
+        for found_cols, _ in runs.values():
+            if not first_col or found_cols[0] < first_col:
+                first_col = found_cols[0]
+            if found_cols[-1] > last_col:
+                last_col = found_cols[-1]
+        dimension = f"{column_letter(first_col)}{min(runs)}:{column_letter(last_col)}{max(runs)}"
+    by_row = {row: ("".join(xmls), len(xmls)) for row, (_, xmls) in runs.items()}
     for row in heights:
-        by_row.setdefault(row, [])
+        by_row.setdefault(row, ("", 0))
     return _Rows({row: by_row[row] for row in sorted(by_row)}, dimension)
+
+
+def _first(pair: tuple[int, str]) -> int:
+    return pair[0]
 
 
 def _prepared(
@@ -457,10 +474,10 @@ def write_sheet(
             append(f'<row r="{row}">')
         else:
             append(f'<row r="{row}" ht="{_num(height)}" customHeight="1">')
-        for _, xml in row_cells:
-            append(xml)
+        xml, cell_count = row_cells
+        append(xml)
         append("</row>")
-        count += len(row_cells) + 1
+        count += cell_count + 1
         if count >= _FLUSH:
             put("".join(out))
             out.clear()
