@@ -94,9 +94,12 @@ def build_plan(
         expected, overdue = expected_invoice_receipts(
             positions, params.date_solde, params.date_reference, view_habits
         )
+        parts = [known, *extra, invoice_rest_flows(expected)]
+        if view_habits is not None:  # only its balances are kept: the columns they need
+            parts = [_balance_columns(part) for part in parts]
         views.append(
             plan_from_flows(
-                combine(known, *extra, invoice_rest_flows(expected)),  # one sort per view
+                combine(*parts),  # one sort per view
                 months=months,
                 opening_balance=params.solde_initial,
                 date_solde=params.date_solde,
@@ -107,6 +110,15 @@ def build_plan(
         )
     contractual, predicted = views
     return replace(contractual, predicted_closing=predicted.closing, predicted_low=predicted.low)
+
+
+_BALANCE_COLUMNS = ("date", "montant", "sens", "categorie", "ligne")  # the sort keys among them
+
+
+def _balance_columns(flows: pd.DataFrame) -> pd.DataFrame:
+    """The columns of `flows` the balances of a plan depend on (and the sort keys): the other
+    columns of the predicted view were copied, sorted and filtered for nothing."""
+    return flows[[name for name in flows.columns if name in _BALANCE_COLUMNS]]
 
 
 def _by_category(flows: pd.DataFrame, months: list[dt.date]) -> pd.DataFrame:
@@ -161,9 +173,7 @@ def plan_from_flows(
     outgoing = (sens == OUT).to_numpy(dtype=bool)
     category = applied["categorie"]
     receipts = _sums_by_category(category[incoming], when[incoming], amounts[incoming], months)
-    disbursements = _sums_by_category(
-        category[outgoing], when[outgoing], amounts[outgoing], months
-    )
+    disbursements = _sums_by_category(category[outgoing], when[outgoing], amounts[outgoing], months)
     total_in = receipts.sum(axis=0).reindex(months).fillna(0.0).round(2)
     total_out = disbursements.sum(axis=0).reindex(months).fillna(0.0).round(2)
     net = (total_in - total_out).round(2)
