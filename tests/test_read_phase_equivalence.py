@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treso_xl.contract import normalize_label
+from treso_xl.contract import _fold, _fold_all, normalize_label, normalize_series
 from treso_xl.reading.values import BOOL, EMPTY, Cells, _bad, _choices, _objects
 
 CHOICES = (("Oui", "Non"), ("Prévu", "Réalisé", "Annulé"), ("Professionnel", "Particulier"))
@@ -86,3 +87,38 @@ def test_choices_many_rows_few_values() -> None:
     assert new_values.tolist() == old_values.tolist()
     assert new_bad.tolist() == old_bad.tolist()
     assert new_bad.any() and not new_bad.all()
+
+
+_FOLD_ALPHABET = st.sampled_from(
+    [*"aZ9-_/ ()", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x00", "é", "’", "º"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(st.text(_FOLD_ALPHABET, max_size=8), max_size=12))
+def test_fold_all_as_fold_each(texts: list[str]) -> None:
+    assert _fold_all(texts) == [_fold(text) for text in texts]
+
+
+def test_fold_all_plain_invoice_numbers() -> None:
+    texts = [f"F2025-{i:05d}" for i in range(3000)] + ["Ab Cd", "", "x(1)y", "(a)b"]
+    assert _fold_all(texts) == [_fold(text) for text in texts]
+    for odd in (" F1", "F1 ", "F  1", "F\t1", "Montant (EUR)", "F\x001", "É1"):
+        assert _fold_all([*texts, odd]) == [_fold(text) for text in [*texts, odd]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), st.text(_FOLD_ALPHABET, max_size=6), st.sampled_from(["F-1", "f-1"])),
+        max_size=30,
+    ),
+    dtype=st.sampled_from(["str", "object"]),
+)
+def test_normalize_series_as_before(cells: list, dtype: str) -> None:
+    series = pd.Series(cells, dtype=dtype, name="facture", index=range(5, 5 + len(cells)))
+    before = [normalize_label(text) for text in series.fillna("").astype(str).tolist()]
+    after = normalize_series(series)
+    assert after.tolist() == before
+    assert after.dtype == object and after.name == "facture"
+    assert after.index.equals(series.index)
