@@ -1176,52 +1176,37 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
         past = past.copy()
         past[np.flatnonzero(past)[series]] = False
         flagged = future | past
-    # each date written once, each label quoted once: a sheet may flag thousands of rows
+    # each date written once, each label quoted once, the wording's two ends built once per
+    # date: a sheet may flag thousands of rows
     when_codes, whens = pd.factorize(days[flagged])
-    written = [_date(when) for when in whens]
     reference_shown = _date(reference)
-    labels: dict[Any, str] = {}
-    findings: list[Finding] = []
-    for is_future, ligne, libelle, when in zip(
-        future[flagged].tolist(),
-        frame["ligne"].to_numpy()[flagged].tolist(),
-        frame["libelle"].to_numpy(dtype=object)[flagged].tolist(),
-        when_codes.tolist(),
-        strict=True,
-    ):
-        key = (libelle.__class__, libelle)  # 1, 1.0 and True read apart
-        label = labels.get(key)  # a few labels repeated on thousands of rows
-        if label is None:
-            label = labels[key] = quote(_text(libelle))
-        if is_future:
-            findings.append(
-                Finding(
-                    AVERTISSEMENT,
-                    feuille,
-                    int(ligne),
-                    f"{_REALISE} en date future : {label} daté du {written[when]}, "
-                    f"après la date de référence ({reference_shown}).",
-                    _REALISE_FUTUR_ADVICE,
-                    "realise_futur",
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    AVERTISSEMENT,
-                    feuille,
-                    int(ligne),
-                    f"{_PREVU} en date passée : {label} daté du {written[when]}, "
-                    f"avant la date de référence ({reference_shown}).",
-                    _PREVU_PASSE_ADVICE,
-                    "prevu_passe",
-                )
-            )
-    return findings
+    written = [_date(when) for when in whens]
+    after = [f" daté du {w}, après la date de référence ({reference_shown})." for w in written]
+    before = [f" daté du {w}, avant la date de référence ({reference_shown})." for w in written]
+    labels = _Distinct(frame["libelle"].to_numpy(dtype=object)[flagged]).of(_quoted_text)
+    lignes = frame["ligne"].to_numpy()[flagged]
+    lignes = lignes.tolist() if lignes.dtype.kind in "iu" else [int(v) for v in lignes]
+    return [
+        Finding(AVERTISSEMENT, feuille, ligne, _REALISE_FUTUR + label + after[when],
+                _REALISE_FUTUR_ADVICE, "realise_futur")
+        if is_future
+        else Finding(AVERTISSEMENT, feuille, ligne, _PREVU_PASSE + label + before[when],
+                     _PREVU_PASSE_ADVICE, "prevu_passe")
+        for is_future, ligne, label, when in zip(
+            future[flagged].tolist(), lignes, labels.tolist(), when_codes.tolist(), strict=True
+        )
+    ]  # fmt: skip
+
+
+def _quoted_text(value: object) -> str:
+    """A label as a finding quotes it."""
+    return quote(_text(value))
 
 
 _REALISE = quote("Réalisé")
 _PREVU = quote("Prévu")
+_REALISE_FUTUR = f"{_REALISE} en date future : "
+_PREVU_PASSE = f"{_PREVU} en date passée : "
 _REALISE_FUTUR_ADVICE = (
     "Un mouvement réalisé a déjà eu lieu : corrigez la date, ou passez le "
     f"statut à {_PREVU} s'il reste à venir."
