@@ -61,10 +61,17 @@ def penalties_over(amount: float, periods: list[PenaltyPeriod]) -> float:
 def penalties_over_many(amounts: np.ndarray, periods: list[PenaltyPeriod]) -> list[float]:
     """`penalties_over` of each amount: the same products, each summed by Python's own `sum`
     in the same order (a whole column of products per period instead of one per amount)."""
-    terms = [(amounts * p.rate * p.days / DAYS_IN_YEAR).tolist() for p in periods]
-    if not terms:
+    if not periods:
         return [cents(0)] * len(amounts)
-    return cents_of(np.array([sum(row) for row in zip(*terms, strict=True)], dtype="float64"))
+    return cents_of(penalty_sums(amounts, periods))
+
+
+def penalty_sums(amounts: np.ndarray, periods: list[PenaltyPeriod]) -> np.ndarray:
+    """The penalties of each amount before rounding to the cent (`penalties_over_many` without
+    `cents_of`, which works value by value: several such arrays may be rounded in one call);
+    `periods` not empty."""
+    terms = [(amounts * p.rate * p.days / DAYS_IN_YEAR).tolist() for p in periods]
+    return np.array([sum(row) for row in zip(*terms, strict=True)], dtype="float64")
 
 
 _NEAR_HALF = 1e-6  # in cents: closer to a half cent than this, the exact rounding decides

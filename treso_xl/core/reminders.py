@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from treso_xl.core.aging import open_invoices
 from treso_xl.core.penalties import (
     PenaltyPeriod,
+    cents_of,
     penalties_over_many,
     penalty_periods,
+    penalty_sums,
     recovery_indemnity,
 )
 from treso_xl.core.records import Params
@@ -146,6 +149,8 @@ def _charges(
         if kind == PROFESSIONAL and late > 0:
             by_due.setdefault(due, []).append(i)
     out: list[_Charge] = [None] * len(rests)
+    summed: list[np.ndarray] = []
+    pending: list[tuple[list[int], float | None, bool]] = []
     for due, which in by_due.items():
         try:
             periods = figures.periods(due)
@@ -159,9 +164,19 @@ def _charges(
             continue
         rate = periods[-1].rate if periods else params.taux_penalites
         uncertain = any(p.uncertain for p in periods)
-        amounts = penalties_over_many(rests[which], periods)
-        for i, amount in zip(which, amounts, strict=True):
-            out[i] = (amount, rate, uncertain, "")
+        if not periods:
+            amounts = penalties_over_many(rests[which], periods)
+            for i, amount in zip(which, amounts, strict=True):
+                out[i] = (amount, rate, uncertain, "")
+            continue
+        # the sums now, rounded to the cent below in one call (cents_of works value by value)
+        summed.append(penalty_sums(rests[which], periods))
+        pending.append((which, rate, uncertain))
+    if pending:
+        amounts = iter(cents_of(np.concatenate(summed)))
+        for which, rate, uncertain in pending:
+            for i in which:
+                out[i] = (next(amounts), rate, uncertain, "")
     return out
 
 

@@ -1,0 +1,82 @@
+"""reminders._charges (every due date's penalties rounded to the cent in one call) gives what
+the call per due date gave."""
+
+import datetime as dt
+
+import pandas as pd
+from test_checks_speed import _reminder_cases
+
+from treso_xl.core.penalties import penalties_over_many
+from treso_xl.core.records import Params
+from treso_xl.core.reminders import (
+    _FIELDS,
+    LEVELS,
+    PROFESSIONAL,
+    RuleNotCovered,
+    _Charge,
+    _charges,
+    _Figures,
+    _values,
+)
+
+
+def _old_charges(
+    columns: list[list], rows: pd.DataFrame, params: Params, figures: _Figures
+) -> list[_Charge]:
+    """The penalties of every late invoice to a professional, computed per due date over the
+    whole column of rests (the periods are those of the due date)."""
+    types, dues, lates = (
+        columns[_FIELDS.index(c)] for c in ("type_client", "echeance_calculee", "jours_retard")
+    )
+    rests = rows["reste_du"].to_numpy(dtype="float64")
+    by_due: dict[dt.date, list[int]] = {}
+    for i, (kind, due, late) in enumerate(zip(types, dues, lates, strict=True)):
+        if kind == PROFESSIONAL and late > 0:
+            by_due.setdefault(due, []).append(i)
+    out: list[_Charge] = [None] * len(rests)
+    for due, which in by_due.items():
+        try:
+            periods = figures.periods(due)
+        except RuleNotCovered as exc:
+            error = (
+                f"{exc} Indiquez le « Taux de pénalités » dans la feuille Paramètres pour "
+                "calculer les pénalités de cette facture."
+            )
+            for i in which:
+                out[i] = (0.0, None, False, error)
+            continue
+        rate = periods[-1].rate if periods else params.taux_penalites
+        uncertain = any(p.uncertain for p in periods)
+        amounts = penalties_over_many(rests[which], periods)
+        for i, amount in zip(which, amounts, strict=True):
+            out[i] = (amount, rate, uncertain, "")
+    return out
+
+
+def _inputs(positions: pd.DataFrame, params: Params):
+    """What reminders() hands _charges."""
+    from treso_xl.core.aging import open_invoices
+
+    rows = open_invoices(positions, params.date_reference)
+    late = rows["jours_retard"].to_numpy(dtype="int64")
+    wanted = late >= LEVELS[-1][0]
+    if params.rappel_jours is not None:
+        wanted |= -late <= params.rappel_jours
+    rows = rows.loc[wanted, [c for c in _FIELDS if c in rows]]
+    columns = [_values(rows[c]) if c in rows else [()] * len(rows) for c in _FIELDS]
+    return columns, rows
+
+
+def test_charges_as_one_call_per_due_date():
+    from treso_xl.core.invoices import invoice_positions
+
+    compared = 0
+    for ledger, params in _reminder_cases():
+        positions = invoice_positions(ledger.factures, ledger.encaissements)
+        columns, rows = _inputs(positions, params)
+        new = _charges(columns, rows, params, _Figures(params))
+        old = _old_charges(columns, rows, params, _Figures(params))
+        assert new == old
+        assert [type(c[0]) for c in new if c] == [type(c[0]) for c in old if c]
+        compared += sum(c is not None for c in new)
+    assert compared > 1000
