@@ -10,7 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treso_xl.contract import _fold, _fold_all, normalize_label, normalize_series
-from treso_xl.reading.values import BOOL, EMPTY, Cells, _bad, _choices, _objects
+from treso_xl.reading.values import (
+    _EMAIL_RE,
+    _URL_RE,
+    BOOL,
+    EMPTY,
+    Cells,
+    _bad,
+    _choices,
+    _emails,
+    _objects,
+    _urls,
+)
 
 CHOICES = (("Oui", "Non"), ("Prévu", "Réalisé", "Annulé"), ("Professionnel", "Particulier"))
 
@@ -122,3 +133,55 @@ def test_normalize_series_as_before(cells: list, dtype: str) -> None:
     assert after.tolist() == before
     assert after.dtype == object and after.name == "facture"
     assert after.index.equals(series.index)
+
+
+def _old_pattern_texts(cells: Cells, pattern):
+    values = np.full(len(cells.codes), "", dtype=object)
+    ok = cells.mask(EMPTY)
+    positions = cells._text_positions
+    if len(positions):
+        texts = cells._texts.tolist()
+        matched = {text: pattern.search(text) is not None for text in set(texts)}
+        values[positions] = cells._texts
+        ok[positions] = np.fromiter(map(matched.__getitem__, texts), bool, len(texts))
+    return values, ok
+
+
+def _old_emails(cells: Cells):
+    values, ok = _old_pattern_texts(cells, _EMAIL_RE.re)
+    values[~ok] = ""
+    return values, _bad(cells, ok)
+
+
+def _old_urls(cells: Cells):
+    values, ok = _old_pattern_texts(cells, _URL_RE.re)
+    if len(cells._text_positions):
+        texts = cells._texts.tolist()
+        www = {text: text.lower().startswith("www.") for text in set(texts)}
+        linked = ["https://" + text if www[text] else text for text in texts]
+        values[cells._text_positions] = _objects(linked)
+    values[~ok] = ""
+    return values, _bad(cells, ok)
+
+
+_LINKISH = st.one_of(
+    st.sampled_from(
+        ["a@b.fr", " a@b.fr ", "a@b", "x y@b.fr", "WWW.site.fr", "www.site.fr", "https://a.b/c",
+         "http://a", "ftp://a.b", "", "  ", "www.", "Www.x.y z"]
+    ),
+    st.text(st.sampled_from([*"aw.@:/ hts"]), max_size=10),
+    st.none(),
+    st.floats(allow_infinity=False),
+    st.booleans(),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_LINKISH, max_size=30))
+def test_emails_and_urls_as_before(cells: list) -> None:
+    raw = _objects(cells)
+    for new, old in ((_emails, _old_emails), (_urls, _old_urls)):
+        new_values, new_bad = new(Cells(raw))
+        old_values, old_bad = old(Cells(raw))
+        assert new_values.tolist() == old_values.tolist()
+        assert new_bad.tolist() == old_bad.tolist()

@@ -579,31 +579,44 @@ def parse_texts(raw: pd.Series | Cells) -> Parsed:
     return _parsed(cells, _strings(values), bad)
 
 
-def _pattern_texts(cells: Cells, pattern: re.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
+def _factorized(cells: Cells) -> tuple[np.ndarray, list[str]]:
+    """The code of each text cell in its distinct texts, and those texts (first seen first)."""
+    codes, distinct = pd.factorize(cells._texts)
+    return codes, distinct.tolist()
+
+
+def _pattern_texts(
+    cells: Cells, pattern: re.Pattern[str], factorized: tuple[np.ndarray, list[str]]
+) -> tuple[np.ndarray, np.ndarray]:
     values = np.full(len(cells.codes), "", dtype=object)
     ok = cells.mask(EMPTY)
     positions = cells._text_positions
     if len(positions):
-        texts = cells._texts.tolist()
-        matched = {text: pattern.search(text) is not None for text in set(texts)}  # once each
+        codes, distinct = factorized
+        matched = np.fromiter(  # each distinct text searched once
+            (pattern.search(text) is not None for text in distinct), bool, len(distinct)
+        )
         values[positions] = cells._texts
-        ok[positions] = np.fromiter(map(matched.__getitem__, texts), bool, len(texts))
+        ok[positions] = matched[codes]
     return values, ok
 
 
 def _emails(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    values, ok = _pattern_texts(cells, _EMAIL_RE.re)
+    factorized = _factorized(cells) if len(cells._text_positions) else (_NONE, [])
+    values, ok = _pattern_texts(cells, _EMAIL_RE.re, factorized)
     values[~ok] = ""
     return values, _bad(cells, ok)
 
 
 def _urls(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    values, ok = _pattern_texts(cells, _URL_RE.re)
+    factorized = _factorized(cells) if len(cells._text_positions) else (_NONE, [])
+    values, ok = _pattern_texts(cells, _URL_RE.re, factorized)
     if len(cells._text_positions):
-        texts = cells._texts.tolist()
-        www = {text: text.lower().startswith("www.") for text in set(texts)}
-        linked = ["https://" + text if www[text] else text for text in texts]
-        values[cells._text_positions] = _objects(linked)
+        codes, distinct = factorized
+        linked = [
+            "https://" + text if text.lower().startswith("www.") else text for text in distinct
+        ]
+        values[cells._text_positions] = _objects(linked)[codes]
     values[~ok] = ""
     return values, _bad(cells, ok)
 
