@@ -308,6 +308,12 @@ def _rows(cells: dict[tuple[int, int], Cell], heights: dict[int, float], xfs: _X
             if serial is None:
                 serial = serials[value] = _num(_excel_date(value))
             put(f'{starts[col]}{srow}"{head}><v>{serial}</v></c>')
+        elif value is None:  # a styled empty cell (thousands in a tab of reminders)
+            head = plain.get(id(style))
+            if head is None:
+                fmt = style.number_format if style.__class__ is Style else None
+                head = plain[id(style)] = _style_attr(style, fmt, xfs)
+            put(f'{starts[col]}{srow}"{head}/>' if head else "")
         else:
             fmt = style.number_format if style.__class__ is Style else None
             tail = _cell_tail(value, style, fmt, xfs, (row, col))
@@ -338,7 +344,11 @@ def _prepared(
     layout: SheetLayout,
 ) -> tuple[dict[tuple[int, int], Cell], dict[tuple[int, int], str]]:
     """The cells and links written, as openpyxl leaves them once links and merges are set."""
-    cells = dict(layout.cells)
+    cells = layout.cells
+    if layout.merges or any(
+        (cell := cells.get(key)) is None or cell.value is None for key in layout.links
+    ):  # changed below: a copy (a tab of thousands of rows mostly has neither)
+        cells = dict(cells)
     links = dict(layout.links)
     for row, col in layout.links:  # a link gives an empty cell its place as its text
         cell = cells.get((row, col))
