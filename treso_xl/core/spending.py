@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -634,6 +634,7 @@ def _charges(
     motifs = avoidable_motif(both["texte"])
     advice = {text: charge_advice(str(text)) for text in pd.unique(both["texte"].to_numpy())}
     charges = []
+    day_of: dict[object, dt.date | None] = {}  # each distinct last payment converted once
     for (
         key,
         fournisseur,
@@ -674,11 +675,26 @@ def _charges(
             conseil=advice[texte],
             ligne=int(ligne),
             occurrences=int(n),
-            dernier_paiement=None if pd.isna(last) else pd.Timestamp(last).date(),
+            dernier_paiement=_day(last, day_of),
             evitable=bool(motif),
         )
         charges.append((key, charge))
     return charges
+
+
+def _day(last: object, known: dict[object, dt.date | None]) -> dt.date | None:
+    """`None if pd.isna(last) else pd.Timestamp(last).date()`, remembered in `known` (equal
+    values give the same day)."""
+    try:
+        return known[last]
+    except KeyError:
+        day = known[last] = None if pd.isna(last) else pd.Timestamp(last).date()
+        return day
+
+
+def _with_rise(charge: RecurringCharge, hausse: float) -> RecurringCharge:
+    """`dataclasses.replace(charge, hausse=hausse)` without its per-field checks."""
+    return RecurringCharge(**{**charge.__dict__, "hausse": hausse})
 
 
 def _ranked(charges: list[RecurringCharge]) -> list[RecurringCharge]:
@@ -767,7 +783,7 @@ def spending_review(ledger: Ledger) -> SpendingReview:
     keyed_rises = _price_rises(history, start, by_key)
     rises = [rise for _, rise in keyed_rises]
     risen = {key: rise.hausse_pct for key, rise in keyed_rises if rise.recurrente}
-    charges = _ranked([replace(c, hausse=risen[key]) if key in risen else c for key, c in keyed])
+    charges = _ranked([_with_rise(c, risen[key]) if key in risen else c for key, c in keyed])
     window = history.loc[history["date"] > start]
     shares, total = _shares(window)
     avoidable = _avoidable(window)
