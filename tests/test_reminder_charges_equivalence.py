@@ -80,3 +80,19 @@ def test_charges_as_one_call_per_due_date():
         assert [type(c[0]) for c in new if c] == [type(c[0]) for c in old if c]
         compared += sum(c is not None for c in new)
     assert compared > 1000
+
+
+def test_values_of_a_date_column_as_dt_date():
+    from treso_xl.core.reminders import _values
+
+    stamps = pd.Series(
+        pd.to_datetime(
+            ["2025-01-31 00:00", "1969-12-31 13:45", "2262-04-11 00:00", "2024-02-29 23:59"]
+        )
+    )
+    got = _values(stamps)
+    assert got == list(stamps.dt.date) and all(type(v) is dt.date for v in got)
+    with_nat = pd.Series(pd.to_datetime(["2025-01-31", None]))
+    assert _values(with_nat)[0] == dt.date(2025, 1, 31) and _values(with_nat)[1] is pd.NaT
+    aware = pd.Series(pd.to_datetime(["2025-01-31 23:30"]).tz_localize("Europe/Paris"))
+    assert _values(aware) == list(aware.dt.date) == [dt.date(2025, 1, 31)]

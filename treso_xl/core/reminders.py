@@ -184,6 +184,9 @@ def _values(column: pd.Series) -> list:
     """A column's values as itertuples gives them: a Timestamp column as datetime.date (the only
     use made of it), every other one as Python objects."""
     if column.dtype.kind == "M":
+        days = column.to_numpy()
+        if isinstance(column.dtype, np.dtype) and not np.isnat(days).any():
+            return days.astype("datetime64[D]").tolist()  # datetime.date, as .dt.date gives
         return list(column.dt.date)
     return column.to_numpy(dtype=object).tolist()
 
