@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treso_xl.layout.model import DATE, EURO, Cell, Style
-from treso_xl.render.excel_xml import column_letter
+from treso_xl.render.excel_xml import MAX_TEXT, column_letter
 from treso_xl.render.sheet_xml import (
+    _ILLEGAL,
     _cell_tail,
     _CellStarts,
+    _escape,
     _excel_date,
     _MergedBorder,
     _num,
@@ -102,6 +104,55 @@ def _old_rows(cells, heights, xfs):
     for row in heights:
         by_row.setdefault(row, [])
     return {row: by_row[row] for row in sorted(by_row)}, dimension
+
+
+def _old_text_body(value: str) -> str:
+    text = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{_escape(text)}</t></is>"
+
+
+TEXTS = st.one_of(
+    st.text(),
+    st.text(
+        alphabet=st.sampled_from(
+            [
+                "a",
+                " ",
+                "\u00a0",
+                "\u202f",
+                "\t",
+                "\n",
+                "\r",
+                "\x01",
+                "\x0b",
+                "\x1f",
+                "\x85",
+                "\u2028",
+                "\ud800",
+                "\udfff",
+                "\ufffe",
+                "\uffff",
+                "&",
+                "<",
+                "é",
+                "\x7f",
+                "\x0c",
+            ]
+        )
+    ),
+    st.sampled_from(["x" * (MAX_TEXT + 5), " " + "y" * MAX_TEXT, "\x01" * 3, "z" * MAX_TEXT + " "]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_text_body_as_the_old_code(text: str) -> None:
+    assert _text_body(text) == _old_text_body(text)
 
 
 # --- a cellXfs stand-in recording the order styles are asked in -------------------------------

@@ -164,12 +164,17 @@ def _excel_date(value: dt.date) -> float | int:
 
 def _text_body(value: str) -> str:
     """The <is> element of an inline text, "" for an empty one."""
-    text = _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+    # a printable text holds no control character nor surrogate: no search (a C loop instead)
+    if not value.isprintable() and _ILLEGAL.search(value):
+        text = _ILLEGAL.sub("", value)
+    else:
+        text = value
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT]
     if not text:
         return ""
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+    # str.strip() removes what isspace() finds: only the ends need looking at
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f"<is><t{space}>{_escape(text)}</t></is>"
 
 
