@@ -157,3 +157,20 @@ def test_statuses_wording_and_mixed_labels():
         f"{_REALISE} en date future : {quote('1')} daté du 01/07/2025, "
         "après la date de référence (15/06/2025)."
     )
+
+
+def test_dates_written_as_date_does():
+    from treso_xl.core.checks import _dates_written
+
+    texts = ["2025-01-31 13:45", "1969-12-31 23:59", "2025-01-31 00:00", "2262-04-11 00:00"]
+    for unit in ("ns", "us", "s"):
+        days = pd.Series(pd.to_datetime(texts).as_unit(unit))
+        mask = np.array([True, True, True, False])
+        codes, written = _dates_written(days, mask)
+        assert [written[c] for c in codes] == [_date(d) for d in days[mask]]
+        assert written == ["31/01/2025", "31/12/1969", "31/01/2025"]
+    # a year before 1000: the slow path, as before
+    old = pd.Series(np.array(["0999-05-01", "2025-01-01"], dtype="datetime64[s]"))
+    codes, written = _dates_written(old, np.array([True, True]))
+    assert written == [_date(when) for when in pd.factorize(old)[1]]
+    assert written[1] == "01/01/2025"

@@ -1178,9 +1178,8 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
         flagged = future | past
     # each date written once, each label quoted once, the wording's two ends built once per
     # date: a sheet may flag thousands of rows
-    when_codes, whens = pd.factorize(days[flagged])
+    when_codes, written = _dates_written(days, flagged)
     reference_shown = _date(reference)
-    written = [_date(when) for when in whens]
     after = [f" daté du {w}, après la date de référence ({reference_shown})." for w in written]
     before = [f" daté du {w}, avant la date de référence ({reference_shown})." for w in written]
     labels = _Distinct(frame["libelle"].to_numpy(dtype=object)[flagged]).of(_quoted_text)
@@ -1196,6 +1195,18 @@ def _statuses(frame: pd.DataFrame, feuille: str, reference: dt.date) -> list[Fin
             future[flagged].tolist(), lignes, labels.tolist(), when_codes.tolist(), strict=True
         )
     ]  # fmt: skip
+
+
+def _dates_written(days: pd.Series, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Which distinct date each row of `days` where `mask` holds (no NaT) has, and each
+    distinct date as `_date` writes it (dd/mm/yyyy)."""
+    if isinstance(days.dtype, np.dtype) and days.dtype.kind == "M":
+        codes, whens = pd.factorize(days.to_numpy()[mask])
+        iso = np.datetime_as_string(whens.astype("datetime64[D]")).tolist()
+        if all(len(text) == 10 and text[0] in "123456789" for text in iso):  # years 1000-9999
+            return codes, [f"{text[8:10]}/{text[5:7]}/{text[:4]}" for text in iso]
+    codes, whens = pd.factorize(days[mask])
+    return codes, [_date(when) for when in whens]
 
 
 def _quoted_text(value: object) -> str:
