@@ -79,9 +79,8 @@ def _sens_codes(sens: pd.Series) -> np.ndarray:
     column holds only the two directions, which is the usual case."""
     texts = np.asarray(sens.array, dtype=object)  # no copy; a missing value equals no text
     first, second = sorted((IN, OUT))
-    low = texts == first
     high = texts == second
-    if (low | high).all():
+    if (texts[~high] == first).all():  # (only the rows not already matched are compared)
         return high.astype(np.int64)
     codes, _ = pd.factorize(sens, sort=True)
     return codes
