@@ -96,3 +96,29 @@ def test_values_of_a_date_column_as_dt_date():
     assert _values(with_nat)[0] == dt.date(2025, 1, 31) and _values(with_nat)[1] is pd.NaT
     aware = pd.Series(pd.to_datetime(["2025-01-31 23:30"]).tz_localize("Europe/Paris"))
     assert _values(aware) == list(aware.dt.date) == [dt.date(2025, 1, 31)]
+
+
+def test_lazy_text_fields_set_in_its_dict():
+    import dataclasses
+    import pickle
+
+    from treso_xl.core.reminder_texts import LazyReminderText, ReminderText
+
+    built: list[int] = []
+
+    def build() -> ReminderText:
+        built.append(1)
+        return ReminderText("ignored", "Bonjour,")
+
+    text = LazyReminderText("Objet", build)
+    assert vars(text) == {"subject": "Objet", "_build": build, "_body": None} and not built
+    assert text.subject == "Objet" and text.body == "Bonjour," and text.body == "Bonjour,"
+    assert built == [1]  # the body written once
+    assert text == ReminderText("Objet", "Bonjour,") and hash(text) == hash(("Objet", "Bonjour,"))
+    assert pickle.loads(pickle.dumps(text)) == ReminderText("Objet", "Bonjour,")
+    try:
+        text.subject = "autre"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a reminder text stays frozen")

@@ -27,9 +27,12 @@ class LazyReminderText(ReminderText):
     with their subject, but only the letters printed or drafted need a body."""
 
     def __init__(self, subject: str, build: Callable[[], ReminderText]) -> None:
-        object.__setattr__(self, "subject", subject)
-        object.__setattr__(self, "_build", build)
-        object.__setattr__(self, "_body", None)
+        # set in the instance's dict, without a frozen __setattr__ call per field (one text per
+        # reminder: thousands of them)
+        fields = self.__dict__
+        fields["subject"] = subject
+        fields["_build"] = build
+        fields["_body"] = None
 
     @property
     def body(self) -> str:  # type: ignore[override]
