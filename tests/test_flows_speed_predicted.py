@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_flows_speed_plan import (
     _many_ledger,
@@ -68,3 +70,17 @@ def test_balance_columns_keep_the_sort_keys_and_amounts() -> None:
         "sens",
         "ligne",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=12), st.integers(0, 3))
+def test_rows_as_the_boolean_selection(wanted, shift) -> None:
+    from treso_xl.core.plan import _rows
+
+    index = (
+        pd.RangeIndex(len(wanted)) if shift == 0 else pd.Index(range(shift, shift + len(wanted)))
+    )
+    frame = pd.DataFrame({"a": range(len(wanted)), "b": [str(i) for i in range(len(wanted))]})
+    frame.index = index
+    mask = pd.Series(wanted, index=index, dtype=bool)
+    pd.testing.assert_frame_equal(_rows(frame, mask), frame.loc[mask])  # former code

@@ -153,6 +153,15 @@ def _sums_by_category(
     return frame.reindex(index=order, columns=months).fillna(0.0).round(2)
 
 
+def _rows(flows: pd.DataFrame, wanted: pd.Series) -> pd.DataFrame:
+    """`flows.loc[wanted]`, as a slice when the wanted rows follow one another (flows in date
+    order, the usual case): same rows, same labels, no copy of every column."""
+    at = np.flatnonzero(wanted.to_numpy(dtype=bool))
+    if at.size and at[-1] - at[0] + 1 == at.size and wanted.index.equals(flows.index):
+        return flows.iloc[at[0] : at[-1] + 1]
+    return flows.loc[wanted]
+
+
 def plan_from_flows(
     flows: pd.DataFrame,
     months: list[dt.date],
@@ -165,7 +174,7 @@ def plan_from_flows(
     """The plan over `months` of the flows dated after `date_solde` (opening-balance rule)."""
     end = month_end(months[-1])
     dates = flows["date"]
-    applied = flows.loc[(dates > pd.Timestamp(date_solde)) & (dates <= pd.Timestamp(end))]
+    applied = _rows(flows, (dates > pd.Timestamp(date_solde)) & (dates <= pd.Timestamp(end)))
     when = applied["date"].to_numpy(dtype="datetime64[ns]")
     amounts = applied["montant"].to_numpy(dtype="float64")
     sens = applied["sens"]
