@@ -390,3 +390,33 @@ def test_manual_status_without_invoice_is_not_matched_automatically():
     result = reconcile(ledger)
     assert decision(result, 2).kind == FREE
     assert position(result, "F2026-014")["reste_du"] == 500.0
+
+
+def test_typed_rows_paired_so_that_none_is_counted_twice():
+    """Two typed 7,40 € receipts (21 and 30 May) and their bank lines five days later (26 May
+    and 4 June): nearest-first alone paired the 26th with the 30th (4 days) and left the 4th
+    and the 21st unpaired, both counted; every line now finds its row."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from tests.ledger_factory import make_ledger, typed_frame
+    from treso_xl import contract
+    from treso_xl.core.flows import known_flows
+    from treso_xl.core.reconcile import reconcile
+
+    typed = [
+        {"date": dt.date(2026, 5, 21), "libelle": "Vente A", "montant": 7.4, "statut": "Réalisé"},
+        {"date": dt.date(2026, 5, 30), "libelle": "Vente B", "montant": 7.4, "statut": "Réalisé"},
+    ]
+    bank = [
+        {"date": dt.date(2026, 5, 26), "libelle": "VIR", "montant": 7.4},
+        {"date": dt.date(2026, 6, 4), "libelle": "VIR", "montant": 7.4},
+    ]
+    base = make_ledger(params={"date_reference": dt.date(2026, 7, 1)}, encaissements=typed)
+    with_bank = replace(base, banque=typed_frame(contract.BANQUE, bank))
+    result = reconcile(with_bank)
+    assert [d.kind for d in result.decisions] == ["rapprochée", "rapprochée"]
+    end = dt.date(2026, 12, 31)
+    with_lines = known_flows(result.ledger, end)
+    assert sorted(with_lines["montant"]) == [7.4, 7.4]
+    assert sorted(with_lines["date"].dt.date) == [dt.date(2026, 5, 26), dt.date(2026, 6, 4)]

@@ -9,7 +9,8 @@ Rules (each bank line is decided once, in this order; a line with Statut du rapp
    one included), or a payment typed in Factures / Fournisseurs (Date de paiement), of the same
    amount to the cent and the same direction, dated at most `TYPED_DAYS` days from the bank line,
    IS that line: counted once, on the bank's date, with the typed row's category and tiers.
-   Pairs are made nearest date first.
+   Pairs are made nearest date first, then re-paired where that leaves a line and a row that
+   could pair unpaired (`_most_pairs`): every line that can find its row finds one.
 3. Client invoices (credits, `Automatique` only): the credit equals an invoice's unpaid rest and
    the label holds its number or its client's name; or the label holds its number and the credit
    is smaller than the rest (partial payment). The bank date must lie between `INVOICE_EARLY_DAYS`
@@ -493,11 +494,7 @@ class _Reconciler:
                 if gap <= TYPED_DAYS:
                     pairs.append((gap, position, order, line, when, sheet, key, text))
         pairs.sort(key=lambda p: p[:3])
-        used: set[int] = set()
-        for _, _, order, line, when, sheet, key, text in pairs:
-            if line.decision is not None or order in used:
-                continue
-            used.add(order)
+        for _, _, _, line, when, sheet, key, text in _most_pairs(pairs):
             reason = f"déjà saisie, même montant, {_gap(line.date, when)}"
             line.decision = self._decision(line, MATCHED, target=text, reason=reason)
             if sheet == "enc":
@@ -828,6 +825,55 @@ class _Reconciler:
             fournisseurs=bills,
             banque=empty_banque(),
         )
+
+
+def _most_pairs(pairs: list[tuple]) -> list[tuple]:
+    """Bank lines paired with typed rows: nearest date first, then re-paired only where that
+    leaves a line and a row unpaired that could be paired (an augmenting path), so that no
+    line counts beside the row it repeats.
+
+    `pairs`: (gap, line position, row order, line, …) sorted by gap, position, order; the lines
+    already decided are left out. Nearest-first alone pairs a 7,40 € line of the 26th with the
+    row of the 30th (4 days) and leaves the line of the 4th next month without its row of the
+    21st (5 days): both counted twice.
+    """
+    edges: dict[int, list[tuple]] = {}
+    for pair in pairs:
+        if pair[3].decision is None:
+            edges.setdefault(pair[1], []).append(pair)
+    line_pair: dict[int, tuple] = {}
+    row_line: dict[int, int] = {}
+    for pair in pairs:  # nearest date first
+        if pair[1] in edges and pair[1] not in line_pair and pair[2] not in row_line:
+            line_pair[pair[1]] = pair
+            row_line[pair[2]] = pair[1]
+    for start in edges:
+        if start in line_pair:
+            continue
+        reached: dict[int, tuple] = {}  # row order -> the pair that reached it
+        queue = [start]
+        for position in queue:  # breadth first over alternating paths; the queue grows
+            free = None
+            for pair in edges[position]:
+                if pair[2] in reached:
+                    continue
+                reached[pair[2]] = pair
+                if pair[2] not in row_line:
+                    free = pair[2]
+                    break
+                queue.append(row_line[pair[2]])
+            if free is not None:
+                order = free
+                while True:  # flip the path back to its start
+                    pair = reached[order]
+                    previous = line_pair.get(pair[1])
+                    line_pair[pair[1]] = pair
+                    row_line[order] = pair[1]
+                    if previous is None:
+                        break
+                    order = previous[2]
+                break
+    return [line_pair[position] for position in sorted(line_pair)]
 
 
 def _empty_row(sheet: contract.Sheet) -> dict[str, object]:
