@@ -57,21 +57,8 @@ def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
     horizon = np.datetime64(pd.Timestamp(until).as_unit("ns"))
     fin = frame["fin"].to_numpy(dtype="datetime64[ns]")[repeated]
     limit = np.where(np.isnat(fin) | (fin > horizon), horizon, fin)
-    first_days = dates[repeated].astype("datetime64[D]")
-    first_months = first_days.astype("datetime64[M]")
-    start_month = first_months.astype(np.int64)  # months since January 1970
-    limit_month = limit.astype("datetime64[M]").astype(np.int64)
-    counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
-    rows = np.repeat(np.arange(len(repeated)), counts)
-    nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    month = start_month[rows] + nth * step[rows]
-    month_start = month.astype("datetime64[M]").astype("datetime64[D]")
-    last_day = (
-        (month + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
-    ).astype(np.int64)
-    first_day = (first_days - first_months.astype("datetime64[D]")).astype(np.int64) + 1
-    day = np.minimum(first_day[rows], last_day)
-    occurrence = (month_start + (day - 1)).astype("datetime64[ns]")
+    rows, days = _occurrences(dates[repeated].astype("datetime64[D]"), step, limit)
+    occurrence = days.astype("datetime64[ns]")
     keep = occurrence <= limit[rows]
     positions = np.concatenate([plain, repeated[rows[keep]]])
     when = np.concatenate([dates[plain], occurrence[keep]])
@@ -89,6 +76,29 @@ def expand_recurrences(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
     return out
 
 
+def _occurrences(
+    first_days: np.ndarray, step: np.ndarray, limit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every occurrence of recurring rows first due on `first_days`, repeated each `step`
+    months up to the month of `limit` (on the same day of the month, or the month's last day):
+    for each occurrence, its row's position and its day (`datetime64[D]`), row by row. The days
+    past `limit` in its own month are the caller's to drop."""
+    first_months = first_days.astype("datetime64[M]")
+    start_month = first_months.astype(np.int64)  # months since January 1970
+    limit_month = limit.astype("datetime64[M]").astype(np.int64)
+    counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
+    rows = np.repeat(np.arange(len(first_days)), counts)
+    nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    month = start_month[rows] + nth * step[rows]
+    month_start = month.astype("datetime64[M]").astype("datetime64[D]")
+    last_day = (
+        (month + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
+    ).astype(np.int64)
+    first_day = (first_days - first_months.astype("datetime64[D]")).astype(np.int64) + 1
+    day = np.minimum(first_day[rows], last_day)
+    return rows, month_start + (day - 1)
+
+
 def _expand_by_parts(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
     """`expand_recurrences` by frame operations: the rows passing through and the occurrences
     stacked, then sorted (any date resolution)."""
@@ -103,22 +113,11 @@ def _expand_by_parts(frame: pd.DataFrame, until: dt.date) -> pd.DataFrame:
         step = steps[recurring].astype("int64").to_numpy()
         limit = pd.Series(pd.Timestamp(until), index=repeated.index)
         limit = limit.where(repeated["fin"].isna() | (repeated["fin"] > limit), repeated["fin"])
-        first_days = first.to_numpy().astype("datetime64[D]")
-        first_months = first_days.astype("datetime64[M]")
-        start_month = first_months.astype(np.int64)  # months since January 1970
-        limit_month = limit.to_numpy().astype("datetime64[M]").astype(np.int64)
-        counts = np.where(limit_month >= start_month, (limit_month - start_month) // step + 1, 0)
-        rows = np.repeat(np.arange(len(repeated)), counts)
-        nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        month = start_month[rows] + nth * step[rows]
-        month_start = month.astype("datetime64[M]").astype("datetime64[D]")
-        last_day = (
-            (month + 1).astype("datetime64[M]").astype("datetime64[D]") - month_start
-        ).astype(np.int64)
-        first_day = (first_days - first_months.astype("datetime64[D]")).astype(np.int64) + 1
-        day = np.minimum(first_day[rows], last_day)
+        rows, days = _occurrences(
+            first.to_numpy().astype("datetime64[D]"), step, limit.to_numpy()
+        )
         expanded = repeated.iloc[rows].copy()
-        expanded["date"] = (month_start + (day - 1)).astype("datetime64[us]")  # as assembled
+        expanded["date"] = days.astype("datetime64[us]")  # as assembled
         keep = expanded["date"].to_numpy() <= limit.to_numpy()[rows]
         parts.append(expanded.loc[keep])
     out = pd.concat(parts)

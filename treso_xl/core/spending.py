@@ -395,7 +395,12 @@ def _detected_charges(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     ends[:-1] = starts[1:]
     last = frame.take(rows[order][ends])
     last["occurrences"] = count
-    gap = median
+    return _still_paid(last, median, ref)
+
+
+def _still_paid(last: pd.DataFrame, gap: np.ndarray, ref: pd.Timestamp) -> pd.DataFrame:
+    """The series' last payments (`occurrences` counted, `gap` their median days apart) whose
+    rhythm is a known one and that are still paid at `ref`, with their frequency."""
     nominal = np.full(len(last), np.nan)
     frequence = np.full(len(last), "", dtype=object)
     for name, days, tolerance in INTERVALS:
@@ -428,22 +433,7 @@ def _detected_by_frames(frame: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     last_group = group.loc[last.index]
     last["occurrences"] = last_group.map(count).to_numpy()
     gap = last_group.map(median).to_numpy(dtype="float64")
-    nominal = np.full(len(last), np.nan)
-    frequence = np.full(len(last), "", dtype=object)
-    for name, days, tolerance in INTERVALS:
-        hit = np.abs(gap - days) <= tolerance
-        frequence = np.where(hit, name, frequence)
-        nominal = np.where(hit, days, nominal)
-    age = (ref - last["date"]).dt.days.to_numpy()
-    keep = (
-        (last["occurrences"].to_numpy() >= MIN_OCCURRENCES)
-        & (frequence != "")
-        & (age <= ACTIVE_PERIODS * np.nan_to_num(nominal))
-    )
-    last["frequence"] = frequence
-    last["dernier"] = last["date"]
-    last["origine"] = ORIGINE_DETECTEE
-    return last.loc[keep]
+    return _still_paid(last, gap, ref)
 
 
 def _series_keys(frame: pd.DataFrame) -> list[SeriesKey]:
