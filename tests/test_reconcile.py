@@ -420,3 +420,31 @@ def test_typed_rows_paired_so_that_none_is_counted_twice():
     with_lines = known_flows(result.ledger, end)
     assert sorted(with_lines["montant"]) == [7.4, 7.4]
     assert sorted(with_lines["date"].dt.date) == [dt.date(2026, 5, 26), dt.date(2026, 6, 4)]
+
+
+def test_forecasts_paired_so_that_none_is_left_beside_a_realised_line():
+    """Forecasts of 10 and 20 March, bank lines of 16 and 28 March (10 days at most): date
+    order alone gave the 16th the nearer forecast of the 20th and left the 28th on its own,
+    beside the forecast of the 10th (counted twice); both lines now realise a forecast."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from tests.ledger_factory import make_ledger, typed_frame
+    from treso_xl import contract
+    from treso_xl.core.reconcile import reconcile
+
+    enc = [
+        {"date": dt.date(2026, 3, 10), "libelle": "Vente A", "montant": 50.0, "statut": "Prévu"},
+        {"date": dt.date(2026, 3, 20), "libelle": "Vente B", "montant": 50.0, "statut": "Prévu"},
+    ]
+    bank = [
+        {"date": dt.date(2026, 3, 16), "libelle": "VIR", "montant": 50.0},
+        {"date": dt.date(2026, 3, 28), "libelle": "VIR", "montant": 50.0},
+    ]
+    base = make_ledger(params={"date_reference": dt.date(2026, 4, 1)}, encaissements=enc)
+    result = reconcile(replace(base, banque=typed_frame(contract.BANQUE, bank)))
+    assert [d.kind for d in result.decisions] == ["rapprochée", "rapprochée"]
+    assert ["Vente A" in d.target for d in result.decisions] == [True, False]
+    rows = result.ledger.encaissements
+    assert list(rows["statut"]) == ["Réalisé", "Réalisé"]
+    assert sorted(rows["date"].dt.date) == [dt.date(2026, 3, 16), dt.date(2026, 3, 28)]

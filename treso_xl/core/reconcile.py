@@ -21,7 +21,8 @@ Rules (each bank line is decided once, in this order; a line with Statut du rapp
    occurrence of a `Prévu` Décaissements row, same amount and direction, at most `PREVU_DAYS` days
    away, is realised by the line: counted once, on the bank's date, never beside its forecast.
    A candidate whose client / supplier is named in the label wins; then the nearest date; a tie
-   is ambiguous.
+   is ambiguous. Lines are taken in date order; a line left without a forecast because an
+   earlier line took it gets one when that line can take another (`_repair`).
 6. Anything else is a flow on its own with its Catégorie (the contract's turnover rule applies).
 
 The result is an equivalent ledger (`Reconciliation.ledger`) in which the bank lines are typed
@@ -749,9 +750,9 @@ class _Reconciler:
                 )
             )
             order += 1
-        used: set[int] = set()
-        for line in sorted(self._auto(), key=lambda item: (item.date, item.ligne)):
-            fitting = [
+        lines = sorted(self._auto(), key=lambda item: (item.date, item.ligne))
+        candidates = [
+            sorted(
                 (
                     0 if _names(words, line.tokens) else 1,
                     _days(line.date, when),
@@ -762,17 +763,28 @@ class _Reconciler:
                     text,
                 )
                 for when, sheet, key, text, words, o in records.get(_cents_key(line.montant), [])
-                if o not in used and _days(line.date, when) <= PREVU_DAYS
-            ]
+                if _days(line.date, when) <= PREVU_DAYS
+            )
+            for line in lines
+        ]
+        chosen: dict[int, tuple] = {}  # line position -> its forecast
+        used: dict[int, int] = {}  # forecast order -> line position
+        for position, line in enumerate(lines):
+            fitting = [f for f in candidates[position] if f[2] not in used]
             if not fitting:
                 continue
-            fitting.sort(key=lambda f: f[:3])
             if len(fitting) > 1 and fitting[0][:2] == fitting[1][:2]:
                 tied = tuple(f[6] for f in fitting if f[:2] == fitting[0][:2])
                 self._say_ambiguous(line, tied)
                 continue
-            named, _, o, when, sheet, key, text = fitting[0]
-            used.add(o)
+            chosen[position] = fitting[0]
+            used[fitting[0][2]] = position
+        for position, line in enumerate(lines):  # a line left without its forecast by another
+            if line.decision is None and position not in chosen and candidates[position]:
+                _repair(position, candidates, chosen, used)
+        for position in sorted(chosen):
+            line = lines[position]
+            named, _, _, when, sheet, key, text = chosen[position]
             how = "montant et tiers" if named == 0 else "montant"
             reason = f"{how} du prévu, {_gap(line.date, when)} : réalisé à la date du relevé"
             line.decision = self._decision(line, MATCHED, target=text, reason=reason)
@@ -825,6 +837,38 @@ class _Reconciler:
             fournisseurs=bills,
             banque=empty_banque(),
         )
+
+
+def _repair(
+    start: int, candidates: list[list[tuple]], chosen: dict[int, tuple], used: dict[int, int]
+) -> None:
+    """Give line `start` a forecast by moving lines already paired to another of theirs (the
+    shortest such chain, breadth first), when one exists: forecasts of 10 and 20 March and
+    lines of 16 and 28 March (10 days at most) pair 16↔10 and 28↔20, where date order alone
+    paired 16↔20 and left the 28th beside the forecast of the 10th (counted twice).
+
+    `candidates[position]`: (named, gap, order, …) of each line, best first; `chosen` and
+    `used` are updated in place.
+    """
+    reached: dict[int, tuple[int, tuple]] = {}  # forecast order -> (line position, candidate)
+    queue = [start]
+    for position in queue:  # the queue grows
+        for candidate in candidates[position]:
+            order = candidate[2]
+            if order in reached:
+                continue
+            reached[order] = (position, candidate)
+            if order in used:
+                queue.append(used[order])
+                continue
+            while True:  # a free forecast: flip the chain back to its start
+                owner, pick = reached[order]
+                previous = chosen.get(owner)
+                chosen[owner] = pick
+                used[order] = owner
+                if previous is None:
+                    return
+                order = previous[2]
 
 
 def _most_pairs(pairs: list[tuple]) -> list[tuple]:
