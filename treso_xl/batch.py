@@ -92,15 +92,12 @@ def refresh_one(source: str, output: str | None, today: dt.date | None) -> Outco
     try:
         from treso_xl.contract import TAB_CONTROLES
         from treso_xl.core.checks import ERREUR
-        from treso_xl.core.dashboard import key_figures
         from treso_xl.progress import reporting
         from treso_xl.refresh import refresh_file
 
         with reporting(None):  # a forked worker inherits the terminal's reporter: keep quiet
             report, written = refresh_file(Path(source), Path(output) if output else None, today)
-        figures = report.figures or key_figures(
-            report.plan, report.ledger.params.date_reference, 0.0, None
-        )
+        figures = report.figures
         errors = sum(1 for finding in report.findings if finding.gravite == ERREUR)
         return Outcome(
             name,

@@ -80,8 +80,8 @@ class Report:
     habits: pd.DataFrame
     findings: list[Finding]
     layouts: list[SheetLayout]
+    figures: KeyFigures  # the dashboard's figures (the batch summary's too)
     bank: Reconciliation | None = None  # the Banque lines' reconciliation (None: no lines)
-    figures: KeyFigures | None = None  # the dashboard's figures (None: built by hand, in tests)
 
 
 def _rate_note(items: list[Reminder], ledger: Ledger) -> str:
